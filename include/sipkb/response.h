@@ -1,0 +1,49 @@
+/* Explaining one SIP response: its kind, the severity users see, and the KB texts.
+ *
+ * Wireshark-free. The glue turns a sipkb_response_explanation into tree and expert items.
+ */
+#ifndef SIPKB_RESPONSE_H
+#define SIPKB_RESPONSE_H
+
+#include <glib.h>
+
+#include "sipkb/kb.h"
+
+G_BEGIN_DECLS
+
+/* What a response means for the call, which decides how loudly it is reported. */
+typedef enum {
+    SIPKB_RESPONSE_PROVISIONAL, /* 1xx */
+    SIPKB_RESPONSE_SUCCESS,     /* 2xx */
+    SIPKB_RESPONSE_CHALLENGE,   /* 401/407: a normal step of digest authentication */
+    SIPKB_RESPONSE_REDIRECT,    /* 3xx */
+    SIPKB_RESPONSE_FAILURE,     /* other 4xx, 5xx, 6xx */
+    SIPKB_RESPONSE_INVALID,     /* outside 100..699: not a SIP status code */
+} sipkb_response_kind;
+
+/* Severities in the order of Wireshark's expert levels. */
+typedef enum {
+    SIPKB_SEVERITY_CHAT,
+    SIPKB_SEVERITY_NOTE,
+    SIPKB_SEVERITY_WARN,
+    SIPKB_SEVERITY_ERROR,
+} sipkb_severity;
+
+sipkb_response_kind sipkb_response_kind_of(guint32 code);
+sipkb_severity sipkb_response_severity(sipkb_response_kind kind);
+
+/* Everything sipkb says about one response code. */
+typedef struct {
+    guint32 code;
+    sipkb_response_kind kind;
+    sipkb_severity severity;
+    const sipkb_response_entry *entry; /* the code's entry, or its class's; NULL if invalid */
+    const sipkb_response_entry *class_entry;
+    gboolean is_class_fallback;        /* the KB has no entry for this exact code */
+} sipkb_response_explanation;
+
+void sipkb_explain_response(const sipkb_kb *kb, guint32 code, sipkb_response_explanation *out);
+
+G_END_DECLS
+
+#endif /* SIPKB_RESPONSE_H */

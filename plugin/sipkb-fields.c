@@ -1,0 +1,272 @@
+/* Extraction: the SIP dissector's fields -> one sipkb_message per SIP message in the frame.
+ *
+ * One table names every field sipkb reads and where its value goes; one function walks it.
+ * Fields are attributed to a message (and an auth parameter to its header) by byte range,
+ * which keeps several SIP messages in one TCP segment apart. Nothing here parses SIP text.
+ */
+#include <wireshark.h>
+
+#include "sipkb-fields.h"
+
+#include <stddef.h>
+
+#include <epan/proto.h>
+#include <wsutil/wslog.h>
+
+#include "ws-compat.h"
+
+typedef enum {
+    FIELD_MESSAGE,     /* the "sip" protocol item: one per SIP message */
+    FIELD_AUTH_HEADER, /* an authentication header; auth parameters nest inside it */
+    FIELD_FLAG,        /* presence sets a gboolean in sipkb_message */
+    FIELD_STRING,      /* first value, into a const char * of sipkb_message */
+    FIELD_UINT,        /* first value, into a guint32 of sipkb_message, with its has_ flag */
+    FIELD_AUTH_STRING, /* first value in the first auth header, into a sipkb_auth member */
+    FIELD_STRING_LIST, /* every value, into a NULL-terminated list */
+} field_kind;
+
+typedef struct {
+    const char *name;
+    field_kind kind;
+    size_t offset;      /* into sipkb_message, or sipkb_auth for FIELD_AUTH_STRING */
+    size_t has_offset;  /* FIELD_UINT: the gboolean that says it was present */
+    int auth_header;    /* FIELD_AUTH_HEADER: a sipkb_auth_header */
+} field_spec;
+
+#define MSG(member) offsetof(sipkb_message, member)
+#define AUTH(member) offsetof(sipkb_auth, member)
+
+/* Every field sipkb reads, in the order they are applied: messages, then auth headers. */
+static const field_spec field_specs[] = {
+    {"sip", FIELD_MESSAGE, 0, 0, 0},
+    {"sip.WWW-Authenticate", FIELD_AUTH_HEADER, 0, 0, SIPKB_AUTH_WWW_AUTHENTICATE},
+    {"sip.Proxy-Authenticate", FIELD_AUTH_HEADER, 0, 0, SIPKB_AUTH_PROXY_AUTHENTICATE},
+    {"sip.Authorization", FIELD_AUTH_HEADER, 0, 0, SIPKB_AUTH_AUTHORIZATION},
+    {"sip.Proxy-Authorization", FIELD_AUTH_HEADER, 0, 0, SIPKB_AUTH_PROXY_AUTHORIZATION},
+    {"sip.Request-Line", FIELD_FLAG, MSG(is_request), 0, 0},
+    {"sip.Status-Line", FIELD_FLAG, MSG(is_response), 0, 0},
+    {"sip.resend", FIELD_FLAG, MSG(is_resend), 0, 0},
+    {"sip.Method", FIELD_STRING, MSG(method), 0, 0},
+    {"sip.Status-Code", FIELD_UINT, MSG(status_code), MSG(has_status_code), 0},
+    {"sip.Reason-Phrase", FIELD_STRING, MSG(reason_phrase), 0, 0},
+    {"sip.Call-ID", FIELD_STRING, MSG(call_id), 0, 0},
+    {"sip.CSeq.seq", FIELD_UINT, MSG(cseq_number), MSG(has_cseq), 0},
+    {"sip.CSeq.method", FIELD_STRING, MSG(cseq_method), 0, 0},
+    {"sip.from.user", FIELD_STRING, MSG(from_user), 0, 0},
+    {"sip.from.tag", FIELD_STRING, MSG(from_tag), 0, 0},
+    {"sip.to.user", FIELD_STRING, MSG(to_user), 0, 0},
+    {"sip.to.tag", FIELD_STRING, MSG(to_tag), 0, 0},
+    {"sip.r-uri.user", FIELD_STRING, MSG(request_uri_user), 0, 0},
+    {"sip.Via.branch", FIELD_STRING, MSG(top_via_branch), 0, 0},
+    {"sip.P-Asserted-Identity", FIELD_STRING, MSG(p_asserted_identity), 0, 0},
+    {"sip.P-Preferred-Identity", FIELD_STRING, MSG(p_preferred_identity), 0, 0},
+    {"sip.Retry-After", FIELD_UINT, MSG(retry_after), MSG(has_retry_after), 0},
+    {"sip.contact.uri", FIELD_STRING_LIST, MSG(contact_uris), 0, 0},
+    {"sip.auth.scheme", FIELD_AUTH_STRING, AUTH(scheme), 0, 0},
+    {"sip.auth.username", FIELD_AUTH_STRING, AUTH(username), 0, 0},
+    {"sip.auth.realm", FIELD_AUTH_STRING, AUTH(realm), 0, 0},
+    {"sip.auth.nonce", FIELD_AUTH_STRING, AUTH(nonce), 0, 0},
+    {"sip.auth.algorithm", FIELD_AUTH_STRING, AUTH(algorithm), 0, 0},
+    {"sip.auth.stale", FIELD_AUTH_STRING, AUTH(stale), 0, 0},
+    {"sip.auth.uri", FIELD_AUTH_STRING, AUTH(uri), 0, 0},
+};
+
+#undef MSG
+#undef AUTH
+
+#define N_FIELDS G_N_ELEMENTS(field_specs)
+
+/* Resolved ids, -1 where this Wireshark lacks the field. */
+static int field_ids[N_FIELDS];
+
+GArray *
+sipkb_fields_resolve(void)
+{
+    GArray *wanted = g_array_sized_new(FALSE, FALSE, sizeof(int), N_FIELDS);
+    for (size_t i = 0; i < N_FIELDS; i++) {
+        field_ids[i] = proto_registrar_get_id_byname(field_specs[i].name);
+        if (field_ids[i] < 0) {
+            ws_warning("sipkb: this Wireshark has no field '%s'; sipkb will do without it",
+                       field_specs[i].name);
+            continue;
+        }
+        g_array_append_val(wanted, field_ids[i]);
+    }
+    return wanted;
+}
+
+/* An auth header of one message, for attributing the auth parameters inside it. */
+typedef struct {
+    const field_info *finfo;
+    sipkb_auth *target;
+    sipkb_auth_header header;
+} auth_header_span;
+
+typedef struct {
+    sipkb_located_message *messages;
+    guint n_messages;
+    wmem_array_t *auth_spans; /* auth_header_span */
+    wmem_array_t **lists;     /* per message x per field: string list builders, lazily made */
+    wmem_allocator_t *pool;
+} extraction;
+
+static gboolean
+finfo_within(const field_info *inner, tvbuff_t *tvb, gint start, gint length)
+{
+    return inner->ds_tvb == tvb && inner->start >= start && inner->start < start + length;
+}
+
+static sipkb_located_message *
+message_of(const extraction *ex, const field_info *fi)
+{
+    for (guint i = 0; i < ex->n_messages; i++) {
+        sipkb_located_message *m = &ex->messages[i];
+        if (finfo_within(fi, m->tvb, m->start, m->length))
+            return m;
+    }
+    return NULL;
+}
+
+static const auth_header_span *
+auth_span_of(const extraction *ex, const field_info *fi)
+{
+    guint n_spans = wmem_array_get_count(ex->auth_spans);
+    for (guint i = 0; i < n_spans; i++) {
+        const auth_header_span *span = wmem_array_index(ex->auth_spans, i);
+        if (finfo_within(fi, span->finfo->ds_tvb, span->finfo->start, span->finfo->length))
+            return span;
+    }
+    return NULL;
+}
+
+/* One message per "sip" item; a message ends where the next one in the same data starts. */
+static void
+collect_messages(extraction *ex, GPtrArray *items)
+{
+    ex->n_messages = items->len;
+    ex->messages = wmem_alloc0_array(ex->pool, sipkb_located_message, items->len);
+    for (guint i = 0; i < items->len; i++) {
+        const field_info *fi = g_ptr_array_index(items, i);
+        sipkb_located_message *m = &ex->messages[i];
+        m->tvb = fi->ds_tvb;
+        m->start = fi->start;
+        m->length = fi->length > 0 ? fi->length : 1;
+        if (i + 1 < items->len) {
+            const field_info *next = g_ptr_array_index(items, i + 1);
+            if (next->ds_tvb == fi->ds_tvb && next->start > fi->start &&
+                next->start < fi->start + m->length)
+                m->length = next->start - fi->start;
+        }
+    }
+}
+
+static void
+collect_auth_header(extraction *ex, const field_spec *spec, const field_info *fi)
+{
+    sipkb_located_message *m = message_of(ex, fi);
+    if (!m)
+        return;
+    gboolean is_challenge = spec->auth_header == SIPKB_AUTH_WWW_AUTHENTICATE ||
+                            spec->auth_header == SIPKB_AUTH_PROXY_AUTHENTICATE;
+    sipkb_auth *target = is_challenge ? &m->msg.challenge : &m->msg.credentials;
+    /* The first header of its kind wins, as with every other repeated field. */
+    if (target->header != SIPKB_AUTH_NONE)
+        return;
+    target->header = (sipkb_auth_header)spec->auth_header;
+    auth_header_span span = {fi, target, (sipkb_auth_header)spec->auth_header};
+    wmem_array_append_one(ex->auth_spans, span);
+}
+
+static void
+set_first_string(const char **slot, const field_info *fi)
+{
+    if (!*slot)
+        *slot = sipkb_finfo_string(fi);
+}
+
+static void
+apply_field(extraction *ex, size_t spec_index, const field_info *fi)
+{
+    const field_spec *spec = &field_specs[spec_index];
+    if (spec->kind == FIELD_AUTH_HEADER) {
+        collect_auth_header(ex, spec, fi);
+        return;
+    }
+    sipkb_located_message *m = message_of(ex, fi);
+    if (!m)
+        return;
+    char *base = (char *)&m->msg;
+    switch (spec->kind) {
+    case FIELD_FLAG:
+        *(gboolean *)(base + spec->offset) = TRUE;
+        break;
+    case FIELD_STRING:
+        set_first_string((const char **)(base + spec->offset), fi);
+        break;
+    case FIELD_UINT:
+        if (!*(gboolean *)(base + spec->has_offset)) {
+            *(gboolean *)(base + spec->has_offset) = TRUE;
+            *(guint32 *)(base + spec->offset) = sipkb_finfo_uint(fi);
+        }
+        break;
+    case FIELD_AUTH_STRING: {
+        const auth_header_span *span = auth_span_of(ex, fi);
+        if (span)
+            set_first_string((const char **)((char *)span->target + spec->offset), fi);
+        break;
+    }
+    case FIELD_STRING_LIST: {
+        wmem_array_t **list = &ex->lists[(m - ex->messages) * N_FIELDS + spec_index];
+        if (!*list)
+            *list = wmem_array_new(ex->pool, sizeof(const char *));
+        const char *value = sipkb_finfo_string(fi);
+        wmem_array_append_one(*list, value);
+        break;
+    }
+    case FIELD_MESSAGE:
+    case FIELD_AUTH_HEADER:
+        break;
+    }
+}
+
+/* Terminates each list with NULL and hands it to its message. */
+static void
+finish_lists(extraction *ex)
+{
+    static const char *const terminator = NULL;
+    for (guint i = 0; i < ex->n_messages; i++) {
+        for (size_t f = 0; f < N_FIELDS; f++) {
+            wmem_array_t *list = ex->lists[i * N_FIELDS + f];
+            if (!list)
+                continue;
+            wmem_array_append_one(list, terminator);
+            *(const char *const **)((char *)&ex->messages[i].msg + field_specs[f].offset) =
+                wmem_array_get_raw(list);
+        }
+    }
+}
+
+guint
+sipkb_fields_extract(proto_tree *tree, wmem_allocator_t *pool, sipkb_located_message **messages)
+{
+    *messages = NULL;
+    if (!tree || field_ids[0] < 0)
+        return 0;
+    GPtrArray *sip_items = proto_get_finfo_ptr_array(tree, field_ids[0]);
+    if (!sip_items || sip_items->len == 0)
+        return 0;
+
+    extraction ex = {.pool = pool};
+    collect_messages(&ex, sip_items);
+    ex.auth_spans = wmem_array_new(pool, sizeof(auth_header_span));
+    ex.lists = wmem_alloc0_array(pool, wmem_array_t *, (gsize)ex.n_messages * N_FIELDS);
+    for (size_t i = 1; i < N_FIELDS; i++) {
+        GPtrArray *items = field_ids[i] >= 0 ? proto_get_finfo_ptr_array(tree, field_ids[i])
+                                             : NULL;
+        for (guint k = 0; items && k < items->len; k++)
+            apply_field(&ex, i, g_ptr_array_index(items, k));
+    }
+    finish_lists(&ex);
+    *messages = ex.messages;
+    return ex.n_messages;
+}

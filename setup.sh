@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# sipkb's two set-up commands for a fresh Debian 12 machine (see README.md):
+#   ./setup.sh demo   install the missing Debian packages, build, install the plugin where
+#                     Wireshark loads it, and explain every SIP response of the bundled captures
+#   ./setup.sh test   install the missing Debian packages, build, and run all tests (ctest)
+# Works as root and as a normal user (who needs sudo for the packages).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+build_dir=${SIPKB_BUILD_DIR:-build}
+packages=(cmake gcc make pkg-config libglib2.0-dev wireshark-dev libwireshark-dev tshark)
+
+as_root() {
+    if [[ $(id -u) == 0 ]]; then
+        "$@"
+    elif command -v sudo > /dev/null; then
+        sudo "$@"
+    else
+        echo "setup.sh: installing packages needs root or sudo: $*" >&2
+        exit 1
+    fi
+}
+
+install_packages() {
+    local missing=()
+    for pkg in "$@"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2> /dev/null | grep -q 'install ok installed' ||
+            missing+=("$pkg")
+    done
+    ((${#missing[@]} == 0)) && return 0
+    echo "setup.sh: installing ${missing[*]}"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+        "${missing[@]}"
+}
+
+build() {
+    cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo > /dev/null
+    cmake --build "$build_dir" -j "$(nproc)"
+}
+
+demo() {
+    install_packages "${packages[@]}"
+    build
+    cmake --install "$build_dir"
+    echo
+    echo "== sipkb on the bundled captures (tshark -Y sipkb -O sipkb)"
+    for capture in captures/*.pcapng; do
+        echo
+        echo "### $capture"
+        tshark -r "$capture" -Y sipkb -O sipkb 2> /dev/null
+    done
+}
+
+run_tests() {
+    install_packages "${packages[@]}" util-linux
+    build
+    ctest --test-dir "$build_dir" --output-on-failure
+}
+
+case ${1:-} in
+demo) demo ;;
+test) run_tests ;;
+*)
+    echo "usage: ./setup.sh demo|test" >&2
+    exit 2
+    ;;
+esac
