@@ -11,8 +11,9 @@
 #include <wsutil/wslog.h>
 
 #include "kb-data.h"
-#include "sipkb-register.h"
+#include "sipkb-analysis.h"
 #include "sipkb-fields.h"
+#include "sipkb-register.h"
 #include "sipkb/kb.h"
 #include "sipkb/response.h"
 #include "ws-compat.h"
@@ -29,16 +30,51 @@ static int hf_sipkb_advice = -1;
 static int hf_sipkb_provider_note = -1;
 static int hf_sipkb_reference = -1;
 static int hf_sipkb_class_fallback = -1;
+static int hf_sipkb_request_frame = -1;
+static int hf_sipkb_retransmission_of = -1;
+static int hf_sipkb_no_final_response = -1;
+static int hf_sipkb_auth_challenger = -1;
+static int hf_sipkb_auth_realm = -1;
+static int hf_sipkb_auth_algorithm = -1;
+static int hf_sipkb_auth_request_frame = -1;
+static int hf_sipkb_auth_answered_in = -1;
+static int hf_sipkb_auth_unanswered = -1;
+static int hf_sipkb_auth_challenge_frame = -1;
+static int hf_sipkb_auth_stale = -1;
+static int hf_sipkb_auth_rejected = -1;
+static int hf_sipkb_callerid_mismatch = -1;
+static int hf_sipkb_callerid_from_user = -1;
+static int hf_sipkb_callerid_auth_user = -1;
+static int hf_sipkb_callerid_format_only = -1;
+static int hf_sipkb_callerid_asserted = -1;
+static int hf_sipkb_callerid_request_frame = -1;
+static int hf_sipkb_cancel_frame = -1;
+static int hf_sipkb_cancel_delay = -1;
+static int hf_sipkb_cancel_missing = -1;
+static int hf_sipkb_retransmissions = -1;
+static int hf_sipkb_waited = -1;
+static int hf_sipkb_retry_after = -1;
+static int hf_sipkb_retry_at = -1;
+static int hf_sipkb_redirect_target = -1;
+static int hf_sipkb_call_outcome = -1;
 
 static gint ett_sipkb = -1;
 static gint ett_sipkb_causes = -1;
 static gint ett_sipkb_advice = -1;
+static gint ett_sipkb_auth = -1;
+static gint ett_sipkb_callerid = -1;
 
 static expert_field ei_sipkb_response_progress = EI_INIT;
 static expert_field ei_sipkb_response_challenge = EI_INIT;
 static expert_field ei_sipkb_response_redirect = EI_INIT;
 static expert_field ei_sipkb_response_failure = EI_INIT;
 static expert_field ei_sipkb_response_invalid = EI_INIT;
+static expert_field ei_sipkb_callerid_mismatch = EI_INIT;
+static expert_field ei_sipkb_auth_unanswered = EI_INIT;
+static expert_field ei_sipkb_auth_stale = EI_INIT;
+static expert_field ei_sipkb_auth_rejected = EI_INIT;
+static expert_field ei_sipkb_no_final_response = EI_INIT;
+static expert_field ei_sipkb_cancel_missing = EI_INIT;
 
 static gboolean pref_info_column = FALSE;
 
@@ -64,91 +100,413 @@ response_expert_field(sipkb_response_kind kind)
     return &ei_sipkb_response_failure;
 }
 
+/* Where the items of one SIP message go, and what sipkb decided about it. */
+typedef struct {
+    packet_info *pinfo;
+    tvbuff_t *tvb; /* the frame's */
+    gint start;
+    gint length;
+    const sipkb_message *msg;
+    const sipkb_findings *findings; /* NULL when the message could not be tracked */
+    gboolean capture_complete;      /* a later pass: forward links and absences are final */
+} show_ctx;
+
 static proto_item *
-add_generated_string(proto_tree *tree, int hf, const sipkb_located_message *where,
-                     const char *text)
+generated(proto_item *item)
 {
-    proto_item *item = proto_tree_add_string(tree, hf, where->tvb, where->start, 0, text);
     proto_item_set_generated(item);
     return item;
 }
 
+static proto_item *
+add_string(const show_ctx *c, proto_tree *tree, int hf, const char *text)
+{
+    return generated(
+        proto_tree_add_string(tree, hf, c->tvb, c->start, 0, text));
+}
+
+static proto_item *
+add_uint(const show_ctx *c, proto_tree *tree, int hf, guint32 value)
+{
+    return generated(proto_tree_add_uint(tree, hf, c->tvb, c->start, 0, value));
+}
+
+static proto_item *
+add_flag(const show_ctx *c, proto_tree *tree, int hf)
+{
+    return generated(proto_tree_add_boolean(tree, hf, c->tvb, c->start, 0, TRUE));
+}
+
+static proto_item *
+add_time(const show_ctx *c, proto_tree *tree, int hf, const nstime_t *value)
+{
+    return generated(proto_tree_add_time(tree, hf, c->tvb, c->start, 0, value));
+}
+
 /* A labelled list (causes, advice): one item per line, under a subtree when there are several. */
 static void
-add_text_list(proto_tree *tree, int hf, gint ett, const char *label,
-              const sipkb_located_message *where, const char *const *lines)
+add_text_list(const show_ctx *c, proto_tree *tree, int hf, gint ett, const char *label,
+              const char *const *lines)
 {
     if (!lines || !lines[0])
         return;
     proto_tree *list_tree = tree;
-    if (lines[1]) {
-        list_tree = proto_tree_add_subtree(tree, where->tvb, where->start, 0, ett, NULL, label);
-    }
+    if (lines[1])
+        list_tree = proto_tree_add_subtree(tree, c->tvb, c->start, 0, ett, NULL,
+                                           label);
     for (const char *const *line = lines; *line; line++)
-        add_generated_string(list_tree, hf, where, *line);
+        add_string(c, list_tree, hf, *line);
+}
+
+static proto_tree *
+add_sipkb_item(const show_ctx *c, proto_tree *tree, proto_item **top)
+{
+    *top = generated(proto_tree_add_item(tree, proto_sipkb, c->tvb, c->start,
+                                         c->length, ENC_NA));
+    return proto_item_add_subtree(*top, ett_sipkb);
+}
+
+static const sipkb_transaction *
+transaction_of(const show_ctx *c)
+{
+    return c->findings ? c->findings->transaction : NULL;
+}
+
+/* ---- causes ranked from the evidence (403) ------------------------------------------------- */
+
+static const char *
+forbidden_evidence_text(const show_ctx *c, sipkb_forbidden_evidence evidence)
+{
+    const sipkb_transaction *txn = transaction_of(c);
+    const char *phrase = c->msg->reason_phrase;
+    guint32 request = txn ? txn->first_frame : 0;
+    switch (evidence) {
+    case SIPKB_FORBIDDEN_REASON_CREDENTIALS:
+        return wmem_strdup_printf(c->pinfo->pool, "The reason phrase \"%s\" points to refused "
+                                  "credentials (password or username)", phrase);
+    case SIPKB_FORBIDDEN_REASON_CREDIT:
+        return wmem_strdup_printf(c->pinfo->pool, "The reason phrase \"%s\" points to the "
+                                  "account's credit or balance", phrase);
+    case SIPKB_FORBIDDEN_REASON_CALLERID:
+        return wmem_strdup_printf(c->pinfo->pool, "The reason phrase \"%s\" points to the "
+                                  "caller's identity (From / Caller-ID)", phrase);
+    case SIPKB_FORBIDDEN_CALLERID_MISMATCH:
+        return wmem_strdup_printf(c->pinfo->pool, "Caller-ID mismatch: the request (frame %u) "
+                                  "has From user %s but digest username %s", request,
+                                  txn->from_user, txn->digest_username);
+    case SIPKB_FORBIDDEN_NO_CREDENTIALS:
+        return wmem_strdup_printf(c->pinfo->pool, "The request (frame %u) carried no "
+                                  "credentials and the server refuses it without them",
+                                  request);
+    case SIPKB_FORBIDDEN_CREDENTIALS_MATCH:
+        return wmem_strdup_printf(c->pinfo->pool, "The request (frame %u) carried credentials "
+                                  "matching its From user: a wrong password or the account's "
+                                  "state (credit, permissions) is likelier", request);
+    }
+    return NULL;
 }
 
 static void
-show_response(proto_tree *tree, packet_info *pinfo, const sipkb_located_message *where)
+show_causes(const show_ctx *c, proto_tree *tree, const sipkb_response_entry *entry)
+{
+    const sipkb_forbidden_ranking *ranking = c->findings ? &c->findings->forbidden : NULL;
+    guint n_evidence = ranking ? ranking->count : 0;
+    guint n_kb = entry->causes ? g_strv_length((char **)entry->causes) : 0;
+    const char **causes = wmem_alloc0_array(c->pinfo->pool, const char *, n_evidence + n_kb + 1);
+    for (guint i = 0; i < n_evidence; i++)
+        causes[i] = forbidden_evidence_text(c, ranking->items[i]);
+    for (guint i = 0; i < n_kb; i++)
+        causes[n_evidence + i] = entry->causes[i];
+    add_text_list(c, tree, hf_sipkb_cause, ett_sipkb_causes, "Likely causes", causes);
+}
+
+/* ---- cross-message findings ------------------------------------------------------------------ */
+
+static void
+show_challenge(const show_ctx *c, proto_tree *tree)
+{
+    const sipkb_challenge *challenge = c->findings ? c->findings->challenge : NULL;
+    const sipkb_auth *auth = &c->msg->challenge;
+    proto_tree *auth_tree = proto_tree_add_subtree(tree, c->tvb, c->start, 0,
+                                                   ett_sipkb_auth, NULL, "Authentication");
+    add_string(c, auth_tree, hf_sipkb_auth_challenger, c->msg->status_code == 407
+        ? "a proxy (407, Proxy-Authenticate): answer with Proxy-Authorization"
+        : "the registrar or user agent server (401, WWW-Authenticate): answer with "
+          "Authorization");
+    if (auth->realm)
+        add_string(c, auth_tree, hf_sipkb_auth_realm, auth->realm);
+    if (auth->header != SIPKB_AUTH_NONE)
+        add_string(c, auth_tree, hf_sipkb_auth_algorithm,
+                   auth->algorithm ? auth->algorithm : "MD5 (no algorithm parameter)");
+    if (!challenge)
+        return;
+    if (challenge->request_frame)
+        add_uint(c, auth_tree, hf_sipkb_auth_request_frame, challenge->request_frame);
+    if (challenge->answered_in) {
+        add_uint(c, auth_tree, hf_sipkb_auth_answered_in, challenge->answered_in);
+    } else if (c->capture_complete) {
+        proto_item *item = add_flag(c, auth_tree, hf_sipkb_auth_unanswered);
+        expert_add_info_format(c->pinfo, item, &ei_sipkb_auth_unanswered,
+                               "%u challenge never answered: the capture holds no retry with "
+                               "credentials", c->msg->status_code);
+    }
+    if (c->findings->rechallenge == SIPKB_RECHALLENGE_STALE) {
+        proto_item *item = add_flag(c, auth_tree, hf_sipkb_auth_stale);
+        expert_add_info(c->pinfo, item, &ei_sipkb_auth_stale);
+    } else if (c->findings->rechallenge == SIPKB_RECHALLENGE_REJECTED) {
+        proto_item *item = add_flag(c, auth_tree, hf_sipkb_auth_rejected);
+        expert_add_info(c->pinfo, item, &ei_sipkb_auth_rejected);
+    }
+}
+
+static const char *
+callerid_verdict(const sipkb_transaction *txn)
+{
+    switch (txn->callerid) {
+    case SIPKB_CALLERID_MISMATCH:
+        return "differs from";
+    case SIPKB_CALLERID_FORMAT_DIFFERS:
+        return "is the same number in another format than";
+    default:
+        return "matches";
+    }
+}
+
+/* On a request with credentials: From user vs digest username. */
+static void
+show_callerid(const show_ctx *c, proto_tree *tree, gboolean on_request)
+{
+    const sipkb_transaction *txn = transaction_of(c);
+    if (!txn || !txn->has_credentials || txn->callerid == SIPKB_CALLERID_NOT_APPLICABLE)
+        return;
+    gboolean mismatch = sipkb_callerid_is_mismatch(txn->callerid);
+    proto_tree *id_tree = proto_tree_add_subtree_format(
+        tree, c->tvb, c->start, 0, ett_sipkb_callerid, NULL,
+        "Caller-ID: From user %s %s digest username %s", txn->from_user,
+        callerid_verdict(txn), txn->digest_username);
+    if (!on_request)
+        add_uint(c, id_tree, hf_sipkb_callerid_request_frame, txn->first_frame);
+    add_string(c, id_tree, hf_sipkb_callerid_from_user, txn->from_user);
+    add_string(c, id_tree, hf_sipkb_callerid_auth_user, txn->digest_username);
+    if (!mismatch || !on_request)
+        return;
+    proto_item *flag = add_flag(c, id_tree, hf_sipkb_callerid_mismatch);
+    if (txn->callerid == SIPKB_CALLERID_FORMAT_DIFFERS)
+        add_flag(c, id_tree, hf_sipkb_callerid_format_only);
+    if (c->findings->asserted_identity)
+        add_string(c, id_tree, hf_sipkb_callerid_asserted,
+                   wmem_strdup_printf(c->pinfo->pool, "P-Asserted/Preferred-Identity carries "
+                                      "the digest user %s: the server may take the caller ID "
+                                      "from it", c->findings->asserted_identity));
+    expert_add_info_format(c->pinfo, flag, &ei_sipkb_callerid_mismatch,
+                           "Caller-ID mismatch: From user %s %s digest username %s%s",
+                           txn->from_user, callerid_verdict(txn), txn->digest_username,
+                           txn->callerid == SIPKB_CALLERID_FORMAT_DIFFERS
+                               ? " (servers compare them exactly)" : "");
+}
+
+static void
+show_cancel(const show_ctx *c, proto_tree *tree)
+{
+    const sipkb_transaction *txn = transaction_of(c);
+    if (c->findings && c->findings->cancel_known) {
+        add_uint(c, tree, hf_sipkb_cancel_frame, txn->cancel_frame);
+        add_time(c, tree, hf_sipkb_cancel_delay, &c->findings->invite_to_cancel);
+        return;
+    }
+    proto_item *item = add_flag(c, tree, hf_sipkb_cancel_missing);
+    expert_add_info(c->pinfo, item, &ei_sipkb_cancel_missing);
+}
+
+static void
+show_timeout(const show_ctx *c, proto_tree *tree)
+{
+    if (!transaction_of(c))
+        return;
+    add_uint(c, tree, hf_sipkb_retransmissions, c->findings->group_retransmissions);
+    add_time(c, tree, hf_sipkb_waited, &c->findings->waited);
+}
+
+static void
+show_retry_after(const show_ctx *c, proto_tree *tree)
+{
+    if (!c->msg->has_retry_after)
+        return;
+    add_uint(c, tree, hf_sipkb_retry_after, c->msg->retry_after);
+    nstime_t retry_at = c->pinfo->abs_ts;
+    retry_at.secs += (time_t)c->msg->retry_after;
+    add_time(c, tree, hf_sipkb_retry_at, &retry_at);
+}
+
+static const char *
+call_outcome_text(const show_ctx *c, const sipkb_response_entry *entry)
+{
+    const sipkb_transaction *txn = transaction_of(c);
+    gboolean cancelled = c->findings && c->findings->cancel_known;
+    guint32 code = c->msg->status_code;
+    const char *reason = entry ? entry->reason : "";
+    wmem_allocator_t *pool = c->pinfo->pool;
+    switch (sipkb_call_outcome_of(code, cancelled)) {
+    case SIPKB_CALL_ANSWERED:
+        return wmem_strdup_printf(pool, "call answered: %u %s", code, reason);
+    case SIPKB_CALL_REDIRECTED:
+        return wmem_strdup_printf(pool, "call redirected: %u %s, the caller should try the "
+                                  "Contact targets", code, reason);
+    case SIPKB_CALL_CANCELLED:
+        return wmem_strdup_printf(pool, "call cancelled by the caller %.1f s after the INVITE: "
+                                  "487 after CANCEL (frame %u)",
+                                  nstime_to_sec(&c->findings->invite_to_cancel),
+                                  txn->cancel_frame);
+    case SIPKB_CALL_TIMED_OUT:
+        return wmem_strdup_printf(pool, "call timed out: 408 after %.1f s and %u "
+                                  "retransmissions seen", c->findings
+                                  ? nstime_to_sec(&c->findings->waited) : 0.0,
+                                  c->findings ? c->findings->group_retransmissions : 0);
+    case SIPKB_CALL_UNAVAILABLE:
+        return wmem_strdup_printf(pool, "callee not reached: %u %s", code, reason);
+    case SIPKB_CALL_REJECTED:
+        break;
+    }
+    if (txn && sipkb_callerid_is_mismatch(txn->callerid))
+        return wmem_strdup_printf(pool, "call rejected: %u after authenticated INVITE; From %s "
+                                  "\u2260 digest %s", code, txn->from_user,
+                                  txn->digest_username);
+    if (txn)
+        return wmem_strdup_printf(pool, "call rejected: %u %s after %s INVITE", code, reason,
+                                  txn->has_credentials ? "authenticated" : "unauthenticated");
+    return wmem_strdup_printf(pool, "call rejected: %u %s", code, reason);
+}
+
+static void
+show_findings(const show_ctx *c, proto_tree *tree, const sipkb_response_entry *entry)
+{
+    guint32 code = c->msg->status_code;
+    const sipkb_transaction *txn = transaction_of(c);
+    if (txn)
+        add_uint(c, tree, hf_sipkb_request_frame, txn->first_frame);
+    if (code == 401 || code == 407)
+        show_challenge(c, tree);
+    if (code >= 300)
+        show_callerid(c, tree, FALSE);
+    if (code == 487)
+        show_cancel(c, tree);
+    if (code == 408)
+        show_timeout(c, tree);
+    show_retry_after(c, tree);
+    if (code >= 300 && code < 400 && c->msg->contact_uris)
+        for (const char *const *uri = c->msg->contact_uris; *uri; uri++)
+            add_string(c, tree, hf_sipkb_redirect_target, *uri);
+    if (code >= 200 && code != 401 && code != 407 &&
+        g_strcmp0(c->msg->cseq_method, "INVITE") == 0)
+        add_string(c, tree, hf_sipkb_call_outcome, call_outcome_text(c, entry));
+}
+
+static void
+show_response(const show_ctx *c, proto_tree *tree)
 {
     sipkb_response_explanation ex;
-    sipkb_explain_response(knowledge_base, where->msg.status_code, &ex);
+    sipkb_explain_response(knowledge_base, c->msg->status_code, &ex);
 
-    proto_item *top = proto_tree_add_item(tree, proto_sipkb, where->tvb, where->start,
-                                          where->length, ENC_NA);
-    proto_item_set_generated(top);
-    proto_tree *sipkb_tree = proto_item_add_subtree(top, ett_sipkb);
-    proto_item *code_item = proto_tree_add_uint(sipkb_tree, hf_sipkb_code, where->tvb,
-                                                where->start, 0, ex.code);
-    proto_item_set_generated(code_item);
-
+    proto_item *top;
+    proto_tree *sipkb_tree = add_sipkb_item(c, tree, &top);
+    proto_item *code_item = add_uint(c, sipkb_tree, hf_sipkb_code, ex.code);
     if (!ex.entry) {
         proto_item_append_text(top, ": %u is not a SIP status code", ex.code);
-        expert_add_info_format(pinfo, code_item, response_expert_field(ex.kind),
+        expert_add_info_format(c->pinfo, code_item, response_expert_field(ex.kind),
                                "%u is not a SIP status code (RFC 3261 allows 100 to 699)",
                                ex.code);
         return;
     }
     const sipkb_response_entry *entry = ex.entry;
-    proto_item_append_text(top, ": %u %s: %s", ex.code,
-                           ex.is_class_fallback ? "(unregistered code)" : entry->reason,
-                           entry->summary);
-    if (ex.class_entry) {
-        add_generated_string(sipkb_tree, hf_sipkb_class, where,
-                             wmem_strdup_printf(pinfo->pool, "%uxx %s", ex.code / 100,
-                                                ex.class_entry->reason));
-    }
-    if (ex.is_class_fallback) {
-        proto_item *fallback = proto_tree_add_boolean(sipkb_tree, hf_sipkb_class_fallback,
-                                                      where->tvb, where->start, 0, TRUE);
-        proto_item_set_generated(fallback);
-    }
-    add_generated_string(sipkb_tree, hf_sipkb_summary, where, entry->summary);
-    add_generated_string(sipkb_tree, hf_sipkb_explanation, where, entry->meaning);
-    add_text_list(sipkb_tree, hf_sipkb_cause, ett_sipkb_causes, "Likely causes", where,
-                  entry->causes);
-    add_text_list(sipkb_tree, hf_sipkb_advice, ett_sipkb_advice, "What to check next", where,
+    const char *reason = ex.is_class_fallback ? "(unregistered code)" : entry->reason;
+    proto_item_append_text(top, ": %u %s: %s", ex.code, reason, entry->summary);
+    if (ex.class_entry)
+        add_string(c, sipkb_tree, hf_sipkb_class,
+                   wmem_strdup_printf(c->pinfo->pool, "%uxx %s", ex.code / 100,
+                                      ex.class_entry->reason));
+    if (ex.is_class_fallback)
+        add_flag(c, sipkb_tree, hf_sipkb_class_fallback);
+    add_string(c, sipkb_tree, hf_sipkb_summary, entry->summary);
+    add_string(c, sipkb_tree, hf_sipkb_explanation, entry->meaning);
+    show_causes(c, sipkb_tree, entry);
+    add_text_list(c, sipkb_tree, hf_sipkb_advice, ett_sipkb_advice, "What to check next",
                   entry->advice);
     if (entry->provider_note)
-        add_generated_string(sipkb_tree, hf_sipkb_provider_note, where, entry->provider_note);
-    add_generated_string(sipkb_tree, hf_sipkb_reference, where, entry->reference);
+        add_string(c, sipkb_tree, hf_sipkb_provider_note, entry->provider_note);
+    add_string(c, sipkb_tree, hf_sipkb_reference, entry->reference);
+    show_findings(c, sipkb_tree, ex.is_class_fallback ? NULL : entry);
 
-    expert_add_info_format(pinfo, code_item, response_expert_field(ex.kind), "%u %s: %s",
-                           ex.code, ex.is_class_fallback ? "" : entry->reason, entry->summary);
+    expert_add_info_format(c->pinfo, code_item, response_expert_field(ex.kind), "%u %s: %s",
+                           ex.code, reason, entry->summary);
     if (pref_info_column)
-        col_append_fstr(pinfo->cinfo, COL_INFO, " [sipkb: %s]", entry->summary);
+        col_append_fstr(c->pinfo->cinfo, COL_INFO, " [sipkb: %s]", entry->summary);
+}
+
+/* Requests get a sipkb item only when there is something to say about them. */
+static void
+show_request(const show_ctx *c, proto_tree *tree)
+{
+    const sipkb_findings *f = c->findings;
+    const sipkb_transaction *txn = transaction_of(c);
+    if (!txn)
+        return;
+    gboolean unanswered = c->capture_complete && !f->is_retransmission &&
+                          txn->expects_response && !txn->final_frame;
+    if (!txn->has_credentials && !f->is_retransmission && !unanswered)
+        return;
+
+    proto_item *top;
+    proto_tree *sipkb_tree = add_sipkb_item(c, tree, &top);
+    const char *method = c->msg->method ? c->msg->method : c->msg->cseq_method;
+    proto_item_append_text(top, ": %s", method);
+    if (f->is_retransmission) {
+        proto_item_append_text(top, " retransmitted");
+        add_uint(c, sipkb_tree, hf_sipkb_retransmission_of, txn->first_frame);
+    }
+    if (f->answers_challenge)
+        add_uint(c, sipkb_tree, hf_sipkb_auth_challenge_frame,
+                 f->answers_challenge->challenge_frame);
+    if (txn->has_credentials && !f->is_retransmission) {
+        proto_item_append_text(top, " with credentials");
+        if (sipkb_callerid_is_mismatch(txn->callerid))
+            proto_item_append_text(top, ": Caller-ID %s differs from digest username %s",
+                                   txn->from_user, txn->digest_username);
+        show_callerid(c, sipkb_tree, TRUE);
+    }
+    if (unanswered) {
+        proto_item *item = add_flag(c, sipkb_tree, hf_sipkb_no_final_response);
+        proto_item_append_text(top, ": no final response in the capture");
+        expert_add_info_format(c->pinfo, item, &ei_sipkb_no_final_response,
+                               "%s got no final response in the capture (%u retransmissions "
+                               "seen)", method, txn->retransmissions);
+    }
 }
 
 static int
 dissect_sipkb(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
-    sipkb_located_message *messages = NULL;
-    guint n_messages = sipkb_fields_extract(tree, pinfo->pool, &messages);
-    for (guint i = 0; i < n_messages; i++) {
-        if (messages[i].msg.is_response && messages[i].msg.has_status_code)
-            show_response(tree, pinfo, &messages[i]);
+    const sipkb_frame_findings *frame;
+    if (PINFO_FD_VISITED(pinfo)) {
+        frame = sipkb_analysis_stored(pinfo, proto_sipkb);
+    } else {
+        sipkb_located_message *messages = NULL;
+        guint n_messages = sipkb_fields_extract(tree, pinfo->pool, &messages);
+        if (n_messages == 0)
+            return 0;
+        frame = sipkb_analysis_first_pass(pinfo, proto_sipkb, tvb, messages, n_messages);
     }
-    return n_messages ? tvb_captured_length(tvb) : 0;
+    if (!frame)
+        return 0;
+    for (guint i = 0; i < frame->n_messages; i++) {
+        const sipkb_findings *findings = &frame->findings[i];
+        show_ctx c = {pinfo, tvb, findings->start, findings->length, &findings->msg, findings,
+                      PINFO_FD_VISITED(pinfo)};
+        if (c.msg->is_response && c.msg->has_status_code)
+            show_response(&c, tree);
+        else if (c.msg->is_request)
+            show_request(&c, tree);
+    }
+    return tvb_captured_length(tvb);
 }
 
 static void
@@ -198,9 +556,105 @@ proto_register_sipkb(void)
          {"Explained by its class only", "sipkb.class_fallback", FT_BOOLEAN, BASE_NONE, NULL,
           0x0, "The code is not in the IANA registry nor the KB; its class explains it",
           HFILL}},
+        {&hf_sipkb_request_frame,
+         {"Request", "sipkb.request_frame", FT_FRAMENUM, BASE_NONE,
+          FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0,
+          "First copy of the request this response answers (same Call-ID, CSeq and Via branch)",
+          HFILL}},
+        {&hf_sipkb_retransmission_of,
+         {"Retransmission of", "sipkb.retransmission_of", FT_FRAMENUM, BASE_NONE,
+          FRAMENUM_TYPE(FT_FRAMENUM_RETRANS_PREV), 0x0,
+          "This request repeats the one in that frame (same transaction)", HFILL}},
+        {&hf_sipkb_no_final_response,
+         {"No final response", "sipkb.no_final_response", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+          "The capture holds no final response to this request (known once the whole capture "
+          "is read)", HFILL}},
+        {&hf_sipkb_auth_challenger,
+         {"Challenged by", "sipkb.auth.challenger", FT_STRING, BASE_NONE, NULL, 0x0,
+          "Who asks for credentials: 401 comes from a registrar or UAS, 407 from a proxy",
+          HFILL}},
+        {&hf_sipkb_auth_realm,
+         {"Realm", "sipkb.auth.realm", FT_STRING, BASE_NONE, NULL, 0x0,
+          "The protection realm the credentials must be for", HFILL}},
+        {&hf_sipkb_auth_algorithm,
+         {"Algorithm", "sipkb.auth.algorithm", FT_STRING, BASE_NONE, NULL, 0x0,
+          "Digest algorithm asked for (MD5 when absent, RFC 3261 section 22.4)", HFILL}},
+        {&hf_sipkb_auth_request_frame,
+         {"Challenged request", "sipkb.auth.request_frame", FT_FRAMENUM, BASE_NONE,
+          FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0, "The request this challenge answers",
+          HFILL}},
+        {&hf_sipkb_auth_answered_in,
+         {"Answered in", "sipkb.auth.answered_in", FT_FRAMENUM, BASE_NONE,
+          FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE), 0x0,
+          "The retry that carries credentials for this challenge", HFILL}},
+        {&hf_sipkb_auth_unanswered,
+         {"Challenge unanswered", "sipkb.auth.unanswered", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+          "The capture holds no retry with credentials for this challenge", HFILL}},
+        {&hf_sipkb_auth_challenge_frame,
+         {"Answers the challenge in", "sipkb.auth.challenge_frame", FT_FRAMENUM, BASE_NONE,
+          FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0,
+          "The 401/407 this request's credentials answer", HFILL}},
+        {&hf_sipkb_auth_stale,
+         {"Stale nonce", "sipkb.auth.stale", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+          "Credentials challenged again because their nonce was stale or replaced: normal, "
+          "the client retries with the new nonce", HFILL}},
+        {&hf_sipkb_auth_rejected,
+         {"Credentials rejected", "sipkb.auth.rejected", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+          "Credentials computed on the current nonce were challenged again: wrong username, "
+          "password or realm", HFILL}},
+        {&hf_sipkb_callerid_mismatch,
+         {"Caller-ID mismatch", "sipkb.callerid_mismatch", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+          "The From URI user differs from the digest username of the credentials", HFILL}},
+        {&hf_sipkb_callerid_from_user,
+         {"From user", "sipkb.callerid.from_user", FT_STRING, BASE_NONE, NULL, 0x0,
+          "The caller ID presented in the From URI", HFILL}},
+        {&hf_sipkb_callerid_auth_user,
+         {"Digest username", "sipkb.callerid.auth_user", FT_STRING, BASE_NONE, NULL, 0x0,
+          "The username of the Authorization or Proxy-Authorization credentials", HFILL}},
+        {&hf_sipkb_callerid_format_only,
+         {"Number format differs only", "sipkb.callerid.format_only", FT_BOOLEAN, BASE_NONE,
+          NULL, 0x0,
+          "Same number written differently (+, country code, trunk prefix); servers still "
+          "compare exactly", HFILL}},
+        {&hf_sipkb_callerid_asserted,
+         {"Asserted identity", "sipkb.callerid.asserted", FT_STRING, BASE_NONE, NULL, 0x0,
+          "P-Asserted-Identity or P-Preferred-Identity carries the digest user", HFILL}},
+        {&hf_sipkb_callerid_request_frame,
+         {"Request with these credentials", "sipkb.callerid.request_frame", FT_FRAMENUM,
+          BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0,
+          "The request whose From user and digest username are compared", HFILL}},
+        {&hf_sipkb_cancel_frame,
+         {"CANCEL", "sipkb.cancel_frame", FT_FRAMENUM, BASE_NONE,
+          FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0,
+          "The CANCEL that ended this INVITE transaction", HFILL}},
+        {&hf_sipkb_cancel_delay,
+         {"INVITE to CANCEL", "sipkb.cancel.delay", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+          "How long the caller waited before cancelling", HFILL}},
+        {&hf_sipkb_cancel_missing,
+         {"No CANCEL in the capture", "sipkb.cancel.missing", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+          "A 487 whose CANCEL (or other cause) is not in the capture", HFILL}},
+        {&hf_sipkb_retransmissions,
+         {"Retransmissions seen", "sipkb.retransmissions", FT_UINT32, BASE_DEC, NULL, 0x0,
+          "Copies of the request after the first, on every leg in the capture", HFILL}},
+        {&hf_sipkb_waited,
+         {"Waited", "sipkb.waited", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+          "From the request's first copy to this response", HFILL}},
+        {&hf_sipkb_retry_after,
+         {"Retry after (s)", "sipkb.retry_after", FT_UINT32, BASE_DEC, NULL, 0x0,
+          "Seconds the client should wait before retrying (Retry-After)", HFILL}},
+        {&hf_sipkb_retry_at,
+         {"Retry at", "sipkb.retry_at", FT_ABSOLUTE_TIME, ABSOLUTE_TIME_UTC, NULL, 0x0,
+          "This frame's time plus Retry-After", HFILL}},
+        {&hf_sipkb_redirect_target,
+         {"Redirect target", "sipkb.redirect.target", FT_STRING, BASE_NONE, NULL, 0x0,
+          "A Contact of the 3xx: where the caller should try next", HFILL}},
+        {&hf_sipkb_call_outcome,
+         {"Call outcome", "sipkb.call.outcome", FT_STRING, BASE_NONE, NULL, 0x0,
+          "What this final response means for the call", HFILL}},
     };
 
-    static gint *ett[] = {&ett_sipkb, &ett_sipkb_causes, &ett_sipkb_advice};
+    static gint *ett[] = {&ett_sipkb, &ett_sipkb_causes, &ett_sipkb_advice, &ett_sipkb_auth,
+                          &ett_sipkb_callerid};
 
     static ei_register_info ei[] = {
         {&ei_sipkb_response_progress,
@@ -216,6 +670,27 @@ proto_register_sipkb(void)
         {&ei_sipkb_response_invalid,
          {"sipkb.response.invalid", PI_MALFORMED, PI_WARN, "Not a SIP status code",
           EXPFILL}},
+        {&ei_sipkb_callerid_mismatch,
+         {"sipkb.callerid_mismatch.expert", PI_PROTOCOL, PI_WARN,
+          "Caller-ID (From user) differs from the digest username", EXPFILL}},
+        {&ei_sipkb_auth_unanswered,
+         {"sipkb.auth.unanswered.expert", PI_SEQUENCE, PI_WARN,
+          "Challenge never answered in the capture", EXPFILL}},
+        {&ei_sipkb_auth_stale,
+         {"sipkb.auth.stale.expert", PI_SEQUENCE, PI_NOTE,
+          "Challenged again for a stale or replaced nonce: the client should retry with the "
+          "new nonce", EXPFILL}},
+        {&ei_sipkb_auth_rejected,
+         {"sipkb.auth.rejected.expert", PI_SEQUENCE, PI_WARN,
+          "Credentials on a fresh nonce challenged again: wrong username, password or realm",
+          EXPFILL}},
+        {&ei_sipkb_no_final_response,
+         {"sipkb.no_final_response.expert", PI_SEQUENCE, PI_WARN,
+          "Request without a final response in the capture", EXPFILL}},
+        {&ei_sipkb_cancel_missing,
+         {"sipkb.cancel.missing.expert", PI_SEQUENCE, PI_NOTE,
+          "487 without a CANCEL in the capture: the capture may miss it, or a BYE or another "
+          "branch ended the INVITE", EXPFILL}},
     };
 
     proto_sipkb = proto_register_protocol("SIP knowledge base", "sipkb", "sipkb");

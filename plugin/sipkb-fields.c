@@ -9,6 +9,7 @@
 #include "sipkb-fields.h"
 
 #include <stddef.h>
+#include <string.h>
 
 #include <epan/proto.h>
 #include <wsutil/wslog.h>
@@ -21,7 +22,9 @@ typedef enum {
     FIELD_FLAG,        /* presence sets a gboolean in sipkb_message */
     FIELD_STRING,      /* first value, into a const char * of sipkb_message */
     FIELD_UINT,        /* first value, into a guint32 of sipkb_message, with its has_ flag */
-    FIELD_AUTH_STRING, /* first value in the first auth header, into a sipkb_auth member */
+    FIELD_AUTH_STRING, /* first value in the first auth header, into a sipkb_auth member,
+                          without the quotes of a quoted-string (RFC 3261 section 25.1) */
+    FIELD_STATUS_LINE, /* the Status-Line, for its reason phrase */
     FIELD_STRING_LIST, /* every value, into a NULL-terminated list */
 } field_kind;
 
@@ -44,11 +47,10 @@ static const field_spec field_specs[] = {
     {"sip.Authorization", FIELD_AUTH_HEADER, 0, 0, SIPKB_AUTH_AUTHORIZATION},
     {"sip.Proxy-Authorization", FIELD_AUTH_HEADER, 0, 0, SIPKB_AUTH_PROXY_AUTHORIZATION},
     {"sip.Request-Line", FIELD_FLAG, MSG(is_request), 0, 0},
-    {"sip.Status-Line", FIELD_FLAG, MSG(is_response), 0, 0},
     {"sip.resend", FIELD_FLAG, MSG(is_resend), 0, 0},
     {"sip.Method", FIELD_STRING, MSG(method), 0, 0},
     {"sip.Status-Code", FIELD_UINT, MSG(status_code), MSG(has_status_code), 0},
-    {"sip.Reason-Phrase", FIELD_STRING, MSG(reason_phrase), 0, 0},
+    {"sip.Status-Line", FIELD_STATUS_LINE, MSG(reason_phrase), 0, 0},
     {"sip.Call-ID", FIELD_STRING, MSG(call_id), 0, 0},
     {"sip.CSeq.seq", FIELD_UINT, MSG(cseq_number), MSG(has_cseq), 0},
     {"sip.CSeq.method", FIELD_STRING, MSG(cseq_method), 0, 0},
@@ -58,8 +60,8 @@ static const field_spec field_specs[] = {
     {"sip.to.tag", FIELD_STRING, MSG(to_tag), 0, 0},
     {"sip.r-uri.user", FIELD_STRING, MSG(request_uri_user), 0, 0},
     {"sip.Via.branch", FIELD_STRING, MSG(top_via_branch), 0, 0},
-    {"sip.P-Asserted-Identity", FIELD_STRING, MSG(p_asserted_identity), 0, 0},
-    {"sip.P-Preferred-Identity", FIELD_STRING, MSG(p_preferred_identity), 0, 0},
+    {"sip.pai.user", FIELD_STRING, MSG(p_asserted_identity_user), 0, 0},
+    {"sip.ppi.user", FIELD_STRING, MSG(p_preferred_identity_user), 0, 0},
     {"sip.Retry-After", FIELD_UINT, MSG(retry_after), MSG(has_retry_after), 0},
     {"sip.contact.uri", FIELD_STRING_LIST, MSG(contact_uris), 0, 0},
     {"sip.auth.scheme", FIELD_AUTH_STRING, AUTH(scheme), 0, 0},
@@ -184,6 +186,26 @@ set_first_string(const char **slot, const field_info *fi)
         *slot = sipkb_finfo_string(fi);
 }
 
+/* The SIP dissector keeps quoted auth parameters with their quotes ("2138394018"). */
+static const char *
+unquoted(wmem_allocator_t *pool, const char *value)
+{
+    size_t length = value ? strlen(value) : 0;
+    if (length >= 2 && value[0] == '"' && value[length - 1] == '"')
+        return wmem_strndup(pool, value + 1, length - 2);
+    return value;
+}
+
+/* The SIP dissector has no field for the reason phrase of a response; it is the rest of the
+ * Status-Line after "SIP/2.0 " and the status code (RFC 3261 section 7.2). */
+static const char *
+reason_phrase_of(const char *status_line)
+{
+    const char *space = status_line ? strchr(status_line, ' ') : NULL;
+    space = space ? strchr(space + 1, ' ') : NULL;
+    return space ? space + 1 : "";
+}
+
 static void
 apply_field(extraction *ex, size_t spec_index, const field_info *fi)
 {
@@ -209,10 +231,16 @@ apply_field(extraction *ex, size_t spec_index, const field_info *fi)
             *(guint32 *)(base + spec->offset) = sipkb_finfo_uint(fi);
         }
         break;
+    case FIELD_STATUS_LINE:
+        m->msg.is_response = TRUE;
+        if (!m->msg.reason_phrase)
+            m->msg.reason_phrase = reason_phrase_of(sipkb_finfo_string(fi));
+        break;
     case FIELD_AUTH_STRING: {
         const auth_header_span *span = auth_span_of(ex, fi);
-        if (span)
-            set_first_string((const char **)((char *)span->target + spec->offset), fi);
+        const char **slot = span ? (const char **)((char *)span->target + spec->offset) : NULL;
+        if (slot && !*slot)
+            *slot = unquoted(ex->pool, sipkb_finfo_string(fi));
         break;
     }
     case FIELD_STRING_LIST: {

@@ -52,8 +52,8 @@ typedef struct {
 
     sipkb_auth challenge;   /* WWW-Authenticate or Proxy-Authenticate of a response */
     sipkb_auth credentials; /* Authorization or Proxy-Authorization of a request */
-    const char *p_asserted_identity;
-    const char *p_preferred_identity;
+    const char *p_asserted_identity_user;  /* user part of P-Asserted-Identity (RFC 3325) */
+    const char *p_preferred_identity_user; /* user part of P-Preferred-Identity */
 
     gboolean has_retry_after;
     guint32 retry_after; /* seconds */

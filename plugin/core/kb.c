@@ -10,8 +10,10 @@
 #include <string.h>
 
 #define MAX_NUMBERED_ITEMS 16
+/* Limits in bytes, so that "Likely cause: " + text fits one packet-details line (Wireshark
+ * truncates item labels at 240 bytes). */
 #define MAX_SUMMARY_CHARS 100
-#define MAX_TEXT_CHARS 400
+#define MAX_TEXT_CHARS 220
 
 /* One section of one layer, as written in its file. */
 typedef struct {
@@ -143,11 +145,11 @@ read_text(GKeyFile *file, const parse_ctx *ctx, const char *key, size_t max_char
         problem = "is empty";
     else if (strpbrk(value, "\n\r\t"))
         problem = "contains a line break or tab (one line per value)";
-    else if (g_utf8_strlen(value, -1) > (glong)max_chars)
+    else if (strlen(value) > max_chars)
         problem = "is too long for one line of the packet details";
     if (problem) {
         g_free(value);
-        return fail(error, ctx, "'%s' %s (at most %zu characters)", key, problem, max_chars);
+        return fail(error, ctx, "'%s' %s (at most %zu bytes)", key, problem, max_chars);
     }
     *out = value;
     return TRUE;

@@ -1,0 +1,147 @@
+/* Unit tests of the cross-message decision rules (no Wireshark). */
+#include "sipkb/diagnosis.h"
+
+static void
+test_callerid(void)
+{
+    static const struct {
+        const char *from;
+        const char *digest;
+        sipkb_callerid_result expected;
+    } cases[] = {
+        /* the KB articles' example */
+        {"2138394020", "2138394018", SIPKB_CALLERID_MISMATCH},
+        {"61383940220", "61383940218", SIPKB_CALLERID_MISMATCH},
+        {"2138394018", "2138394018", SIPKB_CALLERID_MATCH},
+        /* RFC 3966 visual separators are ignored */
+        {"213-839-4018", "2138394018", SIPKB_CALLERID_MATCH},
+        {"(213).839.4018", "2138394018", SIPKB_CALLERID_MATCH},
+        {"+1-213-839-4018", "+12138394018", SIPKB_CALLERID_MATCH},
+        /* same number, other format: still flagged, as format-only */
+        {"+12138394018", "2138394018", SIPKB_CALLERID_FORMAT_DIFFERS},
+        {"2138394018", "+12138394018", SIPKB_CALLERID_FORMAT_DIFFERS},
+        {"0012138394018", "2138394018", SIPKB_CALLERID_FORMAT_DIFFERS},
+        {"+61383940218", "0383940218", SIPKB_CALLERID_FORMAT_DIFFERS},
+        {"61383940218", "0383940218", SIPKB_CALLERID_FORMAT_DIFFERS},
+        {"+2138394018", "2138394018", SIPKB_CALLERID_FORMAT_DIFFERS},
+        /* a longer prefix than a country code is another number */
+        {"99992138394018", "2138394018", SIPKB_CALLERID_MISMATCH},
+        /* short numbers (extensions) need an exact match */
+        {"+1201", "201", SIPKB_CALLERID_MISMATCH},
+        /* names compare exactly, case included */
+        {"alice", "alice", SIPKB_CALLERID_MATCH},
+        {"alice", "Alice", SIPKB_CALLERID_MISMATCH},
+        {"alice", "2138394018", SIPKB_CALLERID_MISMATCH},
+        {"21383-", "21383", SIPKB_CALLERID_MATCH},
+        /* nothing to compare */
+        {NULL, "2138394018", SIPKB_CALLERID_NOT_APPLICABLE},
+        {"2138394018", NULL, SIPKB_CALLERID_NOT_APPLICABLE},
+        {"", "2138394018", SIPKB_CALLERID_NOT_APPLICABLE},
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_test_message("From %s, digest %s", cases[i].from, cases[i].digest);
+        g_assert_cmpint(sipkb_compare_callerid(cases[i].from, cases[i].digest), ==,
+                        cases[i].expected);
+    }
+    g_assert_true(sipkb_callerid_is_mismatch(SIPKB_CALLERID_FORMAT_DIFFERS));
+    g_assert_true(sipkb_callerid_is_mismatch(SIPKB_CALLERID_MISMATCH));
+    g_assert_false(sipkb_callerid_is_mismatch(SIPKB_CALLERID_MATCH));
+    g_assert_false(sipkb_callerid_is_mismatch(SIPKB_CALLERID_NOT_APPLICABLE));
+}
+
+static void
+test_rechallenge(void)
+{
+    /* a first challenge */
+    g_assert_cmpint(sipkb_classify_rechallenge(FALSE, NULL, NULL, NULL), ==,
+                    SIPKB_RECHALLENGE_NONE);
+    g_assert_cmpint(sipkb_classify_rechallenge(FALSE, "true", NULL, "n1"), ==,
+                    SIPKB_RECHALLENGE_NONE);
+    /* stale=true, in any case */
+    g_assert_cmpint(sipkb_classify_rechallenge(TRUE, "true", "n1", "n1"), ==,
+                    SIPKB_RECHALLENGE_STALE);
+    g_assert_cmpint(sipkb_classify_rechallenge(TRUE, "TRUE", "n1", NULL), ==,
+                    SIPKB_RECHALLENGE_STALE);
+    /* fresh nonce, challenged again without stale: rejected */
+    g_assert_cmpint(sipkb_classify_rechallenge(TRUE, NULL, "n1", "n1"), ==,
+                    SIPKB_RECHALLENGE_REJECTED);
+    g_assert_cmpint(sipkb_classify_rechallenge(TRUE, "false", "n1", "n1"), ==,
+                    SIPKB_RECHALLENGE_REJECTED);
+    /* the client answered an older nonce, or one from before the capture */
+    g_assert_cmpint(sipkb_classify_rechallenge(TRUE, NULL, "n0", "n1"), ==,
+                    SIPKB_RECHALLENGE_STALE);
+    g_assert_cmpint(sipkb_classify_rechallenge(TRUE, NULL, "n0", NULL), ==,
+                    SIPKB_RECHALLENGE_STALE);
+}
+
+static void
+assert_ranking(const sipkb_forbidden_ranking *ranking, guint count, const int *expected)
+{
+    g_assert_cmpuint(ranking->count, ==, count);
+    for (guint i = 0; i < count; i++)
+        g_assert_cmpint(ranking->items[i], ==, expected[i]);
+}
+
+static void
+test_forbidden_ranking(void)
+{
+    sipkb_forbidden_ranking r;
+
+    /* Kamailio's reason for a From/digest mismatch, with the mismatch seen: one finding */
+    sipkb_rank_forbidden("Forbidden - Authentication ID does not match", TRUE, TRUE,
+                         SIPKB_CALLERID_MISMATCH, &r);
+    assert_ranking(&r, 1, (int[]){SIPKB_FORBIDDEN_CALLERID_MISMATCH});
+
+    /* plain "Forbidden" after a matching authenticated request */
+    sipkb_rank_forbidden("Forbidden", TRUE, TRUE, SIPKB_CALLERID_MATCH, &r);
+    assert_ranking(&r, 1, (int[]){SIPKB_FORBIDDEN_CREDENTIALS_MATCH});
+
+    /* the server's words come first */
+    sipkb_rank_forbidden("Insufficient Funds", TRUE, TRUE, SIPKB_CALLERID_FORMAT_DIFFERS, &r);
+    assert_ranking(&r, 2,
+                   (int[]){SIPKB_FORBIDDEN_REASON_CREDIT, SIPKB_FORBIDDEN_CALLERID_MISMATCH});
+    sipkb_rank_forbidden("Wrong password", TRUE, TRUE, SIPKB_CALLERID_MATCH, &r);
+    assert_ranking(&r, 2, (int[]){SIPKB_FORBIDDEN_REASON_CREDENTIALS,
+                                  SIPKB_FORBIDDEN_CREDENTIALS_MATCH});
+    sipkb_rank_forbidden("No credit / low BALANCE", FALSE, FALSE, SIPKB_CALLERID_NOT_APPLICABLE,
+                         &r);
+    assert_ranking(&r, 1, (int[]){SIPKB_FORBIDDEN_REASON_CREDIT});
+    sipkb_rank_forbidden("Caller ID not allowed", TRUE, FALSE, SIPKB_CALLERID_NOT_APPLICABLE,
+                         &r);
+    assert_ranking(&r, 2, (int[]){SIPKB_FORBIDDEN_REASON_CALLERID,
+                                  SIPKB_FORBIDDEN_NO_CREDENTIALS});
+
+    /* no request in the capture, no telling phrase: only the KB's list remains */
+    sipkb_rank_forbidden("Forbidden", FALSE, FALSE, SIPKB_CALLERID_NOT_APPLICABLE, &r);
+    assert_ranking(&r, 0, NULL);
+    sipkb_rank_forbidden(NULL, FALSE, FALSE, SIPKB_CALLERID_NOT_APPLICABLE, &r);
+    assert_ranking(&r, 0, NULL);
+}
+
+static void
+test_call_outcome(void)
+{
+    g_assert_cmpint(sipkb_call_outcome_of(200, FALSE), ==, SIPKB_CALL_ANSWERED);
+    g_assert_cmpint(sipkb_call_outcome_of(202, FALSE), ==, SIPKB_CALL_ANSWERED);
+    g_assert_cmpint(sipkb_call_outcome_of(302, FALSE), ==, SIPKB_CALL_REDIRECTED);
+    g_assert_cmpint(sipkb_call_outcome_of(487, TRUE), ==, SIPKB_CALL_CANCELLED);
+    g_assert_cmpint(sipkb_call_outcome_of(487, FALSE), ==, SIPKB_CALL_REJECTED);
+    g_assert_cmpint(sipkb_call_outcome_of(408, FALSE), ==, SIPKB_CALL_TIMED_OUT);
+    g_assert_cmpint(sipkb_call_outcome_of(486, FALSE), ==, SIPKB_CALL_UNAVAILABLE);
+    g_assert_cmpint(sipkb_call_outcome_of(480, FALSE), ==, SIPKB_CALL_UNAVAILABLE);
+    g_assert_cmpint(sipkb_call_outcome_of(404, FALSE), ==, SIPKB_CALL_UNAVAILABLE);
+    g_assert_cmpint(sipkb_call_outcome_of(603, FALSE), ==, SIPKB_CALL_UNAVAILABLE);
+    g_assert_cmpint(sipkb_call_outcome_of(403, FALSE), ==, SIPKB_CALL_REJECTED);
+    g_assert_cmpint(sipkb_call_outcome_of(503, FALSE), ==, SIPKB_CALL_REJECTED);
+}
+
+int
+main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/diagnosis/callerid", test_callerid);
+    g_test_add_func("/diagnosis/rechallenge", test_rechallenge);
+    g_test_add_func("/diagnosis/forbidden-ranking", test_forbidden_ranking);
+    g_test_add_func("/diagnosis/call-outcome", test_call_outcome);
+    return g_test_run();
+}
