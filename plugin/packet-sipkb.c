@@ -14,6 +14,8 @@
 #include "sipkb-analysis.h"
 #include "sipkb-fields.h"
 #include "sipkb-register.h"
+#include "sipkb-sdp.h"
+#include "sipkb-via.h"
 #include "sipkb/kb.h"
 #include "sipkb/response.h"
 #include "ws-compat.h"
@@ -401,7 +403,7 @@ show_findings(const show_ctx *c, proto_tree *tree, const sipkb_response_entry *e
         add_string(c, tree, hf_sipkb_call_outcome, call_outcome_text(c, entry));
 }
 
-static void
+static proto_tree *
 show_response(const show_ctx *c, proto_tree *tree)
 {
     sipkb_response_explanation ex;
@@ -415,7 +417,7 @@ show_response(const show_ctx *c, proto_tree *tree)
         expert_add_info_format(c->pinfo, code_item, response_expert_field(ex.kind),
                                "%u is not a SIP status code (RFC 3261 allows 100 to 699)",
                                ex.code);
-        return;
+        return sipkb_tree;
     }
     const sipkb_response_entry *entry = ex.entry;
     const char *reason = ex.is_class_fallback ? "(unregistered code)" : entry->reason;
@@ -440,25 +442,22 @@ show_response(const show_ctx *c, proto_tree *tree)
                            ex.code, reason, entry->summary);
     if (pref_info_column)
         col_append_fstr(c->pinfo->cinfo, COL_INFO, " [sipkb: %s]", entry->summary);
+    return sipkb_tree;
 }
 
-/* Requests get a sipkb item only when there is something to say about them. */
-static void
+static proto_tree *
 show_request(const show_ctx *c, proto_tree *tree)
 {
     const sipkb_findings *f = c->findings;
     const sipkb_transaction *txn = transaction_of(c);
-    if (!txn)
-        return;
-    gboolean unanswered = c->capture_complete && !f->is_retransmission &&
-                          txn->expects_response && !txn->final_frame;
-    if (!txn->has_credentials && !f->is_retransmission && !unanswered)
-        return;
-
+    const char *method = c->msg->method ? c->msg->method : c->msg->cseq_method;
     proto_item *top;
     proto_tree *sipkb_tree = add_sipkb_item(c, tree, &top);
-    const char *method = c->msg->method ? c->msg->method : c->msg->cseq_method;
-    proto_item_append_text(top, ": %s", method);
+    proto_item_append_text(top, ": %s", method ? method : "request");
+    if (!txn)
+        return sipkb_tree;
+    gboolean unanswered = c->capture_complete && !f->is_retransmission &&
+                          txn->expects_response && !txn->final_frame;
     if (f->is_retransmission) {
         proto_item_append_text(top, " retransmitted");
         add_uint(c, sipkb_tree, hf_sipkb_retransmission_of, txn->first_frame);
@@ -480,31 +479,43 @@ show_request(const show_ctx *c, proto_tree *tree)
                                "%s got no final response in the capture (%u retransmissions "
                                "seen)", method, txn->retransmissions);
     }
+    return sipkb_tree;
 }
 
 static int
 dissect_sipkb(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
-    const sipkb_frame_findings *frame;
-    if (PINFO_FD_VISITED(pinfo)) {
-        frame = sipkb_analysis_stored(pinfo, proto_sipkb);
-    } else {
-        sipkb_located_message *messages = NULL;
-        guint n_messages = sipkb_fields_extract(tree, pinfo->pool, &messages);
-        if (n_messages == 0)
+    gboolean first_pass = !PINFO_FD_VISITED(pinfo);
+    const sipkb_frame_findings *frame = first_pass ? NULL
+                                                   : sipkb_analysis_stored(pinfo, proto_sipkb);
+    if (!first_pass && !frame)
+        return 0; /* no SIP here */
+    /* The fields are read on the first pass, and on later ones where the tree shows them
+     * (for the line-by-line SDP and Via explanations). */
+    sipkb_field_source *source = sipkb_field_source_new(tree, pinfo);
+    sipkb_located_message *located = NULL;
+    guint n_located = sipkb_fields_extract(source, pinfo->pool, &located);
+    if (first_pass) {
+        if (n_located == 0)
             return 0;
-        frame = sipkb_analysis_first_pass(pinfo, proto_sipkb, tvb, messages, n_messages);
+        frame = sipkb_analysis_first_pass(pinfo, proto_sipkb, tvb, source, located,
+                                          n_located);
     }
-    if (!frame)
-        return 0;
     for (guint i = 0; i < frame->n_messages; i++) {
         const sipkb_findings *findings = &frame->findings[i];
+        const sipkb_located_message *where = n_located == frame->n_messages ? &located[i]
+                                                                            : NULL;
         show_ctx c = {pinfo, tvb, findings->start, findings->length, &findings->msg, findings,
-                      PINFO_FD_VISITED(pinfo)};
+                      !first_pass};
+        proto_tree *sipkb_tree = NULL;
         if (c.msg->is_response && c.msg->has_status_code)
-            show_response(&c, tree);
+            sipkb_tree = show_response(&c, tree);
         else if (c.msg->is_request)
-            show_request(&c, tree);
+            sipkb_tree = show_request(&c, tree);
+        if (!sipkb_tree)
+            continue;
+        sipkb_sdp_show(sipkb_tree, pinfo, tvb, c.start, source, where, findings->sdp);
+        sipkb_via_show(sipkb_tree, pinfo, tvb, c.start, source, where, findings->via);
     }
     return tvb_captured_length(tvb);
 }
@@ -705,6 +716,8 @@ proto_register_sipkb(void)
                                    "to the Info column",
                                    &pref_info_column);
 
+    sipkb_sdp_register(proto_sipkb);
+    sipkb_via_register(proto_sipkb);
     load_knowledge_base();
     sipkb_handle = create_dissector_handle(dissect_sipkb, proto_sipkb);
     register_postdissector(sipkb_handle);
@@ -713,5 +726,9 @@ proto_register_sipkb(void)
 void
 proto_reg_handoff_sipkb(void)
 {
-    set_postdissector_wanted_hfids(sipkb_handle, sipkb_fields_resolve());
+    GArray *wanted = g_array_new(FALSE, FALSE, sizeof(int));
+    sipkb_fields_resolve(wanted);
+    sipkb_sdp_resolve(wanted);
+    sipkb_via_resolve(wanted);
+    set_postdissector_wanted_hfids(sipkb_handle, wanted);
 }

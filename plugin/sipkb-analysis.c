@@ -240,6 +240,7 @@ keep_for_display(const sipkb_located_message *located, tvbuff_t *frame_tvb,
 
 const sipkb_frame_findings *
 sipkb_analysis_first_pass(packet_info *pinfo, int proto, tvbuff_t *frame_tvb,
+                          const sipkb_field_source *source,
                           const sipkb_located_message *messages, guint n_messages)
 {
     ensure_maps();
@@ -250,6 +251,8 @@ sipkb_analysis_first_pass(packet_info *pinfo, int proto, tvbuff_t *frame_tvb,
         const sipkb_message *msg = &messages[i].msg;
         sipkb_findings *findings = &frame->findings[i];
         keep_for_display(&messages[i], frame_tvb, findings);
+        findings->sdp = sipkb_sdp_first_pass(source, pinfo, &messages[i]);
+        findings->via = sipkb_via_first_pass(source, pinfo, &messages[i]);
         if (!trackable(msg))
             continue;
         if (msg->is_request)

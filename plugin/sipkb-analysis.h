@@ -11,6 +11,8 @@
 #include <epan/packet.h>
 
 #include "sipkb-fields.h"
+#include "sipkb-sdp.h"
+#include "sipkb-via.h"
 #include "sipkb/diagnosis.h"
 
 /* One request as sent by its client, retransmissions included (file scope). */
@@ -63,6 +65,9 @@ typedef struct {
     gboolean cancel_known;              /* 487: the capture holds the CANCEL */
     nstime_t invite_to_cancel;
     sipkb_forbidden_ranking forbidden;  /* 403 */
+
+    sipkb_sdp_findings *sdp;            /* NULL: no SDP, nothing to say */
+    sipkb_via_findings *via;            /* NULL: nothing wrong with Via */
 } sipkb_findings;
 
 typedef struct {
@@ -74,6 +79,7 @@ typedef struct {
  * returns them) and stores them with the frame. */
 const sipkb_frame_findings *sipkb_analysis_first_pass(packet_info *pinfo, int proto,
                                                       tvbuff_t *frame_tvb,
+                                                      const sipkb_field_source *source,
                                                       const sipkb_located_message *messages,
                                                       guint n_messages);
 

@@ -81,20 +81,89 @@ static const field_spec field_specs[] = {
 /* Resolved ids, -1 where this Wireshark lacks the field. */
 static int field_ids[N_FIELDS];
 
-GArray *
-sipkb_fields_resolve(void)
+/* Every field id any part of sipkb reads, for the walk over a visible tree. */
+static GHashTable *wanted_ids;
+
+int
+sipkb_fields_want(GArray *wanted, const char *name)
 {
-    GArray *wanted = g_array_sized_new(FALSE, FALSE, sizeof(int), N_FIELDS);
-    for (size_t i = 0; i < N_FIELDS; i++) {
-        field_ids[i] = proto_registrar_get_id_byname(field_specs[i].name);
-        if (field_ids[i] < 0) {
-            ws_warning("sipkb: this Wireshark has no field '%s'; sipkb will do without it",
-                       field_specs[i].name);
-            continue;
-        }
-        g_array_append_val(wanted, field_ids[i]);
+    int id = proto_registrar_get_id_byname(name);
+    if (id < 0) {
+        ws_warning("sipkb: this Wireshark has no field '%s'; sipkb will do without it", name);
+        return id;
     }
-    return wanted;
+    if (!wanted_ids)
+        wanted_ids = g_hash_table_new(g_direct_hash, g_direct_equal);
+    if (!g_hash_table_contains(wanted_ids, GINT_TO_POINTER(id))) {
+        g_hash_table_add(wanted_ids, GINT_TO_POINTER(id));
+        g_array_append_val(wanted, id);
+    }
+    return id;
+}
+
+void
+sipkb_fields_resolve(GArray *wanted)
+{
+    for (size_t i = 0; i < N_FIELDS; i++)
+        field_ids[i] = sipkb_fields_want(wanted, field_specs[i].name);
+}
+
+/* ---- where field values come from -------------------------------------------------------- */
+
+struct sipkb_field_source {
+    proto_tree *tree;
+    wmem_map_t *walked; /* later passes: field id -> wmem_array_t of field_info * */
+};
+
+sipkb_field_source *
+sipkb_field_source_new(proto_tree *tree, packet_info *pinfo)
+{
+    if (!tree || !wanted_ids)
+        return NULL;
+    sipkb_field_source *source = wmem_new0(pinfo->pool, sipkb_field_source);
+    source->tree = tree;
+    if (!PINFO_FD_VISITED(pinfo))
+        return source; /* Wireshark primed our fields for the first pass */
+    /* Later passes prime nothing for post-dissectors; a visible tree (packet details, -V) can
+     * still be read, in one walk. A faked tree holds nothing to read. */
+    if (!PTREE_DATA(tree)->visible)
+        return NULL;
+    source->walked = wmem_map_new(pinfo->pool, g_direct_hash, g_direct_equal);
+    GPtrArray *all = proto_all_finfos(tree);
+    for (guint i = 0; i < all->len; i++) {
+        field_info *fi = g_ptr_array_index(all, i);
+        gpointer id = GINT_TO_POINTER(fi->hfinfo->id);
+        if (!g_hash_table_contains(wanted_ids, id))
+            continue;
+        wmem_array_t *items = wmem_map_lookup(source->walked, id);
+        if (!items) {
+            items = wmem_array_new(pinfo->pool, sizeof(field_info *));
+            wmem_map_insert(source->walked, id, items);
+        }
+        wmem_array_append_one(items, fi);
+    }
+    g_ptr_array_free(all, TRUE);
+    return source;
+}
+
+guint
+sipkb_field_source_get(const sipkb_field_source *source, int id, field_info ***items)
+{
+    *items = NULL;
+    if (!source || id < 0)
+        return 0;
+    if (source->walked) {
+        wmem_array_t *found = wmem_map_lookup(source->walked, GINT_TO_POINTER(id));
+        if (!found)
+            return 0;
+        *items = wmem_array_get_raw(found);
+        return wmem_array_get_count(found);
+    }
+    GPtrArray *found = proto_get_finfo_ptr_array(source->tree, id);
+    if (!found)
+        return 0;
+    *items = (field_info **)found->pdata;
+    return found->len;
 }
 
 /* An auth header of one message, for attributing the auth parameters inside it. */
@@ -112,8 +181,8 @@ typedef struct {
     wmem_allocator_t *pool;
 } extraction;
 
-static gboolean
-finfo_within(const field_info *inner, tvbuff_t *tvb, gint start, gint length)
+gboolean
+sipkb_finfo_within(const field_info *inner, tvbuff_t *tvb, gint start, gint length)
 {
     return inner->ds_tvb == tvb && inner->start >= start && inner->start < start + length;
 }
@@ -123,7 +192,7 @@ message_of(const extraction *ex, const field_info *fi)
 {
     for (guint i = 0; i < ex->n_messages; i++) {
         sipkb_located_message *m = &ex->messages[i];
-        if (finfo_within(fi, m->tvb, m->start, m->length))
+        if (sipkb_finfo_within(fi, m->tvb, m->start, m->length))
             return m;
     }
     return NULL;
@@ -135,7 +204,7 @@ auth_span_of(const extraction *ex, const field_info *fi)
     guint n_spans = wmem_array_get_count(ex->auth_spans);
     for (guint i = 0; i < n_spans; i++) {
         const auth_header_span *span = wmem_array_index(ex->auth_spans, i);
-        if (finfo_within(fi, span->finfo->ds_tvb, span->finfo->start, span->finfo->length))
+        if (sipkb_finfo_within(fi, span->finfo->ds_tvb, span->finfo->start, span->finfo->length))
             return span;
     }
     return NULL;
@@ -143,18 +212,18 @@ auth_span_of(const extraction *ex, const field_info *fi)
 
 /* One message per "sip" item; a message ends where the next one in the same data starts. */
 static void
-collect_messages(extraction *ex, GPtrArray *items)
+collect_messages(extraction *ex, field_info **items, guint n_items)
 {
-    ex->n_messages = items->len;
-    ex->messages = wmem_alloc0_array(ex->pool, sipkb_located_message, items->len);
-    for (guint i = 0; i < items->len; i++) {
-        const field_info *fi = g_ptr_array_index(items, i);
+    ex->n_messages = n_items;
+    ex->messages = wmem_alloc0_array(ex->pool, sipkb_located_message, n_items);
+    for (guint i = 0; i < n_items; i++) {
+        const field_info *fi = items[i];
         sipkb_located_message *m = &ex->messages[i];
         m->tvb = fi->ds_tvb;
         m->start = fi->start;
         m->length = fi->length > 0 ? fi->length : 1;
-        if (i + 1 < items->len) {
-            const field_info *next = g_ptr_array_index(items, i + 1);
+        if (i + 1 < n_items) {
+            const field_info *next = items[i + 1];
             if (next->ds_tvb == fi->ds_tvb && next->start > fi->start &&
                 next->start < fi->start + m->length)
                 m->length = next->start - fi->start;
@@ -275,24 +344,24 @@ finish_lists(extraction *ex)
 }
 
 guint
-sipkb_fields_extract(proto_tree *tree, wmem_allocator_t *pool, sipkb_located_message **messages)
+sipkb_fields_extract(const sipkb_field_source *source, wmem_allocator_t *pool,
+                     sipkb_located_message **messages)
 {
     *messages = NULL;
-    if (!tree || field_ids[0] < 0)
-        return 0;
-    GPtrArray *sip_items = proto_get_finfo_ptr_array(tree, field_ids[0]);
-    if (!sip_items || sip_items->len == 0)
+    field_info **sip_items = NULL;
+    guint n_sip = sipkb_field_source_get(source, field_ids[0], &sip_items);
+    if (n_sip == 0)
         return 0;
 
     extraction ex = {.pool = pool};
-    collect_messages(&ex, sip_items);
+    collect_messages(&ex, sip_items, n_sip);
     ex.auth_spans = wmem_array_new(pool, sizeof(auth_header_span));
     ex.lists = wmem_alloc0_array(pool, wmem_array_t *, (gsize)ex.n_messages * N_FIELDS);
     for (size_t i = 1; i < N_FIELDS; i++) {
-        GPtrArray *items = field_ids[i] >= 0 ? proto_get_finfo_ptr_array(tree, field_ids[i])
-                                             : NULL;
-        for (guint k = 0; items && k < items->len; k++)
-            apply_field(&ex, i, g_ptr_array_index(items, k));
+        field_info **items = NULL;
+        guint n_items = sipkb_field_source_get(source, field_ids[i], &items);
+        for (guint k = 0; k < n_items; k++)
+            apply_field(&ex, i, items[k]);
     }
     finish_lists(&ex);
     *messages = ex.messages;

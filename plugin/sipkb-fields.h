@@ -14,13 +14,29 @@ typedef struct {
     gint length;
 } sipkb_located_message;
 
-/* Resolves the field names sipkb reads (once, at hand-off). Returns their ids for
- * set_postdissector_wanted_hfids (the caller hands the array over). */
-GArray *sipkb_fields_resolve(void);
+/* Resolves one field name (at hand-off) and adds its id to `wanted`, the array handed to
+ * set_postdissector_wanted_hfids. Returns the id, or -1 (with a warning) when this Wireshark
+ * has no such field. */
+int sipkb_fields_want(GArray *wanted, const char *name);
+
+/* Resolves the SIP fields this file reads into `wanted`. */
+void sipkb_fields_resolve(GArray *wanted);
+
+/* Where a frame's field values come from: on the first pass, the fields Wireshark primed for
+ * sipkb; on a later pass, one walk over a visible tree (packet details, tshark -V). NULL when
+ * there is nothing to read (a later pass with a faked tree). */
+typedef struct sipkb_field_source sipkb_field_source;
+sipkb_field_source *sipkb_field_source_new(proto_tree *tree, packet_info *pinfo);
+
+/* The values of field `id` in the frame, in tree order. Returns how many. */
+guint sipkb_field_source_get(const sipkb_field_source *source, int id, field_info ***items);
+
+/* Is `inner` inside the bytes [start, start + length) of `tvb`? */
+gboolean sipkb_finfo_within(const field_info *inner, tvbuff_t *tvb, gint start, gint length);
 
 /* The SIP messages of the frame, in order, allocated in `pool`. Returns how many (0 when the
- * frame carries no SIP: that check is one hash lookup). */
-guint sipkb_fields_extract(proto_tree *tree, wmem_allocator_t *pool,
+ * frame carries no SIP: that check is one lookup). */
+guint sipkb_fields_extract(const sipkb_field_source *source, wmem_allocator_t *pool,
                            sipkb_located_message **messages);
 
 #endif /* SIPKB_FIELDS_H */
