@@ -1,0 +1,470 @@
+#!/usr/bin/env bash
+# make-captures.sh - regenerate the SIP reference captures of sipkb.
+#
+# Usage: captures/generate/make-captures.sh [NAME...]
+#        captures/generate/make-captures.sh --list
+#
+# Without NAME every capture is regenerated.  For each capture the script
+#   1. starts tshark on the loopback interface (capture filter on the SIP
+#      ports used below),
+#   2. starts a SIPp UAS playing the callee (if the scenario needs one),
+#   3. runs the SIPp UAC scenario against Kamailio,
+#   4. stops tshark with SIGINT, checks with tshark that the capture holds
+#      exactly the intended SIP flow (and nothing else) and only then writes
+#      captures/<NAME>.pcapng.
+# Kamailio (registrar + proxy, captures/generate/kamailio.cfg) is started in
+# the foreground from this script for each capture (fresh location table) and
+# stopped after it, and in any case by an EXIT trap; its pid file and logs
+# live in a mktemp directory that is removed on success (kept and printed on
+# failure).  All traffic stays on 127.0.0.1:
+#   5070  Kamailio (UDP and TCP)
+#   5061  SIPp UAC (the caller / registering phone)
+#   5090  SIPp UAS (the callee phone)
+# Must run as root (or with capture rights for dumpcap on "lo").
+# Set KEEP_LOGS=1 to keep the Kamailio/SIPp/tshark logs of a successful run.
+
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+OUTDIR=$(dirname "$HERE")
+SCEN="$HERE/scenarios"
+KCFG="$HERE/kamailio.cfg"
+
+IP=127.0.0.1
+PROXY_PORT=5070
+UAC_PORT=5061
+UAS_PORT=5090
+CAPTURE_FILTER="host $IP and (port $PROXY_PORT or port $UAC_PORT or port $UAS_PORT)"
+SIPP_TIMEOUT=40s
+
+ALL_CAPTURES=(
+	register-auth
+	register-callerid-mismatch
+	register-wrong-password
+	register-unanswered-challenge
+	stale-nonce
+	tcp-register-auth
+	invite-answered
+	invite-cancel
+	invite-404
+	invite-busy
+	invite-unavailable
+	invite-503-retry-after
+	invite-603
+	invite-408
+	interleaved-calls
+)
+
+# ---------------------------------------------------------------------------
+# helpers
+# ---------------------------------------------------------------------------
+
+log() { printf '%s\n' "$*" >&2; }
+die() { log "make-captures: error: $*"; exit 1; }
+
+usage() {
+	sed -n '2,6p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+	echo "Captures: ${ALL_CAPTURES[*]}"
+}
+
+check_tools() {
+	local missing=() t
+	for t in kamailio sipp tshark ss; do
+		command -v "$t" >/dev/null 2>&1 || missing+=("$t")
+	done
+	if ((${#missing[@]})); then
+		log "make-captures: missing tool(s): ${missing[*]}"
+		log "  install with: DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends kamailio sip-tester tshark iproute2"
+		exit 1
+	fi
+	[[ -r $KCFG ]] || die "missing Kamailio config $KCFG"
+	[[ -d $SCEN ]] || die "missing scenario directory $SCEN"
+	if [[ $(id -u) -ne 0 ]]; then
+		log "make-captures: warning: not running as root; capturing on 'lo' may fail"
+	fi
+}
+
+port_busy() { # proto port
+	local opt=-Hlnu
+	[[ $1 == tcp ]] && opt=-Hlnt
+	[[ -n $(ss "$opt" "sport = :$2" 2>/dev/null) ]]
+}
+
+check_ports() {
+	local p
+	for p in $PROXY_PORT $UAC_PORT $UAS_PORT; do
+		port_busy udp "$p" && die "UDP port $p on this host is already in use"
+	done
+	port_busy tcp $PROXY_PORT && die "TCP port $PROXY_PORT on this host is already in use"
+	return 0
+}
+
+WORK=""
+KAM_PID=""
+TSHARK_PID=""
+UAS_PID=""
+FAILED=1
+
+cleanup() {
+	local rc=$?
+	set +e
+	if [[ -n $UAS_PID ]] && kill -0 "$UAS_PID" 2>/dev/null; then
+		kill "$UAS_PID" 2>/dev/null; wait "$UAS_PID" 2>/dev/null
+	fi
+	if [[ -n $TSHARK_PID ]] && kill -0 "$TSHARK_PID" 2>/dev/null; then
+		kill -INT "$TSHARK_PID" 2>/dev/null; wait "$TSHARK_PID" 2>/dev/null
+	fi
+	stop_kamailio
+	if [[ -n $WORK && -d $WORK ]]; then
+		if ((FAILED)) || ((rc)) || [[ ${KEEP_LOGS:-0} == 1 ]]; then
+			log "make-captures: logs kept in $WORK"
+		else
+			rm -rf "$WORK"
+		fi
+	fi
+	exit "$rc"
+}
+
+check_kamailio_cfg() {
+	kamailio -c -f "$KCFG" >"$WORK/kamailio-check.log" 2>&1 ||
+		{ cat "$WORK/kamailio-check.log" >&2; die "Kamailio rejected $KCFG"; }
+}
+
+# Kamailio is restarted for every capture so that each capture starts from an
+# empty location table and is independent of the other captures.
+start_kamailio() { # log name
+	local klog="$WORK/$1-kamailio.log"
+	kamailio -DD -E -f "$KCFG" -P "$WORK/kamailio.pid" -Y "$WORK" -w "$WORK" \
+		>"$klog" 2>&1 &
+	KAM_PID=$!
+	local i
+	for i in $(seq 100); do
+		kill -0 "$KAM_PID" 2>/dev/null ||
+			{ tail -n 20 "$klog" >&2; KAM_PID=""; die "Kamailio exited at startup"; }
+		if port_busy udp $PROXY_PORT && port_busy tcp $PROXY_PORT; then
+			sleep 0.3
+			return 0
+		fi
+		sleep 0.1
+	done
+	die "Kamailio did not start listening on $IP:$PROXY_PORT"
+}
+
+stop_kamailio() {
+	[[ -n $KAM_PID ]] || return 0
+	if kill -0 "$KAM_PID" 2>/dev/null; then
+		kill -TERM "$KAM_PID" 2>/dev/null || true
+		local i
+		for i in $(seq 50); do
+			kill -0 "$KAM_PID" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -0 "$KAM_PID" 2>/dev/null && kill -KILL "$KAM_PID" 2>/dev/null
+	fi
+	wait "$KAM_PID" 2>/dev/null || true
+	KAM_PID=""
+	# wait until the ports are released
+	local j
+	for j in $(seq 50); do
+		port_busy udp $PROXY_PORT || port_busy tcp $PROXY_PORT || return 0
+		sleep 0.1
+	done
+}
+
+# The capture is written to the work directory first and only moved to
+# captures/<name>.pcapng once it has passed verify(), so a failed run never
+# leaves a broken capture behind (the old one stays in place).
+start_capture() { # name
+	local name=$1 i
+	CUR_PCAP="$WORK/$name.pcapng"
+	rm -f "$CUR_PCAP"
+	: >"$WORK/$name-tshark.log"
+	tshark -i lo -f "$CAPTURE_FILTER" -w "$CUR_PCAP" -q \
+		>"$WORK/$name-tshark.log" 2>&1 &
+	TSHARK_PID=$!
+	for i in $(seq 100); do
+		kill -0 "$TSHARK_PID" 2>/dev/null ||
+			{ cat "$WORK/$name-tshark.log" >&2; TSHARK_PID=""; die "tshark failed to start"; }
+		if grep -qs "Capturing on" "$WORK/$name-tshark.log"; then
+			sleep 0.5   # let dumpcap settle before the first packet
+			return 0
+		fi
+		sleep 0.1
+	done
+	die "tshark did not start capturing"
+}
+
+stop_capture() {
+	sleep 0.5
+	kill -INT "$TSHARK_PID"
+	wait "$TSHARK_PID" || true
+	TSHARK_PID=""
+	[[ -s $CUR_PCAP ]] || die "no capture file written: $CUR_PCAP"
+}
+
+# sipp_common <name> <role>
+sipp_common() {
+	printf '%s\n' -i "$IP" -nostdin -nd -timeout "$SIPP_TIMEOUT" -timeout_error \
+		-trace_err -error_file "$WORK/$1-$2-errors.log" \
+		-trace_msg -message_file "$WORK/$1-$2-messages.log"
+}
+
+# uas <scenario.xml> <calls> [sipp args...]: start the callee phone
+uas() {
+	local xml=$1 calls=$2
+	shift 2
+	local common
+	mapfile -t common < <(sipp_common "$CUR_NAME" uas)
+	(cd "$WORK" && exec sipp -sf "$SCEN/$xml" -p "$UAS_PORT" -m "$calls" \
+		"${common[@]}" "$@" >"$WORK/$CUR_NAME-uas.out" 2>&1) &
+	UAS_PID=$!
+	local i
+	for i in $(seq 50); do
+		port_busy udp $UAS_PORT && { sleep 0.2; return 0; }
+		kill -0 "$UAS_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	tail -n 20 "$WORK/$CUR_NAME-uas.out" >&2 || true
+	die "SIPp UAS ($xml) did not start"
+}
+
+# uac <scenario.xml> <calls> [sipp args...]: run the caller / registering phone
+uac() {
+	local xml=$1 calls=$2
+	shift 2
+	local common rc=0
+	mapfile -t common < <(sipp_common "$CUR_NAME" uac)
+	(cd "$WORK" && exec sipp -sf "$SCEN/$xml" -p "$UAC_PORT" -m "$calls" \
+		-cid_str "sipkb-%u-$CUR_NAME@%s" -key capture "$CUR_NAME" \
+		"${common[@]}" "$@" "$IP:$PROXY_PORT" >"$WORK/$CUR_NAME-uac.out" 2>&1) || rc=$?
+	if ((rc)); then
+		log "SIPp UAC ($xml) failed with exit code $rc; errors:"
+		tail -n 30 "$WORK/$CUR_NAME-uac-errors.log" >&2 2>/dev/null || true
+		die "capture $CUR_NAME failed"
+	fi
+}
+
+wait_uas() {
+	[[ -n $UAS_PID ]] || return 0
+	local i rc=0
+	for i in $(seq 150); do
+		kill -0 "$UAS_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$UAS_PID" 2>/dev/null; then
+		kill "$UAS_PID" 2>/dev/null || true
+		wait "$UAS_PID" 2>/dev/null || true
+		UAS_PID=""
+		die "SIPp UAS of $CUR_NAME did not finish"
+	fi
+	wait "$UAS_PID" || rc=$?
+	UAS_PID=""
+	if ((rc)); then
+		log "SIPp UAS failed with exit code $rc; errors:"
+		tail -n 30 "$WORK/$CUR_NAME-uas-errors.log" >&2 2>/dev/null || true
+		die "capture $CUR_NAME failed"
+	fi
+}
+
+# Print the SIP flow of a capture, one line per Call-ID (in order of first
+# appearance): "A>P:INVITE P>A:407 ..." where A = caller/phone (port 5061 or
+# the TCP client port), P = Kamailio (5070), B = callee phone (5090).
+flow_of() {
+	tshark -r "$1" -Y sip -T fields -E separator='|' \
+		-e udp.srcport -e udp.dstport -e tcp.srcport -e tcp.dstport \
+		-e sip.Call-ID -e sip.Method -e sip.Status-Code 2>/dev/null |
+		awk -F'|' -v P="$PROXY_PORT" -v B="$UAS_PORT" '
+			function who(p) { return p == P ? "P" : (p == B ? "B" : "A") }
+			{
+				s = ($1 != "") ? $1 : $3; d = ($2 != "") ? $2 : $4
+				tok = who(s) ">" who(d) ":" (($6 != "") ? $6 : $7)
+				if (!($5 in flow)) { order[++n] = $5; flow[$5] = tok }
+				else flow[$5] = flow[$5] " " tok
+			}
+			END { for (i = 1; i <= n; i++) print flow[order[i]] }'
+}
+
+# per_leg: rewrite flow lines so that the caller<->proxy and proxy<->callee
+# legs are compared separately ("A-P tokens | P-B tokens"): the order inside
+# a leg is fixed by the protocol, the interleaving of the two legs is timing.
+per_leg() {
+	awk '{
+		ap = ""; pb = ""
+		for (i = 1; i <= NF; i++) {
+			if ($i ~ /^(P>B|B>P):/) pb = pb " " $i; else ap = ap " " $i
+		}
+		print substr(ap, 2) " |" pb
+	}'
+}
+
+# verify <expected flow line>...: compare (as sorted sets of per-call lines)
+verify() {
+	local got want
+	got=$(flow_of "$CUR_PCAP" | per_leg | sort)
+	want=$(printf '%s\n' "$@" | per_leg | sort)
+	if [[ $got != "$want" ]]; then
+		log "capture $CUR_NAME does not hold the intended flow"
+		log "--- expected"; log "$want"
+		log "--- got"; log "$got"
+		die "flow check failed for $CUR_NAME"
+	fi
+	# nothing but SIP (TCP captures also carry the TCP handshake/ACKs)
+	local stray
+	stray=$(tshark -r "$CUR_PCAP" -Y "not sip and not (tcp and tcp.len == 0)" 2>/dev/null | wc -l)
+	((stray == 0)) || die "capture $CUR_NAME holds $stray unexpected packet(s)"
+}
+
+# ---------------------------------------------------------------------------
+# the captures (A = phone/caller, P = Kamailio proxy, B = callee phone)
+# ---------------------------------------------------------------------------
+
+cap_register-auth() {
+	uac register-auth.xml 1 -key tp udp -auth_uri sipkb.test
+	EXPECT=("A>P:REGISTER P>A:401 A>P:REGISTER P>A:200")
+}
+
+cap_tcp-register-auth() {
+	uac register-auth.xml 1 -t t1 -key tp tcp -auth_uri sipkb.test
+	EXPECT=("A>P:REGISTER P>A:401 A>P:REGISTER P>A:200")
+}
+
+cap_register-callerid-mismatch() {
+	uac register-callerid-mismatch.xml 1 -auth_uri sipkb.test
+	EXPECT=("A>P:REGISTER P>A:401 A>P:REGISTER P>A:403")
+}
+
+cap_register-wrong-password() {
+	uac register-wrong-password.xml 1 -auth_uri sipkb.test
+	EXPECT=("A>P:REGISTER P>A:401 A>P:REGISTER P>A:403")
+}
+
+cap_register-unanswered-challenge() {
+	uac register-unanswered-challenge.xml 1
+	EXPECT=("A>P:REGISTER P>A:401")
+}
+
+cap_stale-nonce() {
+	uac stale-nonce.xml 1 -auth_uri sipkb.test
+	EXPECT=("A>P:REGISTER P>A:401 A>P:REGISTER P>A:200 A>P:REGISTER P>A:401 A>P:REGISTER P>A:200")
+}
+
+# INVITE -> 407 -> ACK -> INVITE with credentials, common to all calls
+INV_AUTH="A>P:INVITE P>A:407 A>P:ACK A>P:INVITE"
+
+cap_invite-answered() {
+	uas uas-answer.xml 1
+	uac invite-answered.xml 1 -key callee callee-answer -auth_uri callee-answer@sipkb.test
+	EXPECT=("$INV_AUTH P>A:100 P>B:INVITE B>P:180 P>A:180 B>P:200 P>A:200 A>P:ACK P>B:ACK A>P:BYE P>B:BYE B>P:200 P>A:200")
+}
+
+cap_invite-cancel() {
+	uas uas-ring-cancel.xml 1
+	uac invite-cancel.xml 1 -key callee callee-ring -auth_uri callee-ring@sipkb.test
+	EXPECT=("$INV_AUTH P>A:100 P>B:INVITE B>P:180 P>A:180 A>P:CANCEL P>B:CANCEL P>A:200 B>P:200 B>P:487 P>B:ACK P>A:487 A>P:ACK")
+}
+
+cap_invite-404() {
+	uac invite-fail.xml 1 -key callee 2138399999 -auth_uri 2138399999@sipkb.test
+	EXPECT=("$INV_AUTH P>A:404 A>P:ACK")
+}
+
+cap_invite-busy() {
+	uas uas-busy.xml 1
+	uac invite-fail.xml 1 -key callee callee-busy -auth_uri callee-busy@sipkb.test
+	EXPECT=("$INV_AUTH P>A:100 P>B:INVITE B>P:486 P>B:ACK P>A:486 A>P:ACK")
+}
+
+cap_invite-unavailable() {
+	uas uas-unavailable.xml 1
+	uac invite-fail.xml 1 -key callee callee-dnd -auth_uri callee-dnd@sipkb.test
+	EXPECT=("$INV_AUTH P>A:100 P>B:INVITE B>P:480 P>B:ACK P>A:480 A>P:ACK")
+}
+
+cap_invite-503-retry-after() {
+	uac invite-fail.xml 1 -key callee callee-overload -auth_uri callee-overload@sipkb.test
+	EXPECT=("$INV_AUTH P>A:503 A>P:ACK")
+}
+
+cap_invite-603() {
+	uas uas-decline.xml 1
+	uac invite-fail.xml 1 -key callee callee-decline -auth_uri callee-decline@sipkb.test
+	EXPECT=("$INV_AUTH P>A:100 P>B:INVITE B>P:180 P>A:180 B>P:603 P>B:ACK P>A:603 A>P:ACK")
+}
+
+cap_invite-408() {
+	uas uas-noanswer.xml 1
+	uac invite-fail.xml 1 -key callee callee-noanswer -auth_uri callee-noanswer@sipkb.test
+	EXPECT=("$INV_AUTH P>A:100 P>B:INVITE P>B:INVITE P>B:INVITE P>B:INVITE P>A:408 A>P:ACK")
+}
+
+cap_interleaved-calls() {
+	uas uas-mixed.xml 4   # carol never reaches the callee (403 from the proxy)
+	uac interleaved-calls.xml 5 -l 5 -r 10 -inf "$SCEN/interleaved-calls.csv" \
+		-key callee callee-pool -auth_uri callee-pool@sipkb.test
+	EXPECT=(
+		"$INV_AUTH P>A:100 P>B:INVITE B>P:180 P>A:180 B>P:200 P>A:200 A>P:ACK P>B:ACK A>P:BYE P>B:BYE B>P:200 P>A:200"
+		"$INV_AUTH P>A:100 P>B:INVITE B>P:486 P>B:ACK P>A:486 A>P:ACK"
+		"$INV_AUTH P>A:100 P>B:INVITE B>P:180 P>A:180 B>P:603 P>B:ACK P>A:603 A>P:ACK"
+		"$INV_AUTH P>A:100 P>B:INVITE B>P:480 P>B:ACK P>A:480 A>P:ACK"
+		"$INV_AUTH P>A:403 A>P:ACK"
+	)
+}
+
+run_capture() { # name
+	CUR_NAME=$1
+	EXPECT=()
+	start_kamailio "$CUR_NAME"
+	start_capture "$CUR_NAME"
+	"cap_$CUR_NAME"
+	wait_uas
+	stop_capture
+	stop_kamailio
+	verify "${EXPECT[@]}"
+	local n size
+	n=$(tshark -r "$CUR_PCAP" 2>/dev/null | wc -l)
+	size=$(stat -c %s "$CUR_PCAP")
+	chmod 644 "$CUR_PCAP"   # dumpcap creates 0600 files
+	mv -f "$CUR_PCAP" "$OUTDIR/$CUR_NAME.pcapng"
+	printf '%-38s %3d packets %6d bytes\n' "$CUR_NAME.pcapng" "$n" "$size"
+}
+
+# ---------------------------------------------------------------------------
+# main
+# ---------------------------------------------------------------------------
+
+main() {
+	local names=() n known
+	while (($#)); do
+		case $1 in
+		-h | --help) usage; exit 0 ;;
+		--list) printf '%s\n' "${ALL_CAPTURES[@]}"; exit 0 ;;
+		-*) usage >&2; die "unknown option $1" ;;
+		*)
+			n=${1%.pcapng}
+			known=0
+			for k in "${ALL_CAPTURES[@]}"; do [[ $k == "$n" ]] && known=1; done
+			((known)) || die "unknown capture '$1' (try --list)"
+			names+=("$n")
+			;;
+		esac
+		shift
+	done
+	((${#names[@]})) || names=("${ALL_CAPTURES[@]}")
+
+	check_tools
+	check_ports
+	WORK=$(mktemp -d "${TMPDIR:-/tmp}/sipkb-captures.XXXXXX")
+	trap cleanup EXIT
+	trap 'log "make-captures: interrupted"; exit 130' INT
+	trap 'log "make-captures: terminated"; exit 143' TERM
+
+	local t0=$SECONDS
+	check_kamailio_cfg
+	for n in "${names[@]}"; do
+		run_capture "$n"
+	done
+	FAILED=0
+	log "make-captures: ${#names[@]} capture(s) written to $OUTDIR in $((SECONDS - t0)) s"
+}
+
+main "$@"
