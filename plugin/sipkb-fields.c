@@ -20,6 +20,7 @@ typedef enum {
     FIELD_MESSAGE,     /* the "sip" protocol item: one per SIP message */
     FIELD_AUTH_HEADER, /* an authentication header; auth parameters nest inside it */
     FIELD_FLAG,        /* presence sets a gboolean in sipkb_message */
+    FIELD_BOOLEAN,     /* an FT_BOOLEAN's value, into a gboolean of sipkb_message */
     FIELD_STRING,      /* first value, into a const char * of sipkb_message */
     FIELD_UINT,        /* first value, into a guint32 of sipkb_message, with its has_ flag */
     FIELD_AUTH_STRING, /* first value in the first auth header, into a sipkb_auth member,
@@ -47,7 +48,7 @@ static const field_spec field_specs[] = {
     {"sip.Authorization", FIELD_AUTH_HEADER, 0, 0, SIPKB_AUTH_AUTHORIZATION},
     {"sip.Proxy-Authorization", FIELD_AUTH_HEADER, 0, 0, SIPKB_AUTH_PROXY_AUTHORIZATION},
     {"sip.Request-Line", FIELD_FLAG, MSG(is_request), 0, 0},
-    {"sip.resend", FIELD_FLAG, MSG(is_resend), 0, 0},
+    {"sip.resend", FIELD_BOOLEAN, MSG(is_resend), 0, 0},
     {"sip.Method", FIELD_STRING, MSG(method), 0, 0},
     {"sip.Status-Code", FIELD_UINT, MSG(status_code), MSG(has_status_code), 0},
     {"sip.Status-Line", FIELD_STATUS_LINE, MSG(reason_phrase), 0, 0},
@@ -290,6 +291,9 @@ apply_field(extraction *ex, size_t spec_index, const field_info *fi)
     switch (spec->kind) {
     case FIELD_FLAG:
         *(gboolean *)(base + spec->offset) = TRUE;
+        break;
+    case FIELD_BOOLEAN:
+        *(gboolean *)(base + spec->offset) |= sipkb_finfo_bool(fi);
         break;
     case FIELD_STRING:
         set_first_string((const char **)(base + spec->offset), fi);

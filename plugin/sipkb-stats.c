@@ -62,7 +62,7 @@ response_flags(const sipkb_findings *f, sipkb_tap_message *m)
 }
 
 void
-sipkb_stats_queue(packet_info *pinfo, const sipkb_findings *findings)
+sipkb_stats_queue(packet_info *pinfo, const sipkb_findings *findings, guint32 more_flags)
 {
     const sipkb_message *msg = &findings->msg;
     if (!have_tap_listener(sipkb_tap))
@@ -72,6 +72,7 @@ sipkb_stats_queue(packet_info *pinfo, const sipkb_findings *findings)
         return;
     sipkb_tap_message *m = wmem_new0(pinfo->pool, sipkb_tap_message);
     m->frame = pinfo->num;
+    m->flags = more_flags;
     m->is_response = is_response;
     m->status_code = is_response ? msg->status_code : 0;
     m->method = is_response || !msg->method ? msg->cseq_method : msg->method;
@@ -109,6 +110,12 @@ static const struct {
     {ROW_FLAG, SIPKB_TAP_CANCEL_MISSING, "487 without a CANCEL in the capture"},
     {ROW_NO_FINAL_RESPONSE, 0, "Requests without a final response"},
     {ROW_FLAG, SIPKB_TAP_RETRANSMISSION, "Request retransmissions"},
+    {ROW_FLAG, SIPKB_TAP_CODEC_MISMATCH, "Codec mismatch: answer codec not offered or none common"},
+    {ROW_FLAG, SIPKB_TAP_OFFER_REFUSED, "SDP offer refused (488/606)"},
+    {ROW_FLAG, SIPKB_TAP_DTMF_NOT_ANSWERED, "DTMF events offered but not answered"},
+    {ROW_FLAG, SIPKB_TAP_NAT_HINT, "NAT hint: private address in SDP or Via"},
+    {ROW_FLAG, SIPKB_TAP_VIA_TRANSPORT, "Via transport differs from the packet's"},
+    {ROW_FLAG, SIPKB_TAP_HOLD, "Call put on hold"},
 };
 
 /* One open tree's sets: stats_tree has no user data, so they are found by tree. */

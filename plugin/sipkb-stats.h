@@ -27,6 +27,13 @@ enum {
     SIPKB_TAP_FINAL = 1u << 9,              /* tracked response of 200 or more */
     SIPKB_TAP_CANCELLED = 1u << 10,         /* 487 whose CANCEL is in the capture */
     SIPKB_TAP_CANCEL_MISSING = 1u << 11,    /* 487 without a CANCEL in the capture */
+    /* set from the SDP and Via findings (sipkb_sdp_tap_flags, sipkb_via_tap_flags) */
+    SIPKB_TAP_CODEC_MISMATCH = 1u << 12,    /* answer codec not offered, or no common codec */
+    SIPKB_TAP_OFFER_REFUSED = 1u << 13,     /* 488/606 refusing an offer in the capture */
+    SIPKB_TAP_NAT_HINT = 1u << 14,          /* private SDP address or Via sent-by across NAT */
+    SIPKB_TAP_HOLD = 1u << 15,              /* SDP puts the call on hold */
+    SIPKB_TAP_DTMF_NOT_ANSWERED = 1u << 16, /* telephone-event offered, not answered */
+    SIPKB_TAP_VIA_TRANSPORT = 1u << 17,     /* top Via transport differs from the packet's */
 };
 
 /* The data of the "sipkb" tap: one per SIP message sipkb analysed. */
@@ -44,7 +51,8 @@ typedef struct {
 void sipkb_stats_register(const sipkb_kb *kb);
 
 /* From the dissector, for each SIP message of the frame: queues it for the tap's listeners
- * (does nothing when there are none). */
-void sipkb_stats_queue(packet_info *pinfo, const sipkb_findings *findings);
+ * (does nothing when there are none). `more_flags`: the SIPKB_TAP_* bits of the SDP and Via
+ * findings, whose modules keep them private. */
+void sipkb_stats_queue(packet_info *pinfo, const sipkb_findings *findings, guint32 more_flags);
 
 #endif /* SIPKB_STATS_H */

@@ -36,6 +36,13 @@ sipkb_finfo_uint(const field_info *fi)
     return fvalue_get_uinteger(SIPKB_FINFO_VALUE(fi));
 }
 
+/* FT_BOOLEAN values are kept as 64-bit unsigned integers. */
+static inline gboolean
+sipkb_finfo_bool(const field_info *fi)
+{
+    return fvalue_get_uinteger64(SIPKB_FINFO_VALUE(fi)) != 0;
+}
+
 /* The variable behind a boolean preference: prefs_register_bool_preference() takes a
  * gboolean * in 4.0 (epan/prefs.h) and a C99 bool * in 4.4 and 4.6. Declare such variables
  * as sipkb_pref_bool; FALSE and TRUE initialise either. */
