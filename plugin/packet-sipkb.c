@@ -10,7 +10,7 @@
 #include <epan/proto.h>
 #include <wsutil/wslog.h>
 
-#include "kb-data.h"
+#include "sipkb-kb-sources.h"
 #include "sipkb-analysis.h"
 #include "sipkb-fields.h"
 #include "sipkb-register.h"
@@ -31,6 +31,7 @@ static int hf_sipkb_cause = -1;
 static int hf_sipkb_advice = -1;
 static int hf_sipkb_provider_note = -1;
 static int hf_sipkb_reference = -1;
+static int hf_sipkb_source = -1;
 static int hf_sipkb_class_fallback = -1;
 static int hf_sipkb_request_frame = -1;
 static int hf_sipkb_retransmission_of = -1;
@@ -79,9 +80,6 @@ static expert_field ei_sipkb_no_final_response = EI_INIT;
 static expert_field ei_sipkb_cancel_missing = EI_INIT;
 
 static gboolean pref_info_column = FALSE;
-
-/* The knowledge base, loaded once from the files embedded at build time. */
-static sipkb_kb *knowledge_base;
 
 static expert_field *
 response_expert_field(sipkb_response_kind kind)
@@ -208,18 +206,65 @@ forbidden_evidence_text(const show_ctx *c, sipkb_forbidden_evidence evidence)
     return NULL;
 }
 
+/* `first` (an override's text, may be NULL), then `middle`, then `rest`, as one list. */
+static const char *const *
+joined_lines(wmem_allocator_t *pool, const char *first, const char *const *middle, guint n_middle,
+             const char *const *rest)
+{
+    guint n_rest = rest ? g_strv_length((char **)rest) : 0;
+    const char **lines = wmem_alloc0_array(pool, const char *, 1 + n_middle + n_rest + 1);
+    guint n = 0;
+    if (first)
+        lines[n++] = first;
+    for (guint i = 0; i < n_middle; i++)
+        lines[n++] = middle[i];
+    for (guint i = 0; i < n_rest; i++)
+        lines[n++] = rest[i];
+    return lines;
+}
+
+/* Causes, most likely first: the user's override, the evidence of this capture, the KB's. */
 static void
-show_causes(const show_ctx *c, proto_tree *tree, const sipkb_response_entry *entry)
+show_causes(const show_ctx *c, proto_tree *tree, const sipkb_response_entry *entry,
+            const char *override_cause)
 {
     const sipkb_forbidden_ranking *ranking = c->findings ? &c->findings->forbidden : NULL;
     guint n_evidence = ranking ? ranking->count : 0;
-    guint n_kb = entry->causes ? g_strv_length((char **)entry->causes) : 0;
-    const char **causes = wmem_alloc0_array(c->pinfo->pool, const char *, n_evidence + n_kb + 1);
+    const char **evidence = wmem_alloc0_array(c->pinfo->pool, const char *, n_evidence + 1);
     for (guint i = 0; i < n_evidence; i++)
-        causes[i] = forbidden_evidence_text(c, ranking->items[i]);
-    for (guint i = 0; i < n_kb; i++)
-        causes[n_evidence + i] = entry->causes[i];
-    add_text_list(c, tree, hf_sipkb_cause, ett_sipkb_causes, "Likely causes", causes);
+        evidence[i] = forbidden_evidence_text(c, ranking->items[i]);
+    add_text_list(c, tree, hf_sipkb_cause, ett_sipkb_causes, "Likely causes",
+                  joined_lines(c->pinfo->pool, override_cause, evidence, n_evidence,
+                               entry->causes));
+}
+
+/* Says which KB layer each text came from. */
+static void
+show_sources(const show_ctx *c, proto_tree *tree, const sipkb_response_entry *entry,
+             const sipkb_override *override, guint override_row)
+{
+    wmem_allocator_t *pool = c->pinfo->pool;
+    const char *row = override ? wmem_strdup_printf(pool, "user override (SIP KB overrides row "
+                                                    "%u)", override_row) : NULL;
+    const struct {
+        const char *what;
+        sipkb_layer layer;
+        gboolean overridden;
+    } texts[] = {
+        {"Explanation", entry->meaning_layer, override && sipkb_override_meaning(override)},
+        {"Causes", entry->causes_layer, override && sipkb_override_cause(override)},
+        {"Advice", entry->advice_layer, override && sipkb_override_advice(override)},
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(texts); i++) {
+        const char *layer = sipkb_kb_sources_layer_text(texts[i].layer);
+        add_string(c, tree, hf_sipkb_source,
+                   !texts[i].overridden ? wmem_strdup_printf(pool, "%s: %s", texts[i].what, layer)
+                   : i == 0 ? wmem_strdup_printf(pool, "%s: %s", texts[i].what, row)
+                            : wmem_strdup_printf(pool, "%s: %s first, then %s", texts[i].what,
+                                                 row, layer));
+    }
+    if (entry->provider_note)
+        add_string(c, tree, hf_sipkb_source, "Provider note: provider profile (carrier notes)");
 }
 
 /* ---- cross-message findings ------------------------------------------------------------------ */
@@ -407,7 +452,7 @@ static proto_tree *
 show_response(const show_ctx *c, proto_tree *tree)
 {
     sipkb_response_explanation ex;
-    sipkb_explain_response(knowledge_base, c->msg->status_code, &ex);
+    sipkb_explain_response(sipkb_kb_sources_kb(), c->msg->status_code, &ex);
 
     proto_item *top;
     proto_tree *sipkb_tree = add_sipkb_item(c, tree, &top);
@@ -429,13 +474,21 @@ show_response(const show_ctx *c, proto_tree *tree)
     if (ex.is_class_fallback)
         add_flag(c, sipkb_tree, hf_sipkb_class_fallback);
     add_string(c, sipkb_tree, hf_sipkb_summary, entry->summary);
-    add_string(c, sipkb_tree, hf_sipkb_explanation, entry->meaning);
-    show_causes(c, sipkb_tree, entry);
+    guint override_row = 0;
+    const sipkb_override *override = sipkb_kb_sources_override(
+        ex.code, c->msg->reason_phrase, c->msg->cseq_method, &override_row);
+    const char *meaning = override && sipkb_override_meaning(override)
+                              ? sipkb_override_meaning(override) : entry->meaning;
+    add_string(c, sipkb_tree, hf_sipkb_explanation, meaning);
+    show_causes(c, sipkb_tree, entry, override ? sipkb_override_cause(override) : NULL);
     add_text_list(c, sipkb_tree, hf_sipkb_advice, ett_sipkb_advice, "What to check next",
-                  entry->advice);
+                  joined_lines(c->pinfo->pool,
+                               override ? sipkb_override_advice(override) : NULL, NULL, 0,
+                               entry->advice));
     if (entry->provider_note)
         add_string(c, sipkb_tree, hf_sipkb_provider_note, entry->provider_note);
     add_string(c, sipkb_tree, hf_sipkb_reference, entry->reference);
+    show_sources(c, sipkb_tree, entry, override, override_row);
     show_findings(c, sipkb_tree, ex.is_class_fallback ? NULL : entry);
 
     expert_add_info_format(c->pinfo, code_item, response_expert_field(ex.kind), "%u %s: %s",
@@ -520,21 +573,6 @@ dissect_sipkb(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U
     return tvb_captured_length(tvb);
 }
 
-static void
-load_knowledge_base(void)
-{
-    GError *error = NULL;
-    knowledge_base = sipkb_kb_new();
-    if (!sipkb_kb_add_layer(knowledge_base, SIPKB_LAYER_GENERIC, sipkb_kb_generic_text,
-                            sipkb_kb_generic_length, "sip-responses.kb (built in)", &error) ||
-        !sipkb_kb_add_layer(knowledge_base, SIPKB_LAYER_PROVIDER, sipkb_kb_provider_text,
-                            sipkb_kb_provider_length, "carrier-notes.kb (built in)", &error)) {
-        /* The build validates these files, so this means a damaged plugin binary. */
-        ws_warning("sipkb: %s", error->message);
-        g_clear_error(&error);
-    }
-}
-
 void
 proto_register_sipkb(void)
 {
@@ -563,6 +601,10 @@ proto_register_sipkb(void)
         {&hf_sipkb_reference,
          {"Reference", "sipkb.reference", FT_STRING, BASE_NONE, NULL, 0x0,
           "Where the code is defined", HFILL}},
+        {&hf_sipkb_source,
+         {"Source", "sipkb.source", FT_STRING, BASE_NONE, NULL, 0x0,
+          "Which KB layer a text comes from: generic, provider profile, team file, override",
+          HFILL}},
         {&hf_sipkb_class_fallback,
          {"Explained by its class only", "sipkb.class_fallback", FT_BOOLEAN, BASE_NONE, NULL,
           0x0, "The code is not in the IANA registry nor the KB; its class explains it",
@@ -710,7 +752,7 @@ proto_register_sipkb(void)
     expert_module_t *expert_sipkb = expert_register_protocol(proto_sipkb);
     expert_register_field_array(expert_sipkb, ei, array_length(ei));
 
-    module_t *prefs = prefs_register_protocol(proto_sipkb, NULL);
+    module_t *prefs = prefs_register_protocol(proto_sipkb, sipkb_kb_sources_apply);
     prefs_register_bool_preference(prefs, "info_column", "Summary in the Info column",
                                    "Append sipkb's one-line explanation of each SIP response "
                                    "to the Info column",
@@ -718,7 +760,7 @@ proto_register_sipkb(void)
 
     sipkb_sdp_register(proto_sipkb);
     sipkb_via_register(proto_sipkb);
-    load_knowledge_base();
+    sipkb_kb_sources_register(prefs);
     sipkb_handle = create_dissector_handle(dissect_sipkb, proto_sipkb);
     register_postdissector(sipkb_handle);
 }

@@ -30,7 +30,8 @@ typedef struct sipkb_response_entry {
     const char *provider_note;  /* NULL when no profile has one */
     const char *reference;      /* defining RFC and section */
     sipkb_layer meaning_layer;  /* layer that supplied summary and meaning */
-    sipkb_layer causes_layer;   /* layer that supplied causes and advice */
+    sipkb_layer causes_layer;   /* layer that supplied the causes */
+    sipkb_layer advice_layer;   /* layer that supplied the advice */
 } sipkb_response_entry;
 
 typedef struct sipkb_kb sipkb_kb;
@@ -48,6 +49,9 @@ void sipkb_kb_free(sipkb_kb *kb);
  * full before any of them is applied, so a broken file leaves the KB as it was. */
 gboolean sipkb_kb_add_layer(sipkb_kb *kb, sipkb_layer layer, const char *data, gsize length,
                             const char *source_name, GError **error);
+
+/* Empties one layer (e.g. when a profile is switched off). */
+void sipkb_kb_clear_layer(sipkb_kb *kb, sipkb_layer layer);
 
 /* The entry for `code`: the code's own, else its class's (with *is_class_fallback set).
  * NULL when the code is outside 100..699 or the KB has no such class. */

@@ -362,12 +362,14 @@ merge_entry(sipkb_response_entry *merged, const layer_entry *entry, sipkb_layer 
         merged->summary = entry->summary;
     if (entry->meaning)
         merged->meaning = entry->meaning;
-    if (entry->causes || entry->advice)
-        merged->causes_layer = layer;
-    if (entry->causes)
+    if (entry->causes) {
         merged->causes = items_or_null(entry->causes);
-    if (entry->advice)
+        merged->causes_layer = layer;
+    }
+    if (entry->advice) {
         merged->advice = items_or_null(entry->advice);
+        merged->advice_layer = layer;
+    }
     if (entry->provider_note)
         merged->provider_note = entry->provider_note;
     if (entry->reference)
@@ -414,6 +416,14 @@ sipkb_kb_add_layer(sipkb_kb *kb, sipkb_layer layer, const char *data, gsize leng
     kb->layers[layer] = parsed;
     rebuild_merged(kb);
     return TRUE;
+}
+
+void
+sipkb_kb_clear_layer(sipkb_kb *kb, sipkb_layer layer)
+{
+    g_return_if_fail(kb && layer < SIPKB_LAYER_COUNT);
+    kb_layer_clear(&kb->layers[layer]);
+    rebuild_merged(kb);
 }
 
 /* ---- lookups -------------------------------------------------------------------------- */

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# The user's layers of the KB through tshark's command line: an override row set with -o changes
+# exactly the frames it matches and says so; invalid rows are refused with a message naming the
+# entry; the provider profile can be switched off; a team KB file is used, a broken one refused.
+#
+# Usage: check-overrides.sh CAPTURE_DIR
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+captures=$1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+chmod 755 "$work" # tshark may run as nobody (see tshark-sipkb) and must read the KB files
+failures=0
+run() { "$here/tshark-sipkb" "$@" 2> "$work/stderr"; }
+expect() { # description, expected, actual
+    if [[ $2 == "$3" ]]; then
+        echo "ok   $1"
+    else
+        printf 'FAIL %s\n  expected: %s\n  actual:   %s\n' "$1" "$2" "$3" >&2
+        failures=$((failures + 1))
+    fi
+}
+mismatch=$captures/register-callerid-mismatch.pcapng
+row='"403","","REGISTER","On our PBX a 403 on REGISTER means the extension is disabled","The extension is disabled","Enable the extension"'
+
+actual=$(run -o "uat:sipkb_overrides:$row" -r "$mismatch" -Y 'sipkb.explanation contains "our PBX"' \
+    -T fields -e frame.number -e sipkb.code -e sipkb.source | tr '\n' ' ')
+expect "override row changes the 403 and names its layer" \
+    "4	403	Explanation: user override (SIP KB overrides row 1),Causes: user override (SIP KB overrides row 1) first, then generic KB (RFC meanings),Advice: user override (SIP KB overrides row 1) first, then generic KB (RFC meanings),Provider note: provider profile (carrier notes) " "$actual"
+actual=$(run -o "uat:sipkb_overrides:$row" -r "$mismatch" -Y 'sipkb.code == 403' \
+    -T fields -E aggregator='|' -e sipkb.cause | cut -d'|' -f1)
+expect "override cause comes first" "The extension is disabled" "$actual"
+actual=$(run -o "uat:sipkb_overrides:$row" -r "$mismatch" -Y 'sipkb.source contains "override"' \
+    -T fields -e frame.number | paste -sd, -)
+expect "override touches no other frame" "4" "$actual"
+actual=$(run -o 'uat:sipkb_overrides:"403","","INVITE","m","",""' -r "$mismatch" \
+    -Y 'sipkb.source contains "override"' -T fields -e frame.number | paste -sd, -)
+expect "method condition excludes REGISTER" "" "$actual"
+actual=$(run -o 'uat:sipkb_overrides:"4xx","authentication id","","ID mismatch here","",""' \
+    -r "$mismatch" -Y 'sipkb.explanation == "ID mismatch here"' -T fields -e frame.number)
+expect "reason regex matches the reason phrase" "4" "$actual"
+
+for bad in '"40x","","","m","",""|entry for '\''40x'\'': code '\''40x'\'' is not a code (403), a class (4xx) or a range (480-489) within 100..699' \
+    '"403","(unclosed","","m","",""|entry for '\''403'\'': reason pattern '\''(unclosed'\'' is not a valid regular expression' \
+    '"403","","","","",""|entry for '\''403'\'': meaning, cause and advice are all empty'; do
+    entry=${bad%%|*} message=${bad#*|}
+    status=0
+    run -o "uat:sipkb_overrides:$entry" -r "$mismatch" > /dev/null || status=$?
+    grep -qF "SIP KB overrides: $message" "$work/stderr" &&
+        expect "invalid row refused: $entry" "refused" "$([[ $status != 0 ]] && echo refused)" ||
+        expect "invalid row message: $entry" "$message" "$(cat "$work/stderr")"
+done
+
+actual=$(run -o sipkb.provider_profile:generic -r "$mismatch" -Y sipkb.provider_note \
+    -T fields -e frame.number | paste -sd, -)
+expect "generic profile: no provider notes" "" "$actual"
+actual=$(run -o sipkb.provider_profile:carrier -r "$mismatch" -Y sipkb.provider_note \
+    -T fields -e frame.number | paste -sd, -)
+expect "carrier profile: provider notes on 401 and 403" "2,4" "$actual"
+
+printf '[sipkb]\nformat=1\nkb_version=team-1\nname=Team KB\n[response 403]\ncause.1=Team: the SBC refuses unknown trunks\n' > "$work/team.kb"
+chmod 644 "$work/team.kb"
+actual=$(run -o "sipkb.team_kb_file:$work/team.kb" -r "$mismatch" -Y 'sipkb.code == 403' \
+    -T fields -E aggregator='|' -e sipkb.cause | cut -d'|' -f2)
+expect "team KB file supplies the 403 causes" "Team: the SBC refuses unknown trunks" "$actual"
+printf '[sipkb]\nformat=1\n[response 403]\ncause.1=x\n' > "$work/broken.kb"
+chmod 644 "$work/broken.kb"
+actual=$(run -o "sipkb.team_kb_file:$work/broken.kb" -r "$mismatch" -Y 'sipkb.code == 403' \
+    -T fields -e sipkb.explanation | head -c 40)
+expect "broken team file leaves the KB working" "The server understood the request and re" "$actual"
+expect "broken team file is reported" "1" "$(grep -c "the team KB file was not loaded: .*broken.kb: \[sipkb\]: 'kb_version' is missing" "$work/stderr")"
+((failures == 0))
