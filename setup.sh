@@ -44,12 +44,19 @@ demo() {
     build
     cmake --install "$build_dir"
     echo
-    echo "== sipkb on the bundled captures (tshark -Y sipkb -O sipkb)"
+    echo "== Every SIP response of the bundled captures, explained by the installed sipkb"
+    echo "   (tshark -2 -r CAPTURE -Y sipkb.code: frame, code, explanation, most likely cause)"
     for capture in captures/*.pcapng; do
         echo
         echo "### $capture"
-        tshark -r "$capture" -Y sipkb -O sipkb 2> /dev/null
+        tshark -2 -r "$capture" -Y sipkb.code -T fields -E occurrence=f -e frame.number \
+            -e sipkb.code -e sipkb.summary -e sipkb.cause 2> /dev/null |
+            awk -F'\t' '{ printf "%5s  %s  %s\n              likely: %s\n", $1, $2, $3, $4 }'
     done
+    echo
+    echo "== One response in full: the 403 of captures/register-callerid-mismatch.pcapng"
+    tshark -r captures/register-callerid-mismatch.pcapng -Y 'sipkb.code == 403' -O sipkb \
+        2> /dev/null
 }
 
 run_tests() {
