@@ -62,6 +62,7 @@ static int hf_sipkb_redirect_target = -1;
 static int hf_sipkb_call_outcome = -1;
 
 static gint ett_sipkb = -1;
+static gint ett_sipkb_failure = -1; /* the same subtree, open by default */
 static gint ett_sipkb_causes = -1;
 static gint ett_sipkb_advice = -1;
 static gint ett_sipkb_auth = -1;
@@ -159,11 +160,11 @@ add_text_list(const show_ctx *c, proto_tree *tree, int hf, gint ett, const char 
 }
 
 static proto_tree *
-add_sipkb_item(const show_ctx *c, proto_tree *tree, proto_item **top)
+add_sipkb_item(const show_ctx *c, proto_tree *tree, proto_item **top, gboolean failure)
 {
     *top = generated(proto_tree_add_item(tree, proto_sipkb, c->tvb, c->start,
                                          c->length, ENC_NA));
-    return proto_item_add_subtree(*top, ett_sipkb);
+    return proto_item_add_subtree(*top, failure ? ett_sipkb_failure : ett_sipkb);
 }
 
 static const sipkb_transaction *
@@ -429,6 +430,9 @@ show_findings(const show_ctx *c, proto_tree *tree, const sipkb_response_entry *e
 {
     guint32 code = c->msg->status_code;
     const sipkb_transaction *txn = transaction_of(c);
+    if (code >= 200 && code != 401 && code != 407 &&
+        g_strcmp0(c->msg->cseq_method, "INVITE") == 0)
+        add_string(c, tree, hf_sipkb_call_outcome, call_outcome_text(c, entry));
     if (txn)
         add_uint(c, tree, hf_sipkb_request_frame, txn->first_frame);
     if (code == 401 || code == 407)
@@ -443,9 +447,6 @@ show_findings(const show_ctx *c, proto_tree *tree, const sipkb_response_entry *e
     if (code >= 300 && code < 400 && c->msg->contact_uris)
         for (const char *const *uri = c->msg->contact_uris; *uri; uri++)
             add_string(c, tree, hf_sipkb_redirect_target, *uri);
-    if (code >= 200 && code != 401 && code != 407 &&
-        g_strcmp0(c->msg->cseq_method, "INVITE") == 0)
-        add_string(c, tree, hf_sipkb_call_outcome, call_outcome_text(c, entry));
 }
 
 static proto_tree *
@@ -455,7 +456,8 @@ show_response(const show_ctx *c, proto_tree *tree)
     sipkb_explain_response(sipkb_kb_sources_kb(), c->msg->status_code, &ex);
 
     proto_item *top;
-    proto_tree *sipkb_tree = add_sipkb_item(c, tree, &top);
+    proto_tree *sipkb_tree = add_sipkb_item(c, tree, &top,
+                                            ex.severity >= SIPKB_SEVERITY_WARN);
     proto_item *code_item = add_uint(c, sipkb_tree, hf_sipkb_code, ex.code);
     if (!ex.entry) {
         proto_item_append_text(top, ": %u is not a SIP status code", ex.code);
@@ -467,29 +469,31 @@ show_response(const show_ctx *c, proto_tree *tree)
     const sipkb_response_entry *entry = ex.entry;
     const char *reason = ex.is_class_fallback ? "(unregistered code)" : entry->reason;
     proto_item_append_text(top, ": %u %s: %s", ex.code, reason, entry->summary);
+    guint override_row = 0;
+    const sipkb_override *override = sipkb_kb_sources_override(
+        ex.code, c->msg->reason_phrase, c->msg->cseq_method, &override_row);
+
+    /* Most useful first: what happened in this capture, then why, then what to do. */
+    show_findings(c, sipkb_tree, ex.is_class_fallback ? NULL : entry);
+    show_causes(c, sipkb_tree, entry, override ? sipkb_override_cause(override) : NULL);
+    add_text_list(c, sipkb_tree, hf_sipkb_advice, ett_sipkb_advice, "What to check next",
+                  joined_lines(c->pinfo->pool,
+                               override ? sipkb_override_advice(override) : NULL, NULL, 0,
+                               entry->advice));
+    add_string(c, sipkb_tree, hf_sipkb_explanation,
+               override && sipkb_override_meaning(override) ? sipkb_override_meaning(override)
+                                                            : entry->meaning);
+    if (entry->provider_note)
+        add_string(c, sipkb_tree, hf_sipkb_provider_note, entry->provider_note);
+    add_string(c, sipkb_tree, hf_sipkb_summary, entry->summary);
     if (ex.class_entry)
         add_string(c, sipkb_tree, hf_sipkb_class,
                    wmem_strdup_printf(c->pinfo->pool, "%uxx %s", ex.code / 100,
                                       ex.class_entry->reason));
     if (ex.is_class_fallback)
         add_flag(c, sipkb_tree, hf_sipkb_class_fallback);
-    add_string(c, sipkb_tree, hf_sipkb_summary, entry->summary);
-    guint override_row = 0;
-    const sipkb_override *override = sipkb_kb_sources_override(
-        ex.code, c->msg->reason_phrase, c->msg->cseq_method, &override_row);
-    const char *meaning = override && sipkb_override_meaning(override)
-                              ? sipkb_override_meaning(override) : entry->meaning;
-    add_string(c, sipkb_tree, hf_sipkb_explanation, meaning);
-    show_causes(c, sipkb_tree, entry, override ? sipkb_override_cause(override) : NULL);
-    add_text_list(c, sipkb_tree, hf_sipkb_advice, ett_sipkb_advice, "What to check next",
-                  joined_lines(c->pinfo->pool,
-                               override ? sipkb_override_advice(override) : NULL, NULL, 0,
-                               entry->advice));
-    if (entry->provider_note)
-        add_string(c, sipkb_tree, hf_sipkb_provider_note, entry->provider_note);
     add_string(c, sipkb_tree, hf_sipkb_reference, entry->reference);
     show_sources(c, sipkb_tree, entry, override, override_row);
-    show_findings(c, sipkb_tree, ex.is_class_fallback ? NULL : entry);
 
     expert_add_info_format(c->pinfo, code_item, response_expert_field(ex.kind), "%u %s: %s",
                            ex.code, reason, entry->summary);
@@ -505,7 +509,7 @@ show_request(const show_ctx *c, proto_tree *tree)
     const sipkb_transaction *txn = transaction_of(c);
     const char *method = c->msg->method ? c->msg->method : c->msg->cseq_method;
     proto_item *top;
-    proto_tree *sipkb_tree = add_sipkb_item(c, tree, &top);
+    proto_tree *sipkb_tree = add_sipkb_item(c, tree, &top, FALSE);
     proto_item_append_text(top, ": %s", method ? method : "request");
     if (!txn)
         return sipkb_tree;
@@ -706,7 +710,7 @@ proto_register_sipkb(void)
           "What this final response means for the call", HFILL}},
     };
 
-    static gint *ett[] = {&ett_sipkb, &ett_sipkb_causes, &ett_sipkb_advice, &ett_sipkb_auth,
+    static gint *ett[] = {&ett_sipkb, &ett_sipkb_failure, &ett_sipkb_causes, &ett_sipkb_advice, &ett_sipkb_auth,
                           &ett_sipkb_callerid};
 
     static ei_register_info ei[] = {
@@ -765,9 +769,18 @@ proto_register_sipkb(void)
     register_postdissector(sipkb_handle);
 }
 
+/* Failures open in the packet details. Wireshark allocates its expansion table after every
+ * registration and hand-off, so this runs when a capture is opened. */
+static void
+expand_failures(void)
+{
+    tree_expanded_set(ett_sipkb_failure, TRUE);
+}
+
 void
 proto_reg_handoff_sipkb(void)
 {
+    register_init_routine(expand_failures);
     GArray *wanted = g_array_new(FALSE, FALSE, sizeof(int));
     sipkb_fields_resolve(wanted);
     sipkb_sdp_resolve(wanted);
