@@ -637,7 +637,8 @@ decide_media_findings(packet_info *pinfo, const sdp_body *body, sipkb_sdp_findin
         for (guint i = 0; i < media->n_formats; i++) {
             const sipkb_payload *p = &media->formats[i];
             f->codecs[f->n_codecs++] = wmem_strdup(scope, payload_text(pinfo->pool, p));
-            if (p->missing_rtpmap)
+            /* A refused stream (port 0) may keep its format numbers without rtpmap. */
+            if (p->missing_rtpmap && media->port != 0)
                 wmem_strbuf_append_printf(no_rtpmap, "%s%u", wmem_strbuf_get_len(no_rtpmap)
                                           ? ", " : "", p->payload_type);
         }

@@ -53,6 +53,12 @@ ALL_CAPTURES=(
 	invite-603
 	invite-408
 	interleaved-calls
+	register-rejected-rechallenge
+	invite-sdp-variety
+	invite-488-codec
+	invite-606-srtp
+	invite-no-dtmf-answer
+	invite-tcp-cancel
 )
 
 # ---------------------------------------------------------------------------
@@ -314,6 +320,34 @@ verify() {
 	((stray == 0)) || die "capture $CUR_NAME holds $stray unexpected packet(s)"
 }
 
+# Optional extra checks a cap_<name> function can ask for (in POST_CHECK),
+# run on the finished capture after verify().
+
+# every 401/407 challenge in the capture carries a different nonce and none
+# is marked stale=true
+check_fresh_nonces() {
+	local n uniq stale
+	n=$(tshark -r "$CUR_PCAP" -Y 'sip.Status-Code == 401 or sip.Status-Code == 407' \
+		-T fields -e sip.auth.nonce 2>/dev/null | grep -c . || true)
+	uniq=$(tshark -r "$CUR_PCAP" -Y 'sip.Status-Code == 401 or sip.Status-Code == 407' \
+		-T fields -e sip.auth.nonce 2>/dev/null | grep . | sort -u | wc -l)
+	stale=$(tshark -r "$CUR_PCAP" -Y 'sip.auth.stale' 2>/dev/null | wc -l)
+	((n > 1 && uniq == n)) ||
+		die "capture $CUR_NAME: the $n challenge(s) do not all carry a fresh nonce ($uniq distinct)"
+	((stale == 0)) || die "capture $CUR_NAME: unexpected stale=true challenge"
+}
+
+# the caller leg (A<->P) is TCP only, the callee leg (P<->B) UDP only
+check_tcp_caller_leg() {
+	local bad
+	bad=$(tshark -r "$CUR_PCAP" \
+		-Y "sip and ((udp and udp.port == $UAC_PORT) or (tcp and tcp.port == $UAS_PORT))" \
+		2>/dev/null | wc -l)
+	((bad == 0)) || die "capture $CUR_NAME: $bad SIP message(s) on the wrong transport"
+	bad=$(tshark -r "$CUR_PCAP" -Y "sip and tcp" 2>/dev/null | wc -l)
+	((bad > 0)) || die "capture $CUR_NAME: no SIP over TCP"
+}
+
 # ---------------------------------------------------------------------------
 # the captures (A = phone/caller, P = Kamailio proxy, B = callee phone)
 # ---------------------------------------------------------------------------
@@ -410,9 +444,54 @@ cap_interleaved-calls() {
 	)
 }
 
+# --- added later: SDP negotiation, re-challenge, TCP CANCEL -----------------
+
+cap_register-rejected-rechallenge() {
+	# 2138394030 is re-challenged (not 403) on a wrong password (kamailio.cfg)
+	uac register-rejected-rechallenge.xml 1 -auth_uri sipkb.test
+	EXPECT=("A>P:REGISTER P>A:401 A>P:REGISTER P>A:401 A>P:REGISTER P>A:401")
+	POST_CHECK=(check_fresh_nonces)
+}
+
+# in-dialog re-INVITE through the record-routing proxy (no new challenge)
+REINVITE="A>P:INVITE P>A:100 P>B:INVITE B>P:200 P>A:200 A>P:ACK P>B:ACK"
+
+cap_invite-sdp-variety() {
+	uas uas-sdp-variety.xml 1
+	uac invite-sdp-variety.xml 1 -key callee callee-pcma -auth_uri callee-pcma@sipkb.test
+	EXPECT=("$INV_AUTH P>A:100 P>B:INVITE B>P:180 P>A:180 B>P:200 P>A:200 A>P:ACK P>B:ACK $REINVITE $REINVITE A>P:BYE P>B:BYE B>P:200 P>A:200")
+}
+
+cap_invite-488-codec() {
+	uas uas-488-codec.xml 1
+	uac invite-488-codec.xml 1 -key callee callee-g711 -auth_uri callee-g711@sipkb.test
+	EXPECT=("$INV_AUTH P>A:100 P>B:INVITE B>P:488 P>B:ACK P>A:488 A>P:ACK")
+}
+
+cap_invite-606-srtp() {
+	uas uas-606-srtp.xml 1
+	uac invite-606-srtp.xml 1 -key callee callee-nosrtp -auth_uri callee-nosrtp@sipkb.test
+	EXPECT=("$INV_AUTH P>A:100 P>B:INVITE B>P:606 P>B:ACK P>A:606 A>P:ACK")
+}
+
+cap_invite-no-dtmf-answer() {
+	uas uas-answer-no-dtmf.xml 1
+	uac invite-no-dtmf-answer.xml 1 -key callee callee-nodtmf -auth_uri callee-nodtmf@sipkb.test
+	EXPECT=("$INV_AUTH P>A:100 P>B:INVITE B>P:180 P>A:180 B>P:200 P>A:200 A>P:ACK P>B:ACK A>P:BYE P>B:BYE B>P:200 P>A:200")
+}
+
+cap_invite-tcp-cancel() {
+	# caller on TCP, Kamailio relays to the callee over UDP ($du transport=udp)
+	uas uas-ring-cancel.xml 1
+	uac invite-tcp-cancel.xml 1 -t t1 -key callee callee-ring -auth_uri callee-ring@sipkb.test
+	EXPECT=("$INV_AUTH P>A:100 P>B:INVITE B>P:180 P>A:180 A>P:CANCEL P>B:CANCEL P>A:200 B>P:200 B>P:487 P>B:ACK P>A:487 A>P:ACK")
+	POST_CHECK=(check_tcp_caller_leg)
+}
+
 run_capture() { # name
 	CUR_NAME=$1
 	EXPECT=()
+	POST_CHECK=()
 	start_kamailio "$CUR_NAME"
 	start_capture "$CUR_NAME"
 	"cap_$CUR_NAME"
@@ -420,6 +499,8 @@ run_capture() { # name
 	stop_capture
 	stop_kamailio
 	verify "${EXPECT[@]}"
+	local c
+	for c in "${POST_CHECK[@]}"; do "$c"; done
 	local n size
 	n=$(tshark -r "$CUR_PCAP" 2>/dev/null | wc -l)
 	size=$(stat -c %s "$CUR_PCAP")
