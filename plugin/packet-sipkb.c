@@ -122,8 +122,7 @@ generated(proto_item *item)
 static proto_item *
 add_string(const show_ctx *c, proto_tree *tree, int hf, const char *text)
 {
-    return generated(
-        proto_tree_add_string(tree, hf, c->tvb, c->start, 0, text));
+    return generated(proto_tree_add_string(tree, hf, c->tvb, c->start, 0, text));
 }
 
 static proto_item *
@@ -153,8 +152,7 @@ add_text_list(const show_ctx *c, proto_tree *tree, int hf, gint ett, const char 
         return;
     proto_tree *list_tree = tree;
     if (lines[1])
-        list_tree = proto_tree_add_subtree(tree, c->tvb, c->start, 0, ett, NULL,
-                                           label);
+        list_tree = proto_tree_add_subtree(tree, c->tvb, c->start, 0, ett, NULL, label);
     for (const char *const *line = lines; *line; line++)
         add_string(c, list_tree, hf, *line);
 }
@@ -162,8 +160,7 @@ add_text_list(const show_ctx *c, proto_tree *tree, int hf, gint ett, const char 
 static proto_tree *
 add_sipkb_item(const show_ctx *c, proto_tree *tree, proto_item **top, gboolean failure)
 {
-    *top = generated(proto_tree_add_item(tree, proto_sipkb, c->tvb, c->start,
-                                         c->length, ENC_NA));
+    *top = generated(proto_tree_add_item(tree, proto_sipkb, c->tvb, c->start, c->length, ENC_NA));
     return proto_item_add_subtree(*top, failure ? ett_sipkb_failure : ett_sipkb);
 }
 
@@ -183,26 +180,36 @@ forbidden_evidence_text(const show_ctx *c, sipkb_forbidden_evidence evidence)
     guint32 request = txn ? txn->first_frame : 0;
     switch (evidence) {
     case SIPKB_FORBIDDEN_REASON_CREDENTIALS:
-        return wmem_strdup_printf(c->pinfo->pool, "The reason phrase \"%s\" points to refused "
-                                  "credentials (password or username)", phrase);
+        return wmem_strdup_printf(c->pinfo->pool,
+                                  "The reason phrase \"%s\" points to refused "
+                                  "credentials (password or username)",
+                                  phrase);
     case SIPKB_FORBIDDEN_REASON_CREDIT:
-        return wmem_strdup_printf(c->pinfo->pool, "The reason phrase \"%s\" points to the "
-                                  "account's credit or balance", phrase);
+        return wmem_strdup_printf(c->pinfo->pool,
+                                  "The reason phrase \"%s\" points to the "
+                                  "account's credit or balance",
+                                  phrase);
     case SIPKB_FORBIDDEN_REASON_CALLERID:
-        return wmem_strdup_printf(c->pinfo->pool, "The reason phrase \"%s\" points to the "
-                                  "caller's identity (From / Caller-ID)", phrase);
+        return wmem_strdup_printf(c->pinfo->pool,
+                                  "The reason phrase \"%s\" points to the "
+                                  "caller's identity (From / Caller-ID)",
+                                  phrase);
     case SIPKB_FORBIDDEN_CALLERID_MISMATCH:
-        return wmem_strdup_printf(c->pinfo->pool, "Caller-ID mismatch: the request (frame %u) "
-                                  "has From user %s but digest username %s", request,
-                                  txn->from_user, txn->digest_username);
+        return wmem_strdup_printf(c->pinfo->pool,
+                                  "Caller-ID mismatch: the request (frame %u) "
+                                  "has From user %s but digest username %s",
+                                  request, txn->from_user, txn->digest_username);
     case SIPKB_FORBIDDEN_NO_CREDENTIALS:
-        return wmem_strdup_printf(c->pinfo->pool, "The request (frame %u) carried no "
+        return wmem_strdup_printf(c->pinfo->pool,
+                                  "The request (frame %u) carried no "
                                   "credentials and the server refuses it without them",
                                   request);
     case SIPKB_FORBIDDEN_CREDENTIALS_MATCH:
-        return wmem_strdup_printf(c->pinfo->pool, "The request (frame %u) carried credentials "
+        return wmem_strdup_printf(c->pinfo->pool,
+                                  "The request (frame %u) carried credentials "
                                   "matching its From user: a wrong password or the account's "
-                                  "state (credit, permissions) is likelier", request);
+                                  "state (credit, permissions) is likelier",
+                                  request);
     }
     return NULL;
 }
@@ -234,9 +241,9 @@ show_causes(const show_ctx *c, proto_tree *tree, const sipkb_response_entry *ent
     const char **evidence = wmem_alloc0_array(c->pinfo->pool, const char *, n_evidence + 1);
     for (guint i = 0; i < n_evidence; i++)
         evidence[i] = forbidden_evidence_text(c, ranking->items[i]);
-    add_text_list(c, tree, hf_sipkb_cause, ett_sipkb_causes, "Likely causes",
-                  joined_lines(c->pinfo->pool, override_cause, evidence, n_evidence,
-                               entry->causes));
+    add_text_list(
+        c, tree, hf_sipkb_cause, ett_sipkb_causes, "Likely causes",
+        joined_lines(c->pinfo->pool, override_cause, evidence, n_evidence, entry->causes));
 }
 
 /* Says which KB layer each text came from. */
@@ -245,8 +252,11 @@ show_sources(const show_ctx *c, proto_tree *tree, const sipkb_response_entry *en
              const sipkb_override *override, guint override_row)
 {
     wmem_allocator_t *pool = c->pinfo->pool;
-    const char *row = override ? wmem_strdup_printf(pool, "user override (SIP KB overrides row "
-                                                    "%u)", override_row) : NULL;
+    const char *row = override ? wmem_strdup_printf(pool,
+                                                    "user override (SIP KB overrides row "
+                                                    "%u)",
+                                                    override_row)
+                               : NULL;
     const struct {
         const char *what;
         sipkb_layer layer;
@@ -260,9 +270,9 @@ show_sources(const show_ctx *c, proto_tree *tree, const sipkb_response_entry *en
         const char *layer = sipkb_kb_sources_layer_text(texts[i].layer);
         add_string(c, tree, hf_sipkb_source,
                    !texts[i].overridden ? wmem_strdup_printf(pool, "%s: %s", texts[i].what, layer)
-                   : i == 0 ? wmem_strdup_printf(pool, "%s: %s", texts[i].what, row)
-                            : wmem_strdup_printf(pool, "%s: %s first, then %s", texts[i].what,
-                                                 row, layer));
+                   : i == 0             ? wmem_strdup_printf(pool, "%s: %s", texts[i].what, row)
+                            : wmem_strdup_printf(pool, "%s: %s first, then %s", texts[i].what, row,
+                                                 layer));
     }
     if (entry->provider_note)
         add_string(c, tree, hf_sipkb_source, "Provider note: provider profile (carrier notes)");
@@ -275,12 +285,13 @@ show_challenge(const show_ctx *c, proto_tree *tree)
 {
     const sipkb_challenge *challenge = c->findings ? c->findings->challenge : NULL;
     const sipkb_auth *auth = &c->msg->challenge;
-    proto_tree *auth_tree = proto_tree_add_subtree(tree, c->tvb, c->start, 0,
-                                                   ett_sipkb_auth, NULL, "Authentication");
-    add_string(c, auth_tree, hf_sipkb_auth_challenger, c->msg->status_code == 407
-        ? "a proxy (407, Proxy-Authenticate): answer with Proxy-Authorization"
-        : "the registrar or user agent server (401, WWW-Authenticate): answer with "
-          "Authorization");
+    proto_tree *auth_tree =
+        proto_tree_add_subtree(tree, c->tvb, c->start, 0, ett_sipkb_auth, NULL, "Authentication");
+    add_string(c, auth_tree, hf_sipkb_auth_challenger,
+               c->msg->status_code == 407
+                   ? "a proxy (407, Proxy-Authenticate): answer with Proxy-Authorization"
+                   : "the registrar or user agent server (401, WWW-Authenticate): answer with "
+                     "Authorization");
     if (auth->realm)
         add_string(c, auth_tree, hf_sipkb_auth_realm, auth->realm);
     if (auth->header != SIPKB_AUTH_NONE)
@@ -296,7 +307,8 @@ show_challenge(const show_ctx *c, proto_tree *tree)
         proto_item *item = add_flag(c, auth_tree, hf_sipkb_auth_unanswered);
         expert_add_info_format(c->pinfo, item, &ei_sipkb_auth_unanswered,
                                "%u challenge never answered: the capture holds no retry with "
-                               "credentials", c->msg->status_code);
+                               "credentials",
+                               c->msg->status_code);
     }
     if (c->findings->rechallenge == SIPKB_RECHALLENGE_STALE) {
         proto_item *item = add_flag(c, auth_tree, hf_sipkb_auth_stale);
@@ -328,10 +340,10 @@ show_callerid(const show_ctx *c, proto_tree *tree, gboolean on_request)
     if (!txn || !txn->has_credentials || txn->callerid == SIPKB_CALLERID_NOT_APPLICABLE)
         return;
     gboolean mismatch = sipkb_callerid_is_mismatch(txn->callerid);
-    proto_tree *id_tree = proto_tree_add_subtree_format(
-        tree, c->tvb, c->start, 0, ett_sipkb_callerid, NULL,
-        "Caller-ID: From user %s %s digest username %s", txn->from_user,
-        callerid_verdict(txn), txn->digest_username);
+    proto_tree *id_tree =
+        proto_tree_add_subtree_format(tree, c->tvb, c->start, 0, ett_sipkb_callerid, NULL,
+                                      "Caller-ID: From user %s %s digest username %s",
+                                      txn->from_user, callerid_verdict(txn), txn->digest_username);
     if (!on_request)
         add_uint(c, id_tree, hf_sipkb_callerid_request_frame, txn->first_frame);
     add_string(c, id_tree, hf_sipkb_callerid_from_user, txn->from_user);
@@ -343,14 +355,16 @@ show_callerid(const show_ctx *c, proto_tree *tree, gboolean on_request)
         add_flag(c, id_tree, hf_sipkb_callerid_format_only);
     if (c->findings->asserted_identity)
         add_string(c, id_tree, hf_sipkb_callerid_asserted,
-                   wmem_strdup_printf(c->pinfo->pool, "P-Asserted/Preferred-Identity carries "
+                   wmem_strdup_printf(c->pinfo->pool,
+                                      "P-Asserted/Preferred-Identity carries "
                                       "the digest user %s: the server may take the caller ID "
-                                      "from it", c->findings->asserted_identity));
-    expert_add_info_format(c->pinfo, flag, &ei_sipkb_callerid_mismatch,
-                           "Caller-ID mismatch: From user %s %s digest username %s%s",
-                           txn->from_user, callerid_verdict(txn), txn->digest_username,
-                           txn->callerid == SIPKB_CALLERID_FORMAT_DIFFERS
-                               ? " (servers compare them exactly)" : "");
+                                      "from it",
+                                      c->findings->asserted_identity));
+    expert_add_info_format(
+        c->pinfo, flag, &ei_sipkb_callerid_mismatch,
+        "Caller-ID mismatch: From user %s %s digest username %s%s", txn->from_user,
+        callerid_verdict(txn), txn->digest_username,
+        txn->callerid == SIPKB_CALLERID_FORMAT_DIFFERS ? " (servers compare them exactly)" : "");
 }
 
 static void
@@ -398,17 +412,20 @@ call_outcome_text(const show_ctx *c, const sipkb_response_entry *entry)
     case SIPKB_CALL_ANSWERED:
         return wmem_strdup_printf(pool, "call answered: %u %s", code, reason);
     case SIPKB_CALL_REDIRECTED:
-        return wmem_strdup_printf(pool, "call redirected: %u %s, the caller should try the "
-                                  "Contact targets", code, reason);
+        return wmem_strdup_printf(pool,
+                                  "call redirected: %u %s, the caller should try the "
+                                  "Contact targets",
+                                  code, reason);
     case SIPKB_CALL_CANCELLED:
-        return wmem_strdup_printf(pool, "call cancelled by the caller %.1f s after the INVITE: "
+        return wmem_strdup_printf(pool,
+                                  "call cancelled by the caller %.1f s after the INVITE: "
                                   "487 after CANCEL (frame %u)",
-                                  nstime_to_sec(&c->findings->invite_to_cancel),
-                                  txn->cancel_frame);
+                                  nstime_to_sec(&c->findings->invite_to_cancel), txn->cancel_frame);
     case SIPKB_CALL_TIMED_OUT:
-        return wmem_strdup_printf(pool, "call timed out: 408 after %.1f s and %u "
-                                  "retransmissions seen", c->findings
-                                  ? nstime_to_sec(&c->findings->waited) : 0.0,
+        return wmem_strdup_printf(pool,
+                                  "call timed out: 408 after %.1f s and %u "
+                                  "retransmissions seen",
+                                  c->findings ? nstime_to_sec(&c->findings->waited) : 0.0,
                                   c->findings ? c->findings->group_retransmissions : 0);
     case SIPKB_CALL_UNAVAILABLE:
         return wmem_strdup_printf(pool, "callee not reached: %u %s", code, reason);
@@ -416,9 +433,10 @@ call_outcome_text(const show_ctx *c, const sipkb_response_entry *entry)
         break;
     }
     if (txn && sipkb_callerid_is_mismatch(txn->callerid))
-        return wmem_strdup_printf(pool, "call rejected: %u after authenticated INVITE; From %s "
-                                  "\u2260 digest %s", code, txn->from_user,
-                                  txn->digest_username);
+        return wmem_strdup_printf(pool,
+                                  "call rejected: %u after authenticated INVITE; From %s "
+                                  "\u2260 digest %s",
+                                  code, txn->from_user, txn->digest_username);
     if (txn)
         return wmem_strdup_printf(pool, "call rejected: %u %s after %s INVITE", code, reason,
                                   txn->has_credentials ? "authenticated" : "unauthenticated");
@@ -430,8 +448,7 @@ show_findings(const show_ctx *c, proto_tree *tree, const sipkb_response_entry *e
 {
     guint32 code = c->msg->status_code;
     const sipkb_transaction *txn = transaction_of(c);
-    if (code >= 200 && code != 401 && code != 407 &&
-        g_strcmp0(c->msg->cseq_method, "INVITE") == 0)
+    if (code >= 200 && code != 401 && code != 407 && g_strcmp0(c->msg->cseq_method, "INVITE") == 0)
         add_string(c, tree, hf_sipkb_call_outcome, call_outcome_text(c, entry));
     if (txn)
         add_uint(c, tree, hf_sipkb_request_frame, txn->first_frame);
@@ -456,30 +473,27 @@ show_response(const show_ctx *c, proto_tree *tree)
     sipkb_explain_response(sipkb_kb_sources_kb(), c->msg->status_code, &ex);
 
     proto_item *top;
-    proto_tree *sipkb_tree = add_sipkb_item(c, tree, &top,
-                                            ex.severity >= SIPKB_SEVERITY_WARN);
+    proto_tree *sipkb_tree = add_sipkb_item(c, tree, &top, ex.severity >= SIPKB_SEVERITY_WARN);
     proto_item *code_item = add_uint(c, sipkb_tree, hf_sipkb_code, ex.code);
     if (!ex.entry) {
         proto_item_append_text(top, ": %u is not a SIP status code", ex.code);
         expert_add_info_format(c->pinfo, code_item, response_expert_field(ex.kind),
-                               "%u is not a SIP status code (RFC 3261 allows 100 to 699)",
-                               ex.code);
+                               "%u is not a SIP status code (RFC 3261 allows 100 to 699)", ex.code);
         return sipkb_tree;
     }
     const sipkb_response_entry *entry = ex.entry;
     const char *reason = ex.is_class_fallback ? "(unregistered code)" : entry->reason;
     proto_item_append_text(top, ": %u %s: %s", ex.code, reason, entry->summary);
     guint override_row = 0;
-    const sipkb_override *override = sipkb_kb_sources_override(
-        ex.code, c->msg->reason_phrase, c->msg->cseq_method, &override_row);
+    const sipkb_override *override = sipkb_kb_sources_override(ex.code, c->msg->reason_phrase,
+                                                               c->msg->cseq_method, &override_row);
 
     /* Most useful first: what happened in this capture, then why, then what to do. */
     show_findings(c, sipkb_tree, ex.is_class_fallback ? NULL : entry);
     show_causes(c, sipkb_tree, entry, override ? sipkb_override_cause(override) : NULL);
     add_text_list(c, sipkb_tree, hf_sipkb_advice, ett_sipkb_advice, "What to check next",
-                  joined_lines(c->pinfo->pool,
-                               override ? sipkb_override_advice(override) : NULL, NULL, 0,
-                               entry->advice));
+                  joined_lines(c->pinfo->pool, override ? sipkb_override_advice(override) : NULL,
+                               NULL, 0, entry->advice));
     add_string(c, sipkb_tree, hf_sipkb_explanation,
                override && sipkb_override_meaning(override) ? sipkb_override_meaning(override)
                                                             : entry->meaning);
@@ -487,9 +501,9 @@ show_response(const show_ctx *c, proto_tree *tree)
         add_string(c, sipkb_tree, hf_sipkb_provider_note, entry->provider_note);
     add_string(c, sipkb_tree, hf_sipkb_summary, entry->summary);
     if (ex.class_entry)
-        add_string(c, sipkb_tree, hf_sipkb_class,
-                   wmem_strdup_printf(c->pinfo->pool, "%uxx %s", ex.code / 100,
-                                      ex.class_entry->reason));
+        add_string(
+            c, sipkb_tree, hf_sipkb_class,
+            wmem_strdup_printf(c->pinfo->pool, "%uxx %s", ex.code / 100, ex.class_entry->reason));
     if (ex.is_class_fallback)
         add_flag(c, sipkb_tree, hf_sipkb_class_fallback);
     add_string(c, sipkb_tree, hf_sipkb_reference, entry->reference);
@@ -513,8 +527,8 @@ show_request(const show_ctx *c, proto_tree *tree)
     proto_item_append_text(top, ": %s", method ? method : "request");
     if (!txn)
         return sipkb_tree;
-    gboolean unanswered = c->capture_complete && !f->is_retransmission &&
-                          txn->expects_response && !txn->final_frame;
+    gboolean unanswered =
+        c->capture_complete && !f->is_retransmission && txn->expects_response && !txn->final_frame;
     if (f->is_retransmission) {
         proto_item_append_text(top, " retransmitted");
         add_uint(c, sipkb_tree, hf_sipkb_retransmission_of, txn->first_frame);
@@ -534,7 +548,8 @@ show_request(const show_ctx *c, proto_tree *tree)
         proto_item_append_text(top, ": no final response in the capture");
         expert_add_info_format(c->pinfo, item, &ei_sipkb_no_final_response,
                                "%s got no final response in the capture (%u retransmissions "
-                               "seen)", method, txn->retransmissions);
+                               "seen)",
+                               method, txn->retransmissions);
     }
     return sipkb_tree;
 }
@@ -543,8 +558,8 @@ static int
 dissect_sipkb(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     gboolean first_pass = !PINFO_FD_VISITED(pinfo);
-    const sipkb_frame_findings *frame = first_pass ? NULL
-                                                   : sipkb_analysis_stored(pinfo, proto_sipkb);
+    const sipkb_frame_findings *frame =
+        first_pass ? NULL : sipkb_analysis_stored(pinfo, proto_sipkb);
     if (!first_pass && !frame)
         return 0; /* no SIP here */
     /* The fields are read on the first pass, and on later ones where the tree shows them
@@ -555,15 +570,13 @@ dissect_sipkb(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U
     if (first_pass) {
         if (n_located == 0)
             return 0;
-        frame = sipkb_analysis_first_pass(pinfo, proto_sipkb, tvb, source, located,
-                                          n_located);
+        frame = sipkb_analysis_first_pass(pinfo, proto_sipkb, tvb, source, located, n_located);
     }
     for (guint i = 0; i < frame->n_messages; i++) {
         const sipkb_findings *findings = &frame->findings[i];
-        const sipkb_located_message *where = n_located == frame->n_messages ? &located[i]
-                                                                            : NULL;
-        show_ctx c = {pinfo, tvb, findings->start, findings->length, &findings->msg, findings,
-                      !first_pass};
+        const sipkb_located_message *where = n_located == frame->n_messages ? &located[i] : NULL;
+        show_ctx c = {pinfo,          tvb,      findings->start, findings->length,
+                      &findings->msg, findings, !first_pass};
         proto_tree *sipkb_tree = NULL;
         if (c.msg->is_response && c.msg->has_status_code)
             sipkb_tree = show_response(&c, tree);
@@ -597,8 +610,7 @@ proto_register_sipkb(void)
          {"Likely cause", "sipkb.cause", FT_STRING, BASE_NONE, NULL, 0x0,
           "A likely cause of this response, most likely first", HFILL}},
         {&hf_sipkb_advice,
-         {"Check", "sipkb.advice", FT_STRING, BASE_NONE, NULL, 0x0, "What to check next",
-          HFILL}},
+         {"Check", "sipkb.advice", FT_STRING, BASE_NONE, NULL, 0x0, "What to check next", HFILL}},
         {&hf_sipkb_provider_note,
          {"Provider note", "sipkb.provider_note", FT_STRING, BASE_NONE, NULL, 0x0,
           "What this code means on the provider's network, from the provider profile", HFILL}},
@@ -610,9 +622,8 @@ proto_register_sipkb(void)
           "Which KB layer a text comes from: generic, provider profile, team file, override",
           HFILL}},
         {&hf_sipkb_class_fallback,
-         {"Explained by its class only", "sipkb.class_fallback", FT_BOOLEAN, BASE_NONE, NULL,
-          0x0, "The code is not in the IANA registry nor the KB; its class explains it",
-          HFILL}},
+         {"Explained by its class only", "sipkb.class_fallback", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+          "The code is not in the IANA registry nor the KB; its class explains it", HFILL}},
         {&hf_sipkb_request_frame,
          {"Request", "sipkb.request_frame", FT_FRAMENUM, BASE_NONE,
           FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0,
@@ -625,11 +636,11 @@ proto_register_sipkb(void)
         {&hf_sipkb_no_final_response,
          {"No final response", "sipkb.no_final_response", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
           "The capture holds no final response to this request (known once the whole capture "
-          "is read)", HFILL}},
+          "is read)",
+          HFILL}},
         {&hf_sipkb_auth_challenger,
          {"Challenged by", "sipkb.auth.challenger", FT_STRING, BASE_NONE, NULL, 0x0,
-          "Who asks for credentials: 401 comes from a registrar or UAS, 407 from a proxy",
-          HFILL}},
+          "Who asks for credentials: 401 comes from a registrar or UAS, 407 from a proxy", HFILL}},
         {&hf_sipkb_auth_realm,
          {"Realm", "sipkb.auth.realm", FT_STRING, BASE_NONE, NULL, 0x0,
           "The protection realm the credentials must be for", HFILL}},
@@ -638,8 +649,7 @@ proto_register_sipkb(void)
           "Digest algorithm asked for (MD5 when absent, RFC 3261 section 22.4)", HFILL}},
         {&hf_sipkb_auth_request_frame,
          {"Challenged request", "sipkb.auth.request_frame", FT_FRAMENUM, BASE_NONE,
-          FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0, "The request this challenge answers",
-          HFILL}},
+          FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0, "The request this challenge answers", HFILL}},
         {&hf_sipkb_auth_answered_in,
          {"Answered in", "sipkb.auth.answered_in", FT_FRAMENUM, BASE_NONE,
           FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE), 0x0,
@@ -649,16 +659,18 @@ proto_register_sipkb(void)
           "The capture holds no retry with credentials for this challenge", HFILL}},
         {&hf_sipkb_auth_challenge_frame,
          {"Answers the challenge in", "sipkb.auth.challenge_frame", FT_FRAMENUM, BASE_NONE,
-          FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0,
-          "The 401/407 this request's credentials answer", HFILL}},
+          FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0, "The 401/407 this request's credentials answer",
+          HFILL}},
         {&hf_sipkb_auth_stale,
          {"Stale nonce", "sipkb.auth.stale", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
           "Credentials challenged again because their nonce was stale or replaced: normal, "
-          "the client retries with the new nonce", HFILL}},
+          "the client retries with the new nonce",
+          HFILL}},
         {&hf_sipkb_auth_rejected,
          {"Credentials rejected", "sipkb.auth.rejected", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
           "Credentials computed on the current nonce were challenged again: wrong username, "
-          "password or realm", HFILL}},
+          "password or realm",
+          HFILL}},
         {&hf_sipkb_callerid_mismatch,
          {"Caller-ID mismatch", "sipkb.callerid_mismatch", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
           "The From URI user differs from the digest username of the credentials", HFILL}},
@@ -669,21 +681,22 @@ proto_register_sipkb(void)
          {"Digest username", "sipkb.callerid.auth_user", FT_STRING, BASE_NONE, NULL, 0x0,
           "The username of the Authorization or Proxy-Authorization credentials", HFILL}},
         {&hf_sipkb_callerid_format_only,
-         {"Number format differs only", "sipkb.callerid.format_only", FT_BOOLEAN, BASE_NONE,
-          NULL, 0x0,
+         {"Number format differs only", "sipkb.callerid.format_only", FT_BOOLEAN, BASE_NONE, NULL,
+          0x0,
           "Same number written differently (+, country code, trunk prefix); servers still "
-          "compare exactly", HFILL}},
+          "compare exactly",
+          HFILL}},
         {&hf_sipkb_callerid_asserted,
          {"Asserted identity", "sipkb.callerid.asserted", FT_STRING, BASE_NONE, NULL, 0x0,
           "P-Asserted-Identity or P-Preferred-Identity carries the digest user", HFILL}},
         {&hf_sipkb_callerid_request_frame,
-         {"Request with these credentials", "sipkb.callerid.request_frame", FT_FRAMENUM,
-          BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0,
+         {"Request with these credentials", "sipkb.callerid.request_frame", FT_FRAMENUM, BASE_NONE,
+          FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0,
           "The request whose From user and digest username are compared", HFILL}},
         {&hf_sipkb_cancel_frame,
          {"CANCEL", "sipkb.cancel_frame", FT_FRAMENUM, BASE_NONE,
-          FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0,
-          "The CANCEL that ended this INVITE transaction", HFILL}},
+          FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0, "The CANCEL that ended this INVITE transaction",
+          HFILL}},
         {&hf_sipkb_cancel_delay,
          {"INVITE to CANCEL", "sipkb.cancel.delay", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
           "How long the caller waited before cancelling", HFILL}},
@@ -710,13 +723,13 @@ proto_register_sipkb(void)
           "What this final response means for the call", HFILL}},
     };
 
-    static gint *ett[] = {&ett_sipkb, &ett_sipkb_failure, &ett_sipkb_causes, &ett_sipkb_advice, &ett_sipkb_auth,
-                          &ett_sipkb_callerid};
+    static gint *ett[] = {&ett_sipkb,        &ett_sipkb_failure, &ett_sipkb_causes,
+                          &ett_sipkb_advice, &ett_sipkb_auth,    &ett_sipkb_callerid};
 
     static ei_register_info ei[] = {
         {&ei_sipkb_response_progress,
-         {"sipkb.response.progress", PI_RESPONSE_CODE, PI_CHAT,
-          "Provisional or success response", EXPFILL}},
+         {"sipkb.response.progress", PI_RESPONSE_CODE, PI_CHAT, "Provisional or success response",
+          EXPFILL}},
         {&ei_sipkb_response_challenge,
          {"sipkb.response.challenge", PI_RESPONSE_CODE, PI_CHAT,
           "Authentication challenge (a normal step)", EXPFILL}},
@@ -725,8 +738,7 @@ proto_register_sipkb(void)
         {&ei_sipkb_response_failure,
          {"sipkb.response.failure", PI_RESPONSE_CODE, PI_WARN, "Request failed", EXPFILL}},
         {&ei_sipkb_response_invalid,
-         {"sipkb.response.invalid", PI_MALFORMED, PI_WARN, "Not a SIP status code",
-          EXPFILL}},
+         {"sipkb.response.invalid", PI_MALFORMED, PI_WARN, "Not a SIP status code", EXPFILL}},
         {&ei_sipkb_callerid_mismatch,
          {"sipkb.callerid_mismatch.expert", PI_PROTOCOL, PI_WARN,
           "Caller-ID (From user) differs from the digest username", EXPFILL}},
@@ -736,7 +748,8 @@ proto_register_sipkb(void)
         {&ei_sipkb_auth_stale,
          {"sipkb.auth.stale.expert", PI_SEQUENCE, PI_NOTE,
           "Challenged again for a stale or replaced nonce: the client should retry with the "
-          "new nonce", EXPFILL}},
+          "new nonce",
+          EXPFILL}},
         {&ei_sipkb_auth_rejected,
          {"sipkb.auth.rejected.expert", PI_SEQUENCE, PI_WARN,
           "Credentials on a fresh nonce challenged again: wrong username, password or realm",
@@ -747,7 +760,8 @@ proto_register_sipkb(void)
         {&ei_sipkb_cancel_missing,
          {"sipkb.cancel.missing.expert", PI_SEQUENCE, PI_NOTE,
           "487 without a CANCEL in the capture: the capture may miss it, or a BYE or another "
-          "branch ended the INVITE", EXPFILL}},
+          "branch ended the INVITE",
+          EXPFILL}},
     };
 
     proto_sipkb = proto_register_protocol("SIP knowledge base", "sipkb", "sipkb");

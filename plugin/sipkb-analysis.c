@@ -31,12 +31,11 @@ ensure_maps(void)
     if (transactions)
         return;
     /* Autoreset maps empty themselves when the capture file closes. */
-    transactions = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_str_hash,
-                                          g_str_equal);
-    groups = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_str_hash,
-                                    g_str_equal);
-    challenges = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_str_hash,
-                                        g_str_equal);
+    transactions =
+        wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_str_hash, g_str_equal);
+    groups = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_str_hash, g_str_equal);
+    challenges =
+        wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_str_hash, g_str_equal);
 }
 
 static const char *
@@ -54,8 +53,8 @@ group_key(wmem_allocator_t *pool, const sipkb_message *msg, const char *method)
 static char *
 transaction_key(wmem_allocator_t *pool, const sipkb_message *msg, const char *method)
 {
-    return wmem_strdup_printf(pool, "%s\x1f%u\x1f%s\x1f%s", msg->call_id, msg->cseq_number,
-                              method, msg->top_via_branch ? msg->top_via_branch : "");
+    return wmem_strdup_printf(pool, "%s\x1f%u\x1f%s\x1f%s", msg->call_id, msg->cseq_number, method,
+                              msg->top_via_branch ? msg->top_via_branch : "");
 }
 
 static char *
@@ -99,8 +98,7 @@ note_credentials(packet_info *pinfo, const sipkb_message *msg, const char *metho
     txn->callerid = sipkb_compare_callerid(msg->from_user, msg->credentials.username);
     const char *asserted[] = {msg->p_asserted_identity_user, msg->p_preferred_identity_user};
     for (gsize i = 0; i < G_N_ELEMENTS(asserted) && !findings->asserted_identity; i++) {
-        if (sipkb_compare_callerid(asserted[i], msg->credentials.username) ==
-            SIPKB_CALLERID_MATCH)
+        if (sipkb_compare_callerid(asserted[i], msg->credentials.username) == SIPKB_CALLERID_MATCH)
             findings->asserted_identity = file_copy(asserted[i]);
     }
     if (latest && !latest->answered_in) {
@@ -240,8 +238,8 @@ keep_for_display(const sipkb_located_message *located, tvbuff_t *frame_tvb,
 
 const sipkb_frame_findings *
 sipkb_analysis_first_pass(packet_info *pinfo, int proto, tvbuff_t *frame_tvb,
-                          const sipkb_field_source *source,
-                          const sipkb_located_message *messages, guint n_messages)
+                          const sipkb_field_source *source, const sipkb_located_message *messages,
+                          guint n_messages)
 {
     ensure_maps();
     sipkb_frame_findings *frame = wmem_new0(wmem_file_scope(), sipkb_frame_findings);

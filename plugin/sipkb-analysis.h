@@ -19,17 +19,17 @@
 typedef struct {
     guint32 first_frame;
     nstime_t first_time;
-    guint retransmissions;      /* copies after the first, on this leg */
-    guint32 final_frame;        /* 0 until a final response is seen */
+    guint retransmissions; /* copies after the first, on this leg */
+    guint32 final_frame;   /* 0 until a final response is seen */
     guint32 final_code;
-    guint32 cancel_frame;       /* INVITE: the CANCEL of this transaction, 0 if none */
+    guint32 cancel_frame; /* INVITE: the CANCEL of this transaction, 0 if none */
     nstime_t cancel_time;
     gboolean has_credentials;
     sipkb_callerid_result callerid;
     const char *from_user;
     const char *digest_username;
     const char *credentials_nonce;
-    gboolean expects_response;  /* every request but ACK */
+    gboolean expects_response; /* every request but ACK */
 } sipkb_transaction;
 
 /* One 401/407 challenge (file scope). */
@@ -46,7 +46,7 @@ typedef struct {
      * only on the first pass, so everything shown is kept here (file-scope strings, and only
      * the ones shown). */
     sipkb_message msg;
-    gint start;  /* the message's bytes in the frame; 0 and 0 when it sits in reassembled data */
+    gint start; /* the message's bytes in the frame; 0 and 0 when it sits in reassembled data */
     gint length;
 
     sipkb_transaction *transaction; /* the request's transaction, for requests and responses */
@@ -58,16 +58,16 @@ typedef struct {
                                            digest username, or NULL */
 
     /* responses */
-    sipkb_challenge *challenge;         /* 401/407 */
+    sipkb_challenge *challenge; /* 401/407 */
     sipkb_rechallenge rechallenge;
-    guint group_retransmissions;        /* this request's copies on every leg */
-    nstime_t waited;                    /* from the request's first copy to this response */
-    gboolean cancel_known;              /* 487: the capture holds the CANCEL */
+    guint group_retransmissions; /* this request's copies on every leg */
+    nstime_t waited;             /* from the request's first copy to this response */
+    gboolean cancel_known;       /* 487: the capture holds the CANCEL */
     nstime_t invite_to_cancel;
-    sipkb_forbidden_ranking forbidden;  /* 403 */
+    sipkb_forbidden_ranking forbidden; /* 403 */
 
-    sipkb_sdp_findings *sdp;            /* NULL: no SDP, nothing to say */
-    sipkb_via_findings *via;            /* NULL: nothing wrong with Via */
+    sipkb_sdp_findings *sdp; /* NULL: no SDP, nothing to say */
+    sipkb_via_findings *via; /* NULL: nothing wrong with Via */
 } sipkb_findings;
 
 typedef struct {

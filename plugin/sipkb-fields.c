@@ -32,9 +32,9 @@ typedef enum {
 typedef struct {
     const char *name;
     field_kind kind;
-    size_t offset;      /* into sipkb_message, or sipkb_auth for FIELD_AUTH_STRING */
-    size_t has_offset;  /* FIELD_UINT: the gboolean that says it was present */
-    int auth_header;    /* FIELD_AUTH_HEADER: a sipkb_auth_header */
+    size_t offset;     /* into sipkb_message, or sipkb_auth for FIELD_AUTH_STRING */
+    size_t has_offset; /* FIELD_UINT: the gboolean that says it was present */
+    int auth_header;   /* FIELD_AUTH_HEADER: a sipkb_auth_header */
 } field_spec;
 
 #define MSG(member) offsetof(sipkb_message, member)

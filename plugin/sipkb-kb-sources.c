@@ -53,8 +53,8 @@ UAT_CSTRING_CB_DEF(override_rows, advice, override_row)
 static sipkb_override *
 compile_row(const override_row *row, GError **error)
 {
-    sipkb_override_text text = {row->codes, row->reason, row->method,
-                                row->meaning, row->cause, row->advice};
+    sipkb_override_text text = {row->codes,   row->reason, row->method,
+                                row->meaning, row->cause,  row->advice};
     return sipkb_override_new(&text, error);
 }
 
@@ -91,10 +91,10 @@ override_row_update(void *record, char **error)
     GError *problem = NULL;
     sipkb_override *o = compile_row(record, &problem);
     if (!o) {
-        *error = g_strdup_printf("SIP KB overrides: entry for '%s': %s",
-                                 ((override_row *)record)->codes ? ((override_row *)record)->codes
-                                                                 : "",
-                                 problem->message);
+        *error =
+            g_strdup_printf("SIP KB overrides: entry for '%s': %s",
+                            ((override_row *)record)->codes ? ((override_row *)record)->codes : "",
+                            problem->message);
         g_error_free(problem);
         return FALSE;
     }
@@ -154,8 +154,7 @@ sipkb_kb_sources_apply(void)
     GError *error = NULL;
     if (pref_profile == PROFILE_CARRIER) {
         if (!sipkb_kb_add_layer(knowledge_base, SIPKB_LAYER_PROVIDER, sipkb_kb_provider_text,
-                                sipkb_kb_provider_length, "carrier-notes.kb (built in)",
-                                &error)) {
+                                sipkb_kb_provider_length, "carrier-notes.kb (built in)", &error)) {
             report_failure("sipkb: %s", error->message);
             g_clear_error(&error);
         }
@@ -218,10 +217,10 @@ sipkb_kb_sources_register(module_t *prefs)
                                        "A KB file in sipkb's format (see README) whose texts "
                                        "take precedence over the provider profile",
                                        &pref_team_file, FALSE);
-    uat_t *overrides = uat_new(
-        "SIP KB overrides", sizeof(override_row), "sipkb_overrides", TRUE, &override_rows,
-        &n_override_rows, UAT_AFFECTS_DISSECTION, NULL, override_row_copy, override_row_update,
-        override_row_free, overrides_compile, NULL, fields);
+    uat_t *overrides =
+        uat_new("SIP KB overrides", sizeof(override_row), "sipkb_overrides", TRUE, &override_rows,
+                &n_override_rows, UAT_AFFECTS_DISSECTION, NULL, override_row_copy,
+                override_row_update, override_row_free, overrides_compile, NULL, fields);
     prefs_register_uat_preference(prefs, "overrides", "SIP KB overrides",
                                   "Your own meaning, cause and advice for response codes; "
                                   "they take precedence over every KB layer",

@@ -23,14 +23,39 @@
 
 typedef enum {
     /* one per SDP line, in the order of RFC 8866 section 5 */
-    F_VERSION, F_OWNER, F_SESSION_NAME, F_SESSION_INFO, F_URI, F_EMAIL, F_PHONE, F_CONNECTION,
-    F_BANDWIDTH, F_TIME, F_REPEAT, F_TIMEZONE, F_KEY, F_SESSION_ATTR, F_MEDIA, F_MEDIA_TITLE,
+    F_VERSION,
+    F_OWNER,
+    F_SESSION_NAME,
+    F_SESSION_INFO,
+    F_URI,
+    F_EMAIL,
+    F_PHONE,
+    F_CONNECTION,
+    F_BANDWIDTH,
+    F_TIME,
+    F_REPEAT,
+    F_TIMEZONE,
+    F_KEY,
+    F_SESSION_ATTR,
+    F_MEDIA,
+    F_MEDIA_TITLE,
     F_MEDIA_ATTR,
     N_LINE_FIELDS,
     /* parts of lines */
-    F_OWNER_USER = N_LINE_FIELDS, F_OWNER_SESSION_ID, F_OWNER_VERSION, F_OWNER_ADDRESS,
-    F_CONN_ADDRESS_TYPE, F_CONN_ADDRESS, F_CONN_TTL, F_BW_MODIFIER, F_BW_VALUE, F_TIME_START,
-    F_TIME_STOP, F_MEDIA_TYPE, F_MEDIA_PORT, F_MEDIA_PROTO,
+    F_OWNER_USER = N_LINE_FIELDS,
+    F_OWNER_SESSION_ID,
+    F_OWNER_VERSION,
+    F_OWNER_ADDRESS,
+    F_CONN_ADDRESS_TYPE,
+    F_CONN_ADDRESS,
+    F_CONN_TTL,
+    F_BW_MODIFIER,
+    F_BW_VALUE,
+    F_TIME_START,
+    F_TIME_STOP,
+    F_MEDIA_TYPE,
+    F_MEDIA_PORT,
+    F_MEDIA_PROTO,
     N_SDP_FIELDS
 } sdp_field;
 
@@ -131,21 +156,21 @@ typedef struct {
 
 struct sipkb_sdp_findings {
     guint n_codecs;
-    const char **codecs;        /* "G729/8000", one per RTP format of every m= line */
-    const char *no_rtpmap;      /* "96, 97": dynamic formats no rtpmap names */
+    const char **codecs;   /* "G729/8000", one per RTP format of every m= line */
+    const char *no_rtpmap; /* "96, 97": dynamic formats no rtpmap names */
     sipkb_nat_hint nat;
     const char *nat_address;
-    const char *nat_seen;       /* the packet address that gives it away */
-    const char *hold;           /* why the call looks held, or NULL */
-    guint32 offer_frame;        /* answers: the offer answered */
-    const char *chosen;         /* answers: the codecs of the answer */
-    const char *not_offered;    /* answers: formats the offer lacked */
+    const char *nat_seen;    /* the packet address that gives it away */
+    const char *hold;        /* why the call looks held, or NULL */
+    guint32 offer_frame;     /* answers: the offer answered */
+    const char *chosen;      /* answers: the codecs of the answer */
+    const char *not_offered; /* answers: formats the offer lacked */
     gboolean no_common_codec;
     gboolean dtmf_not_answered;
     gboolean ptime_mismatch;
     gboolean profile_mismatch;
-    const char *offered;        /* 488/606: what the refused offer held */
-    const char *refused;        /* 488/606: the part likely refused */
+    const char *offered; /* 488/606: what the refused offer held */
+    const char *refused; /* 488/606: the part likely refused */
 };
 
 static const char *
@@ -237,8 +262,7 @@ apply_rtpmap(wmem_allocator_t *pool, sipkb_media *media, const char *value)
     if (parts[0] && *parts[0]) {
         guint rate = parts[1] ? (guint)strtoul(parts[1], NULL, 10) : 0;
         guint channels = parts[1] && parts[2] ? (guint)strtoul(parts[2], NULL, 10) : 1;
-        sipkb_payload_describe(payload_type, wmem_strdup(pool, parts[0]), rate, channels,
-                               format);
+        sipkb_payload_describe(payload_type, wmem_strdup(pool, parts[0]), rate, channels, format);
     }
     g_strfreev(parts);
 }
@@ -402,18 +426,20 @@ attribute_text(wmem_allocator_t *pool, const char *name, const char *value)
     if (strcmp(name, "fmtp") == 0) {
         const char *space = strchr(value, ' ');
         if (space && sipkb_dtmf_events(space + 1, &dtmf, &others) && dtmf == 16)
-            return wmem_strdup_printf(pool, "format parameters of PT %.*s: events %s are the "
-                                      "16 DTMF tones 0-9, *, #, A-D%s", (int)(space - value),
-                                      value, space + 1, others ? " plus other events" : "");
+            return wmem_strdup_printf(pool,
+                                      "format parameters of PT %.*s: events %s are the "
+                                      "16 DTMF tones 0-9, *, #, A-D%s",
+                                      (int)(space - value), value, space + 1,
+                                      others ? " plus other events" : "");
         if (space && strstr(space, "annexb=no"))
-            return wmem_strdup_printf(pool, "format parameters of PT %.*s: annexb=no, G.729 "
-                                      "without silence suppression", (int)(space - value),
-                                      value);
+            return wmem_strdup_printf(pool,
+                                      "format parameters of PT %.*s: annexb=no, G.729 "
+                                      "without silence suppression",
+                                      (int)(space - value), value);
         return wmem_strdup_printf(pool, "format parameters: %s", value);
     }
     if (strcmp(name, "rtcp") == 0)
-        return wmem_strdup_printf(pool, "RTCP on %s instead of the RTP port + 1 (RFC 3605)",
-                                  value);
+        return wmem_strdup_printf(pool, "RTCP on %s instead of the RTP port + 1 (RFC 3605)", value);
     if (strcmp(name, "crypto") == 0)
         return wmem_strdup_printf(pool, "SRTP key and suite (SDES, RFC 4568): %.40s", value);
     if (strcmp(name, "candidate") == 0)
@@ -458,17 +484,18 @@ line_text(const sipkb_field_source *source, wmem_allocator_t *pool, const sdp_li
             return "connection address 0.0.0.0: no media wanted now (RFC 2543-style hold)";
         return wmem_strdup_printf(
             pool, "connection: media is to be sent to %s (%s%s%s)", address,
-            g_strcmp0(line_part_string(source, line, F_CONN_ADDRESS_TYPE), "IP6") == 0
-                ? "IPv6" : "IPv4",
+            g_strcmp0(line_part_string(source, line, F_CONN_ADDRESS_TYPE), "IP6") == 0 ? "IPv6"
+                                                                                       : "IPv4",
             sipkb_address_is_natted_kind(kind) ? ", a private address" : "",
             ttl ? wmem_strdup_printf(pool, ", multicast TTL %s", ttl) : "");
     }
     case F_BANDWIDTH:
-        return wmem_strdup_printf(pool, "bandwidth %s:%s (%s)",
-                                  line_part_string(source, line, F_BW_MODIFIER),
-                                  line_part_string(source, line, F_BW_VALUE),
-                                  g_strcmp0(line_part_string(source, line, F_BW_MODIFIER),
-                                            "TIAS") == 0 ? "bit/s, RFC 3890" : "kbit/s");
+        return wmem_strdup_printf(
+            pool, "bandwidth %s:%s (%s)", line_part_string(source, line, F_BW_MODIFIER),
+            line_part_string(source, line, F_BW_VALUE),
+            g_strcmp0(line_part_string(source, line, F_BW_MODIFIER), "TIAS") == 0
+                ? "bit/s, RFC 3890"
+                : "kbit/s");
     case F_TIME:
         if (g_strcmp0(line_part_string(source, line, F_TIME_START), "0") == 0 &&
             g_strcmp0(line_part_string(source, line, F_TIME_STOP), "0") == 0)
@@ -483,7 +510,8 @@ line_text(const sipkb_field_source *source, wmem_allocator_t *pool, const sdp_li
         const field_info *port = line_part(source, line, F_MEDIA_PORT);
         const char *protocol = line_part_string(source, line, F_MEDIA_PROTO);
         if (port && sipkb_finfo_uint(port) == 0)
-            return wmem_strdup_printf(pool, "%s stream with port 0: refused or disabled "
+            return wmem_strdup_printf(pool,
+                                      "%s stream with port 0: refused or disabled "
                                       "(RFC 3264 section 6)",
                                       line_part_string(source, line, F_MEDIA_TYPE));
         return wmem_strdup_printf(pool, "%s stream on port %u over %s",
@@ -509,7 +537,7 @@ typedef struct {
     const char *cseq_method;
     gboolean in_response; /* offer in a 2xx/18x: the answer comes in ACK or PRACK */
     guint n_media;
-    sipkb_media *media;   /* file scope */
+    sipkb_media *media; /* file scope */
 } pending_offer;
 
 static wmem_map_t *offers; /* Call-ID -> pending_offer */
@@ -529,8 +557,8 @@ media_file_copy(const sipkb_media *media, guint n_media)
         copy[m].media = file_copy(media[m].media);
         copy[m].protocol = file_copy(media[m].protocol);
         copy[m].connection = NULL;
-        copy[m].formats = wmem_alloc0_array(wmem_file_scope(), sipkb_payload,
-                                            MAX(media[m].n_formats, 1));
+        copy[m].formats =
+            wmem_alloc0_array(wmem_file_scope(), sipkb_payload, MAX(media[m].n_formats, 1));
         for (guint f = 0; f < media[m].n_formats; f++) {
             copy[m].formats[f] = media[m].formats[f];
             copy[m].formats[f].encoding = file_copy(media[m].formats[f].encoding);
@@ -548,8 +576,7 @@ answers_offer(const pending_offer *offer, const sipkb_message *msg)
     if (offer->in_response)
         return msg->is_request && (g_strcmp0(msg->cseq_method, "ACK") == 0 ||
                                    g_strcmp0(msg->cseq_method, "PRACK") == 0);
-    return msg->is_response && msg->status_code < 300 &&
-           msg->cseq_number == offer->cseq_number &&
+    return msg->is_response && msg->status_code < 300 && msg->cseq_number == offer->cseq_number &&
            g_strcmp0(msg->cseq_method, offer->cseq_method) == 0;
 }
 
@@ -566,12 +593,13 @@ decide_answer(packet_info *pinfo, const pending_offer *offer, const sdp_body *bo
         const sipkb_media *answer = &body->media[m];
         sipkb_compare_offer_answer(&offer->media[m], answer, &result);
         if (!result.rejected)
-            wmem_strbuf_append_printf(chosen, "%s%s: %s", wmem_strbuf_get_len(chosen) ? "; "
-                                      : "", answer->media, media_codecs_text(pinfo->pool, answer));
+            wmem_strbuf_append_printf(chosen, "%s%s: %s", wmem_strbuf_get_len(chosen) ? "; " : "",
+                                      answer->media, media_codecs_text(pinfo->pool, answer));
         for (guint i = 0; i < result.n_not_offered; i++) {
             const sipkb_payload *p = find_format((sipkb_media *)answer, result.not_offered[i]);
-            wmem_strbuf_append_printf(not_offered, "%s%s", wmem_strbuf_get_len(not_offered)
-                                      ? ", " : "", payload_text(pinfo->pool, p));
+            wmem_strbuf_append_printf(not_offered, "%s%s",
+                                      wmem_strbuf_get_len(not_offered) ? ", " : "",
+                                      payload_text(pinfo->pool, p));
         }
         f->no_common_codec |= result.no_common;
         f->dtmf_not_answered |= result.dtmf_dropped;
@@ -596,8 +624,10 @@ decide_refusal(packet_info *pinfo, const pending_offer *offer, sipkb_sdp_finding
         wmem_strbuf_append_printf(offered, "%s%s %s %s", m ? "; " : "", media->media,
                                   media->protocol, media_codecs_text(pinfo->pool, media));
         if (!refused && media->protocol && strstr(media->protocol, "SAVP"))
-            refused = wmem_strdup_printf(pinfo->pool, "the transport profile %s (SRTP): the "
-                                         "other side may take only RTP/AVP", media->protocol);
+            refused = wmem_strdup_printf(pinfo->pool,
+                                         "the transport profile %s (SRTP): the "
+                                         "other side may take only RTP/AVP",
+                                         media->protocol);
         if (!refused && g_strcmp0(media->media, "image") == 0)
             refused = "T.38 fax (m=image): the other side may not do fax relay; try G.711 "
                       "pass-through";
@@ -639,8 +669,8 @@ decide_media_findings(packet_info *pinfo, const sdp_body *body, sipkb_sdp_findin
             f->codecs[f->n_codecs++] = wmem_strdup(scope, payload_text(pinfo->pool, p));
             /* A refused stream (port 0) may keep its format numbers without rtpmap. */
             if (p->missing_rtpmap && media->port != 0)
-                wmem_strbuf_append_printf(no_rtpmap, "%s%u", wmem_strbuf_get_len(no_rtpmap)
-                                          ? ", " : "", p->payload_type);
+                wmem_strbuf_append_printf(
+                    no_rtpmap, "%s%u", wmem_strbuf_get_len(no_rtpmap) ? ", " : "", p->payload_type);
         }
         sipkb_nat_hint nat = sipkb_nat_hint_for(media->connection, source, destination);
         if (nat != SIPKB_NAT_NONE && f->nat == SIPKB_NAT_NONE) {
@@ -663,8 +693,8 @@ sipkb_sdp_first_pass(const sipkb_field_source *source, packet_info *pinfo,
 {
     const sipkb_message *msg = &where->msg;
     if (!offers)
-        offers = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_str_hash,
-                                        g_str_equal);
+        offers =
+            wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_str_hash, g_str_equal);
     pending_offer *offer = msg->call_id ? wmem_map_lookup(offers, msg->call_id) : NULL;
     sipkb_sdp_findings *f = NULL;
 
@@ -742,11 +772,11 @@ show_lines(const place *p, proto_tree *tree, const sipkb_field_source *source,
     for (guint i = 0; i < body.n_lines; i++) {
         const sdp_line *line = &body.lines[i];
         const char *written = finfo_string(line->fi);
-        proto_item *item = put_string(
-            p, tree, hf_sdp_line,
-            wmem_strdup_printf(p->pinfo->pool, "%s=%.48s%s: %s", sdp_fields[line->kind].letter,
-                               written, strlen(written) > 48 ? "..." : "",
-                               line_text(source, p->pinfo->pool, line)));
+        proto_item *item = put_string(p, tree, hf_sdp_line,
+                                      wmem_strdup_printf(p->pinfo->pool, "%s=%.48s%s: %s",
+                                                         sdp_fields[line->kind].letter, written,
+                                                         strlen(written) > 48 ? "..." : "",
+                                                         line_text(source, p->pinfo->pool, line)));
         if (line->kind != F_MEDIA || media_index >= body.n_media)
             continue;
         const sipkb_media *media = &body.media[media_index++];
@@ -755,13 +785,13 @@ show_lines(const place *p, proto_tree *tree, const sipkb_field_source *source,
             const sipkb_payload *pl = &media->formats[f];
             const char *kind = pl->missing_rtpmap ? "dynamic, but no a=rtpmap names it"
                                : pl->is_dynamic   ? "dynamic, named by a=rtpmap"
-                               : sipkb_static_payload(pl->payload_type)
-                                   ? "static, RFC 3551" : "named by a=rtpmap";
+                               : sipkb_static_payload(pl->payload_type) ? "static, RFC 3551"
+                                                                        : "named by a=rtpmap";
             put_string(p, formats, hf_sdp_payload,
-                       wmem_strdup_printf(p->pinfo->pool, "%u: %s (%s)%s", pl->payload_type,
-                                          payload_text(p->pinfo->pool, pl), kind,
-                                          sipkb_payload_is_telephone_event(pl)
-                                              ? ": RFC 4733 DTMF events" : ""));
+                       wmem_strdup_printf(
+                           p->pinfo->pool, "%u: %s (%s)%s", pl->payload_type,
+                           payload_text(p->pinfo->pool, pl), kind,
+                           sipkb_payload_is_telephone_event(pl) ? ": RFC 4733 DTMF events" : ""));
         }
     }
 }
@@ -781,11 +811,11 @@ show_findings(const place *p, proto_tree *tree, const sipkb_sdp_findings *f)
     if (f->nat != SIPKB_NAT_NONE) {
         proto_tree *nat = proto_item_add_subtree(
             put_flag(p, tree, hf_sdp_nat, &ei_sdp_nat,
-                     wmem_strdup_printf(pool, "SDP announces private address %s but the packet "
+                     wmem_strdup_printf(pool,
+                                        "SDP announces private address %s but the packet "
                                         "%s public %s: expect one-way or no audio",
                                         f->nat_address,
-                                        f->nat == SIPKB_NAT_FROM_PUBLIC ? "came from"
-                                                                        : "goes to",
+                                        f->nat == SIPKB_NAT_FROM_PUBLIC ? "came from" : "goes to",
                                         f->nat_seen)),
             ett_sdp_line);
         put_string(p, nat, hf_sdp_nat_address, f->nat_address);
@@ -797,8 +827,8 @@ show_findings(const place *p, proto_tree *tree, const sipkb_sdp_findings *f)
         put_flag(p, tree, hf_sdp_hold, &ei_sdp_hold,
                  wmem_strdup_printf(pool, "Call on hold: %s", f->hold));
     if (f->offer_frame) {
-        proto_item *item = proto_tree_add_uint(tree, hf_sdp_offer_frame, p->tvb, p->start, 0,
-                                               f->offer_frame);
+        proto_item *item =
+            proto_tree_add_uint(tree, hf_sdp_offer_frame, p->tvb, p->start, 0, f->offer_frame);
         proto_item_set_generated(item);
     }
     if (f->chosen)
@@ -827,8 +857,10 @@ show_findings(const place *p, proto_tree *tree, const sipkb_sdp_findings *f)
     if (f->offered) {
         put_string(p, tree, hf_sdp_offered, f->offered);
         proto_item *item = put_string(p, tree, hf_sdp_refused, f->refused);
-        expert_add_info_format(p->pinfo, item, &ei_sdp_refused, "Offer (frame %u) refused; "
-                               "likely: %s", f->offer_frame, f->refused);
+        expert_add_info_format(p->pinfo, item, &ei_sdp_refused,
+                               "Offer (frame %u) refused; "
+                               "likely: %s",
+                               f->offer_frame, f->refused);
     }
 }
 
@@ -856,8 +888,7 @@ sipkb_sdp_register(int proto)
     static hf_register_info hf[] = {
         {&hf_sdp,
          {"SDP explained", "sipkb.sdp", FT_NONE, BASE_NONE, NULL, 0x0,
-          "sipkb's reading of the message's SDP body, or of the offer a 488/606 refuses",
-          HFILL}},
+          "sipkb's reading of the message's SDP body, or of the offer a 488/606 refuses", HFILL}},
         {&hf_sdp_line,
          {"SDP line", "sipkb.sdp.line", FT_STRING, BASE_NONE, NULL, 0x0,
           "One line of the SDP body and what it says", HFILL}},
@@ -869,8 +900,8 @@ sipkb_sdp_register(int proto)
          {"Codec", "sipkb.sdp.codec", FT_STRING, BASE_NONE, NULL, 0x0,
           "A codec of the SDP body (encoding/clock rate[/channels]), one per format", HFILL}},
         {&hf_sdp_no_rtpmap,
-         {"Dynamic payload type without rtpmap", "sipkb.sdp.no_rtpmap", FT_STRING, BASE_NONE,
-          NULL, 0x0, "Dynamic payload types that no a=rtpmap names", HFILL}},
+         {"Dynamic payload type without rtpmap", "sipkb.sdp.no_rtpmap", FT_STRING, BASE_NONE, NULL,
+          0x0, "Dynamic payload types that no a=rtpmap names", HFILL}},
         {&hf_sdp_nat,
          {"NAT suspected", "sipkb.sdp.nat", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
           "The SDP announces a private address across a public hop", HFILL}},
@@ -878,8 +909,7 @@ sipkb_sdp_register(int proto)
          {"Private media address", "sipkb.sdp.nat.address", FT_STRING, BASE_NONE, NULL, 0x0,
           "The private (RFC 1918/6598/4193) address the SDP announces", HFILL}},
         {&hf_sdp_nat_advice,
-         {"What fixes it", "sipkb.sdp.nat.advice", FT_STRING, BASE_NONE, NULL, 0x0, NULL,
-          HFILL}},
+         {"What fixes it", "sipkb.sdp.nat.advice", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL}},
         {&hf_sdp_hold,
          {"Call on hold", "sipkb.sdp.hold", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
           "sendonly, inactive or c=0.0.0.0: the sender puts the call on hold", HFILL}},
@@ -892,20 +922,19 @@ sipkb_sdp_register(int proto)
           "The codecs the answer keeps, per stream", HFILL}},
         {&hf_sdp_not_offered,
          {"Codec not offered", "sipkb.sdp.not_offered", FT_STRING, BASE_NONE, NULL, 0x0,
-          "Formats of the answer that the offer did not contain (RFC 3264 section 6.1)",
-          HFILL}},
+          "Formats of the answer that the offer did not contain (RFC 3264 section 6.1)", HFILL}},
         {&hf_sdp_no_common_codec,
          {"No common codec", "sipkb.sdp.no_common_codec", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
           "Offer and answer share no voice codec", HFILL}},
         {&hf_sdp_dtmf_not_answered,
-         {"DTMF events not answered", "sipkb.sdp.dtmf_not_answered", FT_BOOLEAN, BASE_NONE,
-          NULL, 0x0, "telephone-event was offered but the answer dropped it", HFILL}},
+         {"DTMF events not answered", "sipkb.sdp.dtmf_not_answered", FT_BOOLEAN, BASE_NONE, NULL,
+          0x0, "telephone-event was offered but the answer dropped it", HFILL}},
         {&hf_sdp_ptime_mismatch,
          {"ptime differs", "sipkb.sdp.ptime_mismatch", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
           "Offer and answer ask for different packetization times", HFILL}},
         {&hf_sdp_profile_mismatch,
-         {"Transport profile differs", "sipkb.sdp.profile_mismatch", FT_BOOLEAN, BASE_NONE,
-          NULL, 0x0, "The answer's m= profile differs from the offer's", HFILL}},
+         {"Transport profile differs", "sipkb.sdp.profile_mismatch", FT_BOOLEAN, BASE_NONE, NULL,
+          0x0, "The answer's m= profile differs from the offer's", HFILL}},
         {&hf_sdp_offered,
          {"Offered", "sipkb.sdp.offered", FT_STRING, BASE_NONE, NULL, 0x0,
           "What the refused offer held, per stream", HFILL}},
@@ -916,31 +945,27 @@ sipkb_sdp_register(int proto)
     static gint *ett[] = {&ett_sdp, &ett_sdp_line};
     static ei_register_info ei[] = {
         {&ei_sdp_no_rtpmap,
-         {"sipkb.sdp.no_rtpmap.expert", PI_PROTOCOL, PI_WARN,
-          "Dynamic payload type without rtpmap", EXPFILL}},
+         {"sipkb.sdp.no_rtpmap.expert", PI_PROTOCOL, PI_WARN, "Dynamic payload type without rtpmap",
+          EXPFILL}},
         {&ei_sdp_nat,
          {"sipkb.sdp.nat.expert", PI_PROTOCOL, PI_WARN,
           "Private address in SDP across a public hop", EXPFILL}},
-        {&ei_sdp_hold,
-         {"sipkb.sdp.hold.expert", PI_SEQUENCE, PI_CHAT, "Call on hold", EXPFILL}},
+        {&ei_sdp_hold, {"sipkb.sdp.hold.expert", PI_SEQUENCE, PI_CHAT, "Call on hold", EXPFILL}},
         {&ei_sdp_not_offered,
-         {"sipkb.sdp.not_offered.expert", PI_PROTOCOL, PI_WARN,
-          "Answer codec not in the offer", EXPFILL}},
+         {"sipkb.sdp.not_offered.expert", PI_PROTOCOL, PI_WARN, "Answer codec not in the offer",
+          EXPFILL}},
         {&ei_sdp_no_common_codec,
-         {"sipkb.sdp.no_common_codec.expert", PI_PROTOCOL, PI_ERROR,
-          "No common codec", EXPFILL}},
+         {"sipkb.sdp.no_common_codec.expert", PI_PROTOCOL, PI_ERROR, "No common codec", EXPFILL}},
         {&ei_sdp_dtmf_not_answered,
          {"sipkb.sdp.dtmf_not_answered.expert", PI_PROTOCOL, PI_WARN,
           "telephone-event not answered", EXPFILL}},
         {&ei_sdp_ptime_mismatch,
-         {"sipkb.sdp.ptime_mismatch.expert", PI_PROTOCOL, PI_NOTE, "ptime differs",
-          EXPFILL}},
+         {"sipkb.sdp.ptime_mismatch.expert", PI_PROTOCOL, PI_NOTE, "ptime differs", EXPFILL}},
         {&ei_sdp_profile_mismatch,
-         {"sipkb.sdp.profile_mismatch.expert", PI_PROTOCOL, PI_WARN,
-          "Transport profile differs", EXPFILL}},
-        {&ei_sdp_refused,
-         {"sipkb.sdp.refused.expert", PI_RESPONSE_CODE, PI_WARN, "SDP offer refused",
+         {"sipkb.sdp.profile_mismatch.expert", PI_PROTOCOL, PI_WARN, "Transport profile differs",
           EXPFILL}},
+        {&ei_sdp_refused,
+         {"sipkb.sdp.refused.expert", PI_RESPONSE_CODE, PI_WARN, "SDP offer refused", EXPFILL}},
     };
     proto_register_field_array(proto, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));

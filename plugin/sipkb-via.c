@@ -42,8 +42,8 @@ static expert_field ei_via_nat = EI_INIT;
 struct sipkb_via_findings {
     const char *via_transport; /* set when it differs from the packet's */
     const char *actual_transport;
-    const char *nat_sent_by;   /* set when the top Via's sent-by is private across NAT */
-    const char *nat_seen;      /* the public address the packet or the server shows */
+    const char *nat_sent_by; /* set when the top Via's sent-by is private across NAT */
+    const char *nat_seen;    /* the public address the packet or the server shows */
 };
 
 /* One Via value: its parts, each the first of its kind after the value's transport. */
@@ -104,8 +104,7 @@ part_string(const via_value *value, via_field part)
 static const char *
 actual_transport(packet_info *pinfo)
 {
-    static const char *const transports[][2] = {
-        {"udp", "UDP"}, {"tcp", "TCP"}, {"sctp", "SCTP"}};
+    static const char *const transports[][2] = {{"udp", "UDP"}, {"tcp", "TCP"}, {"sctp", "SCTP"}};
     for (gsize i = 0; i < G_N_ELEMENTS(transports); i++) {
         if (proto_is_frame_protocol(pinfo->layers, transports[i][0]))
             return transports[i][1];
@@ -140,8 +139,7 @@ sipkb_via_first_pass(const sipkb_field_source *source, packet_info *pinfo,
         sipkb_nat_hint_for(sent_by, source_address, NULL) == SIPKB_NAT_FROM_PUBLIC) {
         findings.nat_sent_by = file_copy(sent_by);
         findings.nat_seen = file_copy(source_address);
-    } else if (received && sipkb_nat_hint_for(sent_by, received, NULL) ==
-                               SIPKB_NAT_FROM_PUBLIC) {
+    } else if (received && sipkb_nat_hint_for(sent_by, received, NULL) == SIPKB_NAT_FROM_PUBLIC) {
         /* The server noted where the request really came from (RFC 3261 section 18.2.1). */
         findings.nat_sent_by = file_copy(sent_by);
         findings.nat_seen = file_copy(received);
@@ -153,13 +151,11 @@ sipkb_via_first_pass(const sipkb_field_source *source, packet_info *pinfo,
     return stored;
 }
 
-static void
-add_detail(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, gint start, const char *format,
-           ...) G_GNUC_PRINTF(5, 6);
+static void add_detail(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, gint start,
+                       const char *format, ...) G_GNUC_PRINTF(5, 6);
 
 static void
-add_detail(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, gint start, const char *format,
-           ...)
+add_detail(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, gint start, const char *format, ...)
 {
     va_list args;
     va_start(args, format);
@@ -177,12 +173,12 @@ show_value(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, gint start, guin
     const char *branch = part_string(value, V_BRANCH);
     const char *received = part_string(value, V_RECEIVED);
     guint port = value->parts[V_PORT] ? sipkb_finfo_uint(value->parts[V_PORT]) : 0;
-    const char *role = index > 0 ? "an earlier hop"
+    const char *role = index > 0    ? "an earlier hop"
                        : is_request ? "the sender of this request"
                                     : "the hop this response returns to";
     proto_item *item = proto_tree_add_string_format_value(
-        tree, hf_via_value, tvb, start, 0, address, "%u: SIP/2.0/%s %s:%u, added by %s",
-        index + 1, transport, address, port ? port : sipkb_via_default_port(transport), role);
+        tree, hf_via_value, tvb, start, 0, address, "%u: SIP/2.0/%s %s:%u, added by %s", index + 1,
+        transport, address, port ? port : sipkb_via_default_port(transport), role);
     proto_item_set_generated(item);
     proto_tree *details = proto_item_add_subtree(item, ett_via_value);
     add_detail(details, pinfo, tvb, start, "Transport %s: responses return over %s", transport,
@@ -191,8 +187,10 @@ show_value(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, gint start, guin
         add_detail(details, pinfo, tvb, start, "Sent-by %s port %u: where responses go", address,
                    port);
     else
-        add_detail(details, pinfo, tvb, start, "Sent-by %s, no port: %u is meant (RFC 3261 "
-                   "section 18.2.2)", address, sipkb_via_default_port(transport));
+        add_detail(details, pinfo, tvb, start,
+                   "Sent-by %s, no port: %u is meant (RFC 3261 "
+                   "section 18.2.2)",
+                   address, sipkb_via_default_port(transport));
     if (branch)
         add_detail(details, pinfo, tvb, start, "Branch %.40s: %s", branch,
                    sipkb_via_branch_is_rfc3261(branch)
@@ -200,19 +198,21 @@ show_value(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, gint start, guin
                        : "no z9hG4bK cookie: an RFC 2543 client, transactions matched the old "
                          "way");
     if (received)
-        add_detail(details, pinfo, tvb, start, "received=%s: the next hop saw the request come "
-                   "from %s%s", received, received,
-                   g_strcmp0(received, address) ? " (not sent-by: NAT or a multi-homed host)"
-                                                : "");
+        add_detail(details, pinfo, tvb, start,
+                   "received=%s: the next hop saw the request come "
+                   "from %s%s",
+                   received, received,
+                   g_strcmp0(received, address) ? " (not sent-by: NAT or a multi-homed host)" : "");
     if (value->parts[V_RPORT]) {
         /* A bare ;rport reads as its own name in the SIP dissector. */
         const char *rport = part_string(value, V_RPORT);
         if (g_strcmp0(rport, "rport") == 0)
             rport = NULL;
-        add_detail(details, pinfo, tvb, start, "rport%s%s: %s (RFC 3581)", rport && *rport
-                   ? "=" : "", rport ? rport : "", rport && *rport
-                   ? "the source port the next hop saw; responses go there"
-                   : "the client asks for responses to its source port (NAT friendly)");
+        add_detail(details, pinfo, tvb, start, "rport%s%s: %s (RFC 3581)",
+                   rport && *rport ? "=" : "", rport ? rport : "",
+                   rport && *rport
+                       ? "the source port the next hop saw; responses go there"
+                       : "the client asks for responses to its source port (NAT friendly)");
     }
 }
 
@@ -233,13 +233,13 @@ sipkb_via_show(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, gint start,
     if (!findings)
         return;
     if (findings->via_transport) {
-        proto_item *item = proto_tree_add_boolean(via_tree, hf_via_transport_mismatch, tvb,
-                                                  start, 0, TRUE);
+        proto_item *item =
+            proto_tree_add_boolean(via_tree, hf_via_transport_mismatch, tvb, start, 0, TRUE);
         proto_item_set_generated(item);
         expert_add_info_format(pinfo, item, &ei_via_transport_mismatch,
                                "Top Via says %s but the message travelled over %s: responses "
-                               "may be sent where nobody listens", findings->via_transport,
-                               findings->actual_transport);
+                               "may be sent where nobody listens",
+                               findings->via_transport, findings->actual_transport);
     }
     if (findings->nat_sent_by) {
         proto_item *item = proto_tree_add_boolean(via_tree, hf_via_nat, tvb, start, 0, TRUE);
@@ -265,8 +265,8 @@ sipkb_via_register(int proto)
          {"Via detail", "sipkb.via.detail", FT_STRING, BASE_NONE, NULL, 0x0,
           "What one part of a Via value says", HFILL}},
         {&hf_via_transport_mismatch,
-         {"Via transport differs", "sipkb.via.transport_mismatch", FT_BOOLEAN, BASE_NONE, NULL,
-          0x0, "The top Via names another transport than the one the message used", HFILL}},
+         {"Via transport differs", "sipkb.via.transport_mismatch", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+          "The top Via names another transport than the one the message used", HFILL}},
         {&hf_via_nat,
          {"Client behind NAT", "sipkb.via.nat", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
           "The top Via sent-by is private while the request came from another, public address",
@@ -278,8 +278,7 @@ sipkb_via_register(int proto)
          {"sipkb.via.transport_mismatch.expert", PI_PROTOCOL, PI_WARN,
           "Via transport differs from the packet's", EXPFILL}},
         {&ei_via_nat,
-         {"sipkb.via.nat.expert", PI_PROTOCOL, PI_WARN, "Via sent-by private behind NAT",
-          EXPFILL}},
+         {"sipkb.via.nat.expert", PI_PROTOCOL, PI_WARN, "Via sent-by private behind NAT", EXPFILL}},
     };
     proto_register_field_array(proto, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));

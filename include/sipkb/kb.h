@@ -21,17 +21,17 @@ typedef enum {
 
 /* One response code (or one class, code 1..6) after layering. Strings are owned by the KB. */
 typedef struct sipkb_response_entry {
-    unsigned code;              /* 100..699, or 1..6 for a class entry */
-    const char *reason;         /* the standard reason phrase, or the class name */
-    const char *summary;        /* one line: expert item, Info column */
-    const char *meaning;        /* what the code means */
-    const char *const *causes;  /* NULL-terminated, most likely first */
-    const char *const *advice;  /* NULL-terminated, what to check next */
-    const char *provider_note;  /* NULL when no profile has one */
-    const char *reference;      /* defining RFC and section */
-    sipkb_layer meaning_layer;  /* layer that supplied summary and meaning */
-    sipkb_layer causes_layer;   /* layer that supplied the causes */
-    sipkb_layer advice_layer;   /* layer that supplied the advice */
+    unsigned code;             /* 100..699, or 1..6 for a class entry */
+    const char *reason;        /* the standard reason phrase, or the class name */
+    const char *summary;       /* one line: expert item, Info column */
+    const char *meaning;       /* what the code means */
+    const char *const *causes; /* NULL-terminated, most likely first */
+    const char *const *advice; /* NULL-terminated, what to check next */
+    const char *provider_note; /* NULL when no profile has one */
+    const char *reference;     /* defining RFC and section */
+    sipkb_layer meaning_layer; /* layer that supplied summary and meaning */
+    sipkb_layer causes_layer;  /* layer that supplied the causes */
+    sipkb_layer advice_layer;  /* layer that supplied the advice */
 } sipkb_response_entry;
 
 typedef struct sipkb_kb sipkb_kb;

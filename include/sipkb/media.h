@@ -14,11 +14,11 @@ G_BEGIN_DECLS
 
 typedef struct {
     guint payload_type;
-    const char *encoding;     /* "PCMU"; for static types from the table, else from rtpmap */
-    guint clock_rate;         /* 0 when unknown */
-    guint channels;           /* 1 unless the rtpmap says otherwise */
-    gboolean is_dynamic;      /* 96..127 */
-    gboolean missing_rtpmap;  /* dynamic (or unassigned) and no rtpmap names it */
+    const char *encoding;    /* "PCMU"; for static types from the table, else from rtpmap */
+    guint clock_rate;        /* 0 when unknown */
+    guint channels;          /* 1 unless the rtpmap says otherwise */
+    gboolean is_dynamic;     /* 96..127 */
+    gboolean missing_rtpmap; /* dynamic (or unassigned) and no rtpmap names it */
 } sipkb_payload;
 
 /* The RFC 3551 static assignment of `payload_type`, or NULL (dynamic or unassigned). */
@@ -49,27 +49,27 @@ typedef enum {
 #define SIPKB_MAX_FORMATS 64
 
 typedef struct {
-    const char *media;        /* audio, video, image, ... */
-    guint port;               /* 0: the stream is refused or disabled */
-    const char *protocol;     /* RTP/AVP, RTP/SAVP, udptl, ... */
+    const char *media;    /* audio, video, image, ... */
+    guint port;           /* 0: the stream is refused or disabled */
+    const char *protocol; /* RTP/AVP, RTP/SAVP, udptl, ... */
     guint n_formats;
     sipkb_payload *formats;
-    const char *connection;   /* the c= address that applies (media level, else session) */
+    const char *connection; /* the c= address that applies (media level, else session) */
     sipkb_direction direction;
-    guint ptime;              /* 0 when absent */
+    guint ptime; /* 0 when absent */
 } sipkb_media;
 
 /* ---- offer/answer (RFC 3264 section 6) ----------------------------------------------------- */
 
 typedef struct {
-    guint n_common;          /* answer formats also in the offer */
-    guint n_not_offered;     /* answer formats the offer did not contain */
+    guint n_common;      /* answer formats also in the offer */
+    guint n_not_offered; /* answer formats the offer did not contain */
     guint not_offered[SIPKB_MAX_FORMATS];
-    gboolean rejected;       /* port 0 in the answer */
-    gboolean no_common;      /* neither rejected nor any common codec (RTP-based media) */
-    gboolean dtmf_dropped;   /* telephone-event offered, not in the answer */
+    gboolean rejected;        /* port 0 in the answer */
+    gboolean no_common;       /* neither rejected nor any common codec (RTP-based media) */
+    gboolean dtmf_dropped;    /* telephone-event offered, not in the answer */
     gboolean profile_differs; /* answer's transport profile differs from the offer's */
-    gboolean ptime_differs;  /* both give a ptime and they differ */
+    gboolean ptime_differs;   /* both give a ptime and they differ */
 } sipkb_offer_answer;
 
 /* Compares the answer's stream with the offer's stream at the same index. Payload types are
@@ -80,10 +80,10 @@ void sipkb_compare_offer_answer(const sipkb_media *offer, const sipkb_media *ans
 /* ---- addresses, NAT and hold --------------------------------------------------------------- */
 
 typedef enum {
-    SIPKB_ADDRESS_OTHER,       /* a host name, or not an address */
+    SIPKB_ADDRESS_OTHER, /* a host name, or not an address */
     SIPKB_ADDRESS_PUBLIC,
-    SIPKB_ADDRESS_PRIVATE,     /* RFC 1918, RFC 4193 */
-    SIPKB_ADDRESS_SHARED,      /* RFC 6598 carrier-grade NAT space, 100.64.0.0/10 */
+    SIPKB_ADDRESS_PRIVATE, /* RFC 1918, RFC 4193 */
+    SIPKB_ADDRESS_SHARED,  /* RFC 6598 carrier-grade NAT space, 100.64.0.0/10 */
     SIPKB_ADDRESS_LOOPBACK,
     SIPKB_ADDRESS_LINK_LOCAL,
     SIPKB_ADDRESS_UNSPECIFIED, /* 0.0.0.0 or :: (RFC 2543 hold) */
@@ -100,8 +100,8 @@ sipkb_address_is_natted_kind(sipkb_address_kind kind)
 
 typedef enum {
     SIPKB_NAT_NONE,
-    SIPKB_NAT_FROM_PUBLIC,  /* private address announced, packet came from a public source */
-    SIPKB_NAT_TO_PUBLIC,    /* private address announced to a public destination (LAN side) */
+    SIPKB_NAT_FROM_PUBLIC, /* private address announced, packet came from a public source */
+    SIPKB_NAT_TO_PUBLIC,   /* private address announced to a public destination (LAN side) */
 } sipkb_nat_hint;
 
 /* A private/shared `announced` address (SDP c=, Via sent-by) seen in a packet from `source` to

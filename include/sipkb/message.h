@@ -22,8 +22,8 @@ typedef enum {
 /* The digest parameters of one authentication header (RFC 3261 section 22, RFC 8760). */
 typedef struct {
     sipkb_auth_header header;
-    const char *scheme;    /* "Digest" */
-    const char *username;  /* credentials only */
+    const char *scheme;   /* "Digest" */
+    const char *username; /* credentials only */
     const char *realm;
     const char *nonce;
     const char *algorithm; /* MD5 when absent (RFC 3261 section 22.4) */
@@ -32,9 +32,9 @@ typedef struct {
 } sipkb_auth;
 
 typedef struct {
-    gboolean is_request;       /* a Request-Line was seen */
-    gboolean is_response;      /* a Status-Line was seen */
-    const char *method;        /* requests */
+    gboolean is_request;  /* a Request-Line was seen */
+    gboolean is_response; /* a Status-Line was seen */
+    const char *method;   /* requests */
     gboolean has_status_code;
     guint32 status_code;       /* responses, as the SIP dissector parsed it */
     const char *reason_phrase; /* responses */
@@ -50,16 +50,16 @@ typedef struct {
     const char *top_via_branch;
     const char *request_uri_user;
 
-    sipkb_auth challenge;   /* WWW-Authenticate or Proxy-Authenticate of a response */
-    sipkb_auth credentials; /* Authorization or Proxy-Authorization of a request */
-    const char *p_asserted_identity_user;  /* user part of P-Asserted-Identity (RFC 3325) */
+    sipkb_auth challenge;                 /* WWW-Authenticate or Proxy-Authenticate of a response */
+    sipkb_auth credentials;               /* Authorization or Proxy-Authorization of a request */
+    const char *p_asserted_identity_user; /* user part of P-Asserted-Identity (RFC 3325) */
     const char *p_preferred_identity_user; /* user part of P-Preferred-Identity */
 
     gboolean has_retry_after;
-    guint32 retry_after; /* seconds */
+    guint32 retry_after;             /* seconds */
     const char *const *contact_uris; /* NULL-terminated; may be NULL */
 
-    gboolean is_resend;        /* the SIP dissector's retransmission mark */
+    gboolean is_resend; /* the SIP dissector's retransmission mark */
 } sipkb_message;
 
 G_END_DECLS

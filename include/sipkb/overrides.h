@@ -11,9 +11,9 @@ G_BEGIN_DECLS
 
 /* One row as typed: every member may be NULL or empty except `codes`. */
 typedef struct {
-    const char *codes;   /* "403", "4xx" or "480-489" */
-    const char *reason;  /* optional regular expression on the reason phrase (case-insensitive) */
-    const char *method;  /* optional request method (CSeq method of the response) */
+    const char *codes;  /* "403", "4xx" or "480-489" */
+    const char *reason; /* optional regular expression on the reason phrase (case-insensitive) */
+    const char *method; /* optional request method (CSeq method of the response) */
     const char *meaning;
     const char *cause;
     const char *advice;

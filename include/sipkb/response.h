@@ -39,7 +39,7 @@ typedef struct {
     sipkb_severity severity;
     const sipkb_response_entry *entry; /* the code's entry, or its class's; NULL if invalid */
     const sipkb_response_entry *class_entry;
-    gboolean is_class_fallback;        /* the KB has no entry for this exact code */
+    gboolean is_class_fallback; /* the KB has no entry for this exact code */
 } sipkb_response_explanation;
 
 void sipkb_explain_response(const sipkb_kb *kb, guint32 code, sipkb_response_explanation *out);

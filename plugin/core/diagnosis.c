@@ -82,7 +82,7 @@ sipkb_compare_callerid(const char *from_user, const char *digest_username)
     } else {
         /* User parts and digest usernames are case-sensitive (RFC 3261 section 19.1.4). */
         result = strcmp(from_user, digest_username) == 0 ? SIPKB_CALLERID_MATCH
-                                                          : SIPKB_CALLERID_MISMATCH;
+                                                         : SIPKB_CALLERID_MISMATCH;
     }
     g_string_free(from, TRUE);
     g_string_free(digest, TRUE);
@@ -139,10 +139,10 @@ sipkb_rank_forbidden(const char *reason_phrase, gboolean request_known,
 {
     static const char *const credential_words[] = {"password", "credential", "wrong user",
                                                    "invalid user", NULL};
-    static const char *const credit_words[] = {"credit", "balance", "fund", "payment",
-                                               "prepaid", NULL};
-    static const char *const callerid_words[] = {"caller", "cli", "identity", "from user",
-                                                 "from number", "does not match", NULL};
+    static const char *const credit_words[] = {"credit",  "balance", "fund",
+                                               "payment", "prepaid", NULL};
+    static const char *const callerid_words[] = {
+        "caller", "cli", "identity", "from user", "from number", "does not match", NULL};
     out->count = 0;
     gboolean mismatch_seen = request_known && sipkb_callerid_is_mismatch(callerid);
     /* What the server itself said weighs most; a reason that speaks of the caller's identity
@@ -182,8 +182,14 @@ sipkb_call_outcome_of(guint32 final_code, gboolean cancel_seen)
     switch (final_code) {
     case 408:
         return SIPKB_CALL_TIMED_OUT;
-    case 404: case 410: case 480: case 484: case 486:
-    case 600: case 603: case 604:
+    case 404:
+    case 410:
+    case 480:
+    case 484:
+    case 486:
+    case 600:
+    case 603:
+    case 604:
         return SIPKB_CALL_UNAVAILABLE;
     default:
         return SIPKB_CALL_REJECTED;

@@ -37,10 +37,10 @@ struct sipkb_kb {
     GHashTable *merged; /* code -> sipkb_response_entry */
 };
 
-G_DEFINE_QUARK(sipkb-kb-error-quark, sipkb_kb_error)
+G_DEFINE_QUARK(sipkb - kb - error - quark, sipkb_kb_error)
 
 static const char *const layer_names[SIPKB_LAYER_COUNT] = {"generic", "provider profile",
-                                                            "user override"};
+                                                           "user override"};
 
 const char *
 sipkb_layer_name(sipkb_layer layer)
@@ -252,25 +252,25 @@ read_entry(GKeyFile *file, const parse_ctx *ctx, gboolean is_class, sipkb_layer 
            layer_entry **out, GError **error)
 {
     layer_entry *entry = g_new0(layer_entry, 1);
-    gboolean ok = check_keys(file, ctx, is_class, error) &&
-                  read_text(file, ctx, is_class ? "name" : "reason", MAX_SUMMARY_CHARS,
-                            &entry->reason, error) &&
-                  read_text(file, ctx, "summary", MAX_SUMMARY_CHARS, &entry->summary, error) &&
-                  read_text(file, ctx, "meaning", MAX_TEXT_CHARS, &entry->meaning, error) &&
-                  read_numbered(file, ctx, "cause", &entry->causes, error) &&
-                  read_numbered(file, ctx, "advice", &entry->advice, error) &&
-                  read_text(file, ctx, "provider_note", MAX_TEXT_CHARS, &entry->provider_note,
-                            error) &&
-                  read_text(file, ctx, "reference", MAX_SUMMARY_CHARS, &entry->reference, error);
+    gboolean ok =
+        check_keys(file, ctx, is_class, error) &&
+        read_text(file, ctx, is_class ? "name" : "reason", MAX_SUMMARY_CHARS, &entry->reason,
+                  error) &&
+        read_text(file, ctx, "summary", MAX_SUMMARY_CHARS, &entry->summary, error) &&
+        read_text(file, ctx, "meaning", MAX_TEXT_CHARS, &entry->meaning, error) &&
+        read_numbered(file, ctx, "cause", &entry->causes, error) &&
+        read_numbered(file, ctx, "advice", &entry->advice, error) &&
+        read_text(file, ctx, "provider_note", MAX_TEXT_CHARS, &entry->provider_note, error) &&
+        read_text(file, ctx, "reference", MAX_SUMMARY_CHARS, &entry->reference, error);
     if (ok && layer == SIPKB_LAYER_GENERIC) {
         /* The generic layer is the fallback for everything: it must be complete. */
-        const char *missing = !entry->reason       ? (is_class ? "name" : "reason")
-                              : !entry->summary    ? "summary"
-                              : !entry->meaning    ? "meaning"
-                              : !entry->causes     ? "cause.1"
-                              : !entry->advice     ? "advice.1"
+        const char *missing = !entry->reason      ? (is_class ? "name" : "reason")
+                              : !entry->summary   ? "summary"
+                              : !entry->meaning   ? "meaning"
+                              : !entry->causes    ? "cause.1"
+                              : !entry->advice    ? "advice.1"
                               : !entry->reference ? "reference"
-                                                   : NULL;
+                                                  : NULL;
         if (missing)
             ok = fail(error, ctx, "'%s' is missing (the generic KB needs it)", missing);
     }
@@ -304,8 +304,8 @@ read_header(GKeyFile *file, const char *source, kb_layer *parsed, GError **error
 }
 
 static gboolean
-parse_layer(sipkb_layer layer, const char *data, gsize length, const char *source,
-            kb_layer *parsed, GError **error)
+parse_layer(sipkb_layer layer, const char *data, gsize length, const char *source, kb_layer *parsed,
+            GError **error)
 {
     GKeyFile *file = g_key_file_new();
     GError *local = NULL;
@@ -325,8 +325,9 @@ parse_layer(sipkb_layer layer, const char *data, gsize length, const char *sourc
             continue;
         unsigned code = section_code(groups[i], &is_class);
         if (code == 0) {
-            ok = fail(error, &ctx, "unknown section (expected [response NNN] with NNN in "
-                                   "100..699, or [class Nxx])");
+            ok = fail(error, &ctx,
+                      "unknown section (expected [response NNN] with NNN in "
+                      "100..699, or [class Nxx])");
             break;
         }
         layer_entry *entry = NULL;
@@ -404,8 +405,8 @@ sipkb_kb_add_layer(sipkb_kb *kb, sipkb_layer layer, const char *data, gsize leng
 {
     g_return_val_if_fail(kb && layer < SIPKB_LAYER_COUNT, FALSE);
     kb_layer parsed = {0};
-    if (!data || !parse_layer(layer, data, length, source_name ? source_name : "KB", &parsed,
-                              error)) {
+    if (!data ||
+        !parse_layer(layer, data, length, source_name ? source_name : "KB", &parsed, error)) {
         if (!data)
             g_set_error(error, SIPKB_KB_ERROR, SIPKB_KB_ERROR_PARSE, "%s: no data",
                         source_name ? source_name : "KB");

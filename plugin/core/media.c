@@ -7,18 +7,18 @@
 
 /* RFC 3551 tables 4 and 5: the static payload types. */
 static const sipkb_payload static_payloads[] = {
-    {0, "PCMU", 8000, 1, FALSE, FALSE},      {3, "GSM", 8000, 1, FALSE, FALSE},
-    {4, "G723", 8000, 1, FALSE, FALSE},      {5, "DVI4", 8000, 1, FALSE, FALSE},
-    {6, "DVI4", 16000, 1, FALSE, FALSE},     {7, "LPC", 8000, 1, FALSE, FALSE},
-    {8, "PCMA", 8000, 1, FALSE, FALSE},      {9, "G722", 8000, 1, FALSE, FALSE},
-    {10, "L16", 44100, 2, FALSE, FALSE},     {11, "L16", 44100, 1, FALSE, FALSE},
-    {12, "QCELP", 8000, 1, FALSE, FALSE},    {13, "CN", 8000, 1, FALSE, FALSE},
-    {14, "MPA", 90000, 1, FALSE, FALSE},     {15, "G728", 8000, 1, FALSE, FALSE},
-    {16, "DVI4", 11025, 1, FALSE, FALSE},    {17, "DVI4", 22050, 1, FALSE, FALSE},
-    {18, "G729", 8000, 1, FALSE, FALSE},     {25, "CelB", 90000, 1, FALSE, FALSE},
-    {26, "JPEG", 90000, 1, FALSE, FALSE},    {28, "nv", 90000, 1, FALSE, FALSE},
-    {31, "H261", 90000, 1, FALSE, FALSE},    {32, "MPV", 90000, 1, FALSE, FALSE},
-    {33, "MP2T", 90000, 1, FALSE, FALSE},    {34, "H263", 90000, 1, FALSE, FALSE},
+    {0, "PCMU", 8000, 1, FALSE, FALSE},   {3, "GSM", 8000, 1, FALSE, FALSE},
+    {4, "G723", 8000, 1, FALSE, FALSE},   {5, "DVI4", 8000, 1, FALSE, FALSE},
+    {6, "DVI4", 16000, 1, FALSE, FALSE},  {7, "LPC", 8000, 1, FALSE, FALSE},
+    {8, "PCMA", 8000, 1, FALSE, FALSE},   {9, "G722", 8000, 1, FALSE, FALSE},
+    {10, "L16", 44100, 2, FALSE, FALSE},  {11, "L16", 44100, 1, FALSE, FALSE},
+    {12, "QCELP", 8000, 1, FALSE, FALSE}, {13, "CN", 8000, 1, FALSE, FALSE},
+    {14, "MPA", 90000, 1, FALSE, FALSE},  {15, "G728", 8000, 1, FALSE, FALSE},
+    {16, "DVI4", 11025, 1, FALSE, FALSE}, {17, "DVI4", 22050, 1, FALSE, FALSE},
+    {18, "G729", 8000, 1, FALSE, FALSE},  {25, "CelB", 90000, 1, FALSE, FALSE},
+    {26, "JPEG", 90000, 1, FALSE, FALSE}, {28, "nv", 90000, 1, FALSE, FALSE},
+    {31, "H261", 90000, 1, FALSE, FALSE}, {32, "MPV", 90000, 1, FALSE, FALSE},
+    {33, "MP2T", 90000, 1, FALSE, FALSE}, {34, "H263", 90000, 1, FALSE, FALSE},
 };
 
 const sipkb_payload *

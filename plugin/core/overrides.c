@@ -16,7 +16,7 @@ struct sipkb_override {
     char *advice;
 };
 
-G_DEFINE_QUARK(sipkb-override-error-quark, sipkb_override_error)
+G_DEFINE_QUARK(sipkb - override - error - quark, sipkb_override_error)
 
 static gboolean
 is_empty(const char *text)
@@ -62,7 +62,8 @@ sipkb_parse_code_range(const char *text, guint *low, guint *high, GError **error
     if (!ok)
         g_set_error(error, SIPKB_OVERRIDE_ERROR, 0,
                     "code '%s' is not a code (403), a class (4xx) or a range (480-489) "
-                    "within 100..699", trimmed);
+                    "within 100..699",
+                    trimmed);
     g_free(trimmed);
     return ok;
 }
@@ -73,10 +74,10 @@ checked_text(const char *text, const char *what, GError **error)
     if (is_empty(text))
         return NULL;
     char *copy = g_strstrip(g_strdup(text));
-    const char *problem = !g_utf8_validate(copy, -1, NULL)  ? "is not valid UTF-8"
-                          : strpbrk(copy, "\n\r\t")          ? "contains a line break or tab"
-                          : strlen(copy) > MAX_TEXT_BYTES     ? "is longer than 220 bytes"
-                                                              : NULL;
+    const char *problem = !g_utf8_validate(copy, -1, NULL) ? "is not valid UTF-8"
+                          : strpbrk(copy, "\n\r\t")        ? "contains a line break or tab"
+                          : strlen(copy) > MAX_TEXT_BYTES  ? "is longer than 220 bytes"
+                                                           : NULL;
     if (problem) {
         g_set_error(error, SIPKB_OVERRIDE_ERROR, 0, "%s %s", what, problem);
         g_free(copy);
@@ -95,8 +96,10 @@ sipkb_override_new(const sipkb_override_text *text, GError **error)
     if (!is_empty(text->reason)) {
         o->reason = g_regex_new(text->reason, G_REGEX_CASELESS, 0, &local);
         if (!o->reason) {
-            g_set_error(error, SIPKB_OVERRIDE_ERROR, 0, "reason pattern '%s' is not a valid "
-                        "regular expression: %s", text->reason, local->message);
+            g_set_error(error, SIPKB_OVERRIDE_ERROR, 0,
+                        "reason pattern '%s' is not a valid "
+                        "regular expression: %s",
+                        text->reason, local->message);
             g_error_free(local);
             goto fail;
         }
@@ -105,8 +108,10 @@ sipkb_override_new(const sipkb_override_text *text, GError **error)
         o->method = g_ascii_strup(g_strstrip(g_strdup(text->method)), -1);
         for (const char *c = o->method; *c; c++) {
             if (!g_ascii_isalpha(*c) && *c != '-') {
-                g_set_error(error, SIPKB_OVERRIDE_ERROR, 0, "method '%s' is not a SIP method "
-                            "name", text->method);
+                g_set_error(error, SIPKB_OVERRIDE_ERROR, 0,
+                            "method '%s' is not a SIP method "
+                            "name",
+                            text->method);
                 goto fail;
             }
         }

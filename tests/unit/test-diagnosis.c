@@ -101,15 +101,13 @@ test_forbidden_ranking(void)
     assert_ranking(&r, 2,
                    (int[]){SIPKB_FORBIDDEN_REASON_CREDIT, SIPKB_FORBIDDEN_CALLERID_MISMATCH});
     sipkb_rank_forbidden("Wrong password", TRUE, TRUE, SIPKB_CALLERID_MATCH, &r);
-    assert_ranking(&r, 2, (int[]){SIPKB_FORBIDDEN_REASON_CREDENTIALS,
-                                  SIPKB_FORBIDDEN_CREDENTIALS_MATCH});
+    assert_ranking(&r, 2,
+                   (int[]){SIPKB_FORBIDDEN_REASON_CREDENTIALS, SIPKB_FORBIDDEN_CREDENTIALS_MATCH});
     sipkb_rank_forbidden("No credit / low BALANCE", FALSE, FALSE, SIPKB_CALLERID_NOT_APPLICABLE,
                          &r);
     assert_ranking(&r, 1, (int[]){SIPKB_FORBIDDEN_REASON_CREDIT});
-    sipkb_rank_forbidden("Caller ID not allowed", TRUE, FALSE, SIPKB_CALLERID_NOT_APPLICABLE,
-                         &r);
-    assert_ranking(&r, 2, (int[]){SIPKB_FORBIDDEN_REASON_CALLERID,
-                                  SIPKB_FORBIDDEN_NO_CREDENTIALS});
+    sipkb_rank_forbidden("Caller ID not allowed", TRUE, FALSE, SIPKB_CALLERID_NOT_APPLICABLE, &r);
+    assert_ranking(&r, 2, (int[]){SIPKB_FORBIDDEN_REASON_CALLERID, SIPKB_FORBIDDEN_NO_CREDENTIALS});
 
     /* no request in the capture, no telling phrase: only the KB's list remains */
     sipkb_rank_forbidden("Forbidden", FALSE, FALSE, SIPKB_CALLERID_NOT_APPLICABLE, &r);

@@ -6,11 +6,10 @@
 
 /* The IANA SIP response-code registry: every code must have its own complete entry. */
 static const guint registry_codes[] = {
-    100, 180, 181, 182, 183, 199, 200, 202, 204, 300, 301, 302, 305, 380, 400, 401, 402,
-    403, 404, 405, 406, 407, 408, 410, 412, 413, 414, 415, 416, 417, 420, 421, 422, 423,
-    424, 425, 428, 429, 430, 433, 436, 437, 438, 439, 440, 469, 470, 480, 481, 482, 483,
-    484, 485, 486, 487, 488, 489, 491, 493, 494, 500, 501, 502, 503, 504, 505, 513, 555,
-    580, 600, 603, 604, 606, 607, 608,
+    100, 180, 181, 182, 183, 199, 200, 202, 204, 300, 301, 302, 305, 380, 400, 401, 402, 403, 404,
+    405, 406, 407, 408, 410, 412, 413, 414, 415, 416, 417, 420, 421, 422, 423, 424, 425, 428, 429,
+    430, 433, 436, 437, 438, 439, 440, 469, 470, 480, 481, 482, 483, 484, 485, 486, 487, 488, 489,
+    491, 493, 494, 500, 501, 502, 503, 504, 505, 513, 555, 580, 600, 603, 604, 606, 607, 608,
 };
 
 static sipkb_kb *
@@ -150,14 +149,16 @@ test_broken_kb_rejected(void)
         const char *expected;
     } cases[] = {
         {"[response 403\n", "broken.kb: "},
-        {"[response 403]\nreason=Forbidden\nsumary=x\n", "broken.kb: [response 403]: unknown key 'sumary'"},
+        {"[response 403]\nreason=Forbidden\nsumary=x\n",
+         "broken.kb: [response 403]: unknown key 'sumary'"},
         {"[response 403]\nprovider_note=\n", "broken.kb: [response 403]: 'provider_note' is empty"},
         {"[response 403]\ncause.1=a\ncause.3=c\n", "broken.kb: [response 403]: 'cause.3' follows"},
         {"[response 99]\nprovider_note=x\n", "broken.kb: [response 99]: unknown section"},
         {"[response 4033]\nprovider_note=x\n", "broken.kb: [response 4033]: unknown section"},
         {"[reply 403]\nprovider_note=x\n", "broken.kb: [reply 403]: unknown section"},
         {"[response 403]\n", "broken.kb: [response 403]: the section is empty"},
-        {"[response 403]\ncause.17=x\n", "broken.kb: [response 403]: 'cause.17': items are numbered 1 to 16"},
+        {"[response 403]\ncause.17=x\n",
+         "broken.kb: [response 403]: 'cause.17': items are numbered 1 to 16"},
     };
     sipkb_kb *kb = load_shipped_kb();
     const char *note_before = sipkb_kb_response(kb, 403, NULL)->provider_note;
@@ -165,8 +166,8 @@ test_broken_kb_rejected(void)
         char *text = g_strconcat(header, cases[i].body, NULL);
         GError *error = NULL;
         g_test_message("case %s", cases[i].body);
-        g_assert_false(sipkb_kb_add_layer(kb, SIPKB_LAYER_PROVIDER, text, strlen(text),
-                                          "broken.kb", &error));
+        g_assert_false(
+            sipkb_kb_add_layer(kb, SIPKB_LAYER_PROVIDER, text, strlen(text), "broken.kb", &error));
         g_assert_nonnull(error);
         g_assert_true(g_str_has_prefix(error->message, cases[i].expected));
         g_error_free(error);
@@ -179,13 +180,13 @@ test_broken_kb_rejected(void)
         "[sipkb]\nformat=1\nkb_version=t\n[response 403]\nreason=Forbidden\nsummary=s\n";
     GError *error = NULL;
     sipkb_kb *empty = sipkb_kb_new();
-    g_assert_false(sipkb_kb_add_layer(empty, SIPKB_LAYER_GENERIC, incomplete,
-                                      strlen(incomplete), "generic.kb", &error));
+    g_assert_false(sipkb_kb_add_layer(empty, SIPKB_LAYER_GENERIC, incomplete, strlen(incomplete),
+                                      "generic.kb", &error));
     g_assert_cmpstr(error->message, ==,
                     "generic.kb: [response 403]: 'meaning' is missing (the generic KB needs it)");
     g_clear_error(&error);
-    g_assert_false(sipkb_kb_add_layer(empty, SIPKB_LAYER_GENERIC, "[sipkb]\nformat=2\n", 17,
-                                      "v2.kb", &error));
+    g_assert_false(
+        sipkb_kb_add_layer(empty, SIPKB_LAYER_GENERIC, "[sipkb]\nformat=2\n", 17, "v2.kb", &error));
     g_assert_cmpstr(error->message, ==,
                     "v2.kb: [sipkb]: 'format' must be 1 (this sipkb reads format 1)");
     g_clear_error(&error);

@@ -8,9 +8,8 @@ test_static_payloads(void)
         guint pt;
         const char *encoding;
         guint rate;
-    } rfc3551[] = {{0, "PCMU", 8000}, {3, "GSM", 8000},   {4, "G723", 8000},
-                   {8, "PCMA", 8000}, {9, "G722", 8000},  {13, "CN", 8000},
-                   {18, "G729", 8000}, {34, "H263", 90000}};
+    } rfc3551[] = {{0, "PCMU", 8000}, {3, "GSM", 8000}, {4, "G723", 8000},  {8, "PCMA", 8000},
+                   {9, "G722", 8000}, {13, "CN", 8000}, {18, "G729", 8000}, {34, "H263", 90000}};
     for (gsize i = 0; i < G_N_ELEMENTS(rfc3551); i++) {
         const sipkb_payload *p = sipkb_static_payload(rfc3551[i].pt);
         g_assert_nonnull(p);
@@ -157,18 +156,29 @@ test_addresses(void)
         const char *address;
         sipkb_address_kind kind;
     } cases[] = {
-        {"10.133.92.102", SIPKB_ADDRESS_PRIVATE},  {"172.16.0.1", SIPKB_ADDRESS_PRIVATE},
-        {"172.31.255.255", SIPKB_ADDRESS_PRIVATE}, {"172.32.0.1", SIPKB_ADDRESS_PUBLIC},
-        {"192.168.1.2", SIPKB_ADDRESS_PRIVATE},    {"100.64.0.1", SIPKB_ADDRESS_SHARED},
-        {"100.127.255.254", SIPKB_ADDRESS_SHARED}, {"100.128.0.1", SIPKB_ADDRESS_PUBLIC},
-        {"127.0.0.1", SIPKB_ADDRESS_LOOPBACK},     {"169.254.3.4", SIPKB_ADDRESS_LINK_LOCAL},
-        {"0.0.0.0", SIPKB_ADDRESS_UNSPECIFIED},    {"239.1.1.1", SIPKB_ADDRESS_MULTICAST},
-        {"200.57.7.204", SIPKB_ADDRESS_PUBLIC},    {"::1", SIPKB_ADDRESS_LOOPBACK},
-        {"::", SIPKB_ADDRESS_UNSPECIFIED},         {"fe80::1", SIPKB_ADDRESS_LINK_LOCAL},
+        {"10.133.92.102", SIPKB_ADDRESS_PRIVATE},
+        {"172.16.0.1", SIPKB_ADDRESS_PRIVATE},
+        {"172.31.255.255", SIPKB_ADDRESS_PRIVATE},
+        {"172.32.0.1", SIPKB_ADDRESS_PUBLIC},
+        {"192.168.1.2", SIPKB_ADDRESS_PRIVATE},
+        {"100.64.0.1", SIPKB_ADDRESS_SHARED},
+        {"100.127.255.254", SIPKB_ADDRESS_SHARED},
+        {"100.128.0.1", SIPKB_ADDRESS_PUBLIC},
+        {"127.0.0.1", SIPKB_ADDRESS_LOOPBACK},
+        {"169.254.3.4", SIPKB_ADDRESS_LINK_LOCAL},
+        {"0.0.0.0", SIPKB_ADDRESS_UNSPECIFIED},
+        {"239.1.1.1", SIPKB_ADDRESS_MULTICAST},
+        {"200.57.7.204", SIPKB_ADDRESS_PUBLIC},
+        {"::1", SIPKB_ADDRESS_LOOPBACK},
+        {"::", SIPKB_ADDRESS_UNSPECIFIED},
+        {"fe80::1", SIPKB_ADDRESS_LINK_LOCAL},
         {"fd17:625c:f037:2::1", SIPKB_ADDRESS_PRIVATE},
-        {"2001:db8::1", SIPKB_ADDRESS_PUBLIC},     {"[2001:db8::1]", SIPKB_ADDRESS_PUBLIC},
-        {"::ffff:10.0.0.1", SIPKB_ADDRESS_PRIVATE}, {"pbx.example.com", SIPKB_ADDRESS_OTHER},
-        {"10.0.0", SIPKB_ADDRESS_OTHER},           {NULL, SIPKB_ADDRESS_OTHER},
+        {"2001:db8::1", SIPKB_ADDRESS_PUBLIC},
+        {"[2001:db8::1]", SIPKB_ADDRESS_PUBLIC},
+        {"::ffff:10.0.0.1", SIPKB_ADDRESS_PRIVATE},
+        {"pbx.example.com", SIPKB_ADDRESS_OTHER},
+        {"10.0.0", SIPKB_ADDRESS_OTHER},
+        {NULL, SIPKB_ADDRESS_OTHER},
     };
     for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
         g_test_message("%s", cases[i].address);
@@ -191,13 +201,11 @@ test_nat_and_hold(void)
     g_assert_cmpint(sipkb_nat_hint_for("203.0.113.9", "203.0.113.5", "198.51.100.7"), ==,
                     SIPKB_NAT_NONE);
     g_assert_cmpint(sipkb_nat_hint_for("127.0.0.1", "203.0.113.5", NULL), ==, SIPKB_NAT_NONE);
-    g_assert_cmpint(sipkb_nat_hint_for("169.254.1.1", "203.0.113.5", NULL), ==,
-                    SIPKB_NAT_NONE);
+    g_assert_cmpint(sipkb_nat_hint_for("169.254.1.1", "203.0.113.5", NULL), ==, SIPKB_NAT_NONE);
     g_assert_cmpint(sipkb_nat_hint_for("fd17::1", "fd17::2", "fd17::3"), ==, SIPKB_NAT_NONE);
     g_assert_cmpint(sipkb_nat_hint_for(NULL, "203.0.113.5", NULL), ==, SIPKB_NAT_NONE);
 
-    sipkb_media m = {"audio", 4000, "RTP/AVP", 0, NULL, "192.0.2.1", SIPKB_DIRECTION_SENDRECV,
-                     0};
+    sipkb_media m = {"audio", 4000, "RTP/AVP", 0, NULL, "192.0.2.1", SIPKB_DIRECTION_SENDRECV, 0};
     g_assert_false(sipkb_media_on_hold(&m));
     m.direction = SIPKB_DIRECTION_SENDONLY;
     g_assert_true(sipkb_media_on_hold(&m));

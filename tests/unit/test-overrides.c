@@ -9,16 +9,17 @@ test_code_ranges(void)
     static const struct {
         const char *text;
         guint low, high;
-    } good[] = {{"403", 403, 403}, {" 403 ", 403, 403}, {"4xx", 400, 499}, {"6XX", 600, 699},
-                {"480-489", 480, 489}, {"100 - 199", 100, 199}, {"699", 699, 699}};
+    } good[] = {{"403", 403, 403}, {" 403 ", 403, 403},   {"4xx", 400, 499},
+                {"6XX", 600, 699}, {"480-489", 480, 489}, {"100 - 199", 100, 199},
+                {"699", 699, 699}};
     for (gsize i = 0; i < G_N_ELEMENTS(good); i++) {
         guint low = 0, high = 0;
         g_assert_true(sipkb_parse_code_range(good[i].text, &low, &high, NULL));
         g_assert_cmpuint(low, ==, good[i].low);
         g_assert_cmpuint(high, ==, good[i].high);
     }
-    static const char *const bad[] = {"40x", "4033", "99", "700", "7xx", "0xx", "489-480", "",
-                                      "abc", "403-", "-403", "4 03", NULL};
+    static const char *const bad[] = {"40x", "4033", "99",   "700",  "7xx",  "0xx", "489-480",
+                                      "",    "abc",  "403-", "-403", "4 03", NULL};
     for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
         guint low, high;
         GError *error = NULL;
