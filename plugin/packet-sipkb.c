@@ -14,6 +14,8 @@
 #include "sipkb-analysis.h"
 #include "sipkb-fields.h"
 #include "sipkb-register.h"
+#include "sipkb-stats.h"
+#include "sipkb-version.h"
 #include "sipkb-sdp.h"
 #include "sipkb-via.h"
 #include "sipkb/kb.h"
@@ -582,6 +584,9 @@ dissect_sipkb(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U
             sipkb_tree = show_response(&c, tree);
         else if (c.msg->is_request)
             sipkb_tree = show_request(&c, tree);
+        /* The statistics count every message, with or without a tree (tshark -q). */
+        sipkb_stats_queue(pinfo, findings,
+                          sipkb_sdp_tap_flags(findings->sdp) | sipkb_via_tap_flags(findings->via));
         if (!sipkb_tree)
             continue;
         sipkb_sdp_show(sipkb_tree, pinfo, tvb, c.start, source, where, findings->sdp);
@@ -779,6 +784,8 @@ proto_register_sipkb(void)
     sipkb_sdp_register(proto_sipkb);
     sipkb_via_register(proto_sipkb);
     sipkb_kb_sources_register(prefs);
+    sipkb_version_register(proto_sipkb);
+    sipkb_stats_register();
     sipkb_handle = create_dissector_handle(dissect_sipkb, proto_sipkb);
     register_postdissector(sipkb_handle);
 }

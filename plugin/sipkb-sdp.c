@@ -9,6 +9,7 @@
 #include <wireshark.h>
 
 #include "sipkb-sdp.h"
+#include "sipkb-stats.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -970,4 +971,23 @@ sipkb_sdp_register(int proto)
     proto_register_field_array(proto, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
     expert_register_field_array(expert_register_protocol(proto), ei, array_length(ei));
+}
+
+guint32
+sipkb_sdp_tap_flags(const sipkb_sdp_findings *f)
+{
+    if (!f)
+        return 0;
+    guint32 flags = 0;
+    if (f->not_offered || f->no_common_codec)
+        flags |= SIPKB_TAP_CODEC_MISMATCH;
+    if (f->refused)
+        flags |= SIPKB_TAP_OFFER_REFUSED;
+    if (f->nat != SIPKB_NAT_NONE)
+        flags |= SIPKB_TAP_NAT_HINT;
+    if (f->hold)
+        flags |= SIPKB_TAP_HOLD;
+    if (f->dtmf_not_answered)
+        flags |= SIPKB_TAP_DTMF_NOT_ANSWERED;
+    return flags;
 }

@@ -23,4 +23,7 @@ void sipkb_sdp_show(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, gint st
                     const sipkb_field_source *source, const sipkb_located_message *where,
                     const sipkb_sdp_findings *findings);
 
+/* For the statistics tree: the SIPKB_TAP_* bits (sipkb-stats.h) of these findings; 0 for NULL. */
+guint32 sipkb_sdp_tap_flags(const sipkb_sdp_findings *findings);
+
 #endif /* SIPKB_SDP_H */

@@ -10,6 +10,7 @@
 #include <epan/stats_tree.h>
 #include <epan/tap.h>
 
+#include "sipkb-kb-sources.h"
 #include "sipkb-stats.h"
 #include "sipkb/response.h"
 
@@ -17,7 +18,6 @@
 #define FINDINGS_NODE "SIP messages analysed, by finding"
 
 static int sipkb_tap = -1;
-static const sipkb_kb *knowledge_base;
 
 /* ---- queueing (dissector side) --------------------------------------------------------------- */
 
@@ -122,9 +122,9 @@ static const struct {
 typedef struct {
     int responses_node;
     int findings_node;
-    GHashTable *challenges;       /* challenge frame -> GINT_TO_POINTER(answered) */
+    GHashTable *challenges; /* challenge frame -> GINT_TO_POINTER(answered) */
     guint unanswered_challenges;
-    GHashTable *awaiting_final;   /* request frames still without a final response */
+    GHashTable *awaiting_final; /* request frames still without a final response */
 } tree_state;
 
 static GHashTable *tree_states; /* stats_tree * -> tree_state * */
@@ -149,8 +149,7 @@ stats_init(stats_tree *st)
     state->responses_node = stats_tree_create_node(st, RESPONSES_NODE, 0, STAT_DT_INT, TRUE);
     state->findings_node = stats_tree_create_node(st, FINDINGS_NODE, 0, STAT_DT_INT, TRUE);
     for (gsize i = 0; i < G_N_ELEMENTS(finding_rows); i++)
-        stats_tree_create_node(st, finding_rows[i].name, state->findings_node, STAT_DT_INT,
-                               FALSE);
+        stats_tree_create_node(st, finding_rows[i].name, state->findings_node, STAT_DT_INT, FALSE);
     g_hash_table_replace(tree_states, st, state);
 }
 
@@ -161,12 +160,13 @@ stats_cleanup(stats_tree *st)
         g_hash_table_remove(tree_states, st);
 }
 
-/* "4xx Request failure (client error)" and "403 Forbidden: <summary>" for the KB's codes. */
+/* "4xx Request failure (client error)" and "403 Forbidden: <summary>", from the KB in use
+ * (generic, provider profile and team file as the preferences choose). */
 static void
 count_response(stats_tree *st, const tree_state *state, guint32 code)
 {
     sipkb_response_explanation ex;
-    sipkb_explain_response(knowledge_base, code, &ex);
+    sipkb_explain_response(sipkb_kb_sources_kb(), code, &ex);
     tick_stat_node(st, RESPONSES_NODE, 0, TRUE);
     if (!ex.entry || !ex.class_entry) {
         int invalid = tick_stat_node(st, "Not a SIP status code", state->responses_node, TRUE);
@@ -176,10 +176,9 @@ count_response(stats_tree *st, const tree_state *state, guint32 code)
         return;
     }
     char *class_name = g_strdup_printf("%uxx %s", code / 100, ex.class_entry->reason);
-    char *code_name = g_strdup_printf("%u %s: %s", code,
-                                      ex.is_class_fallback ? "(unregistered code)"
-                                                           : ex.entry->reason,
-                                      ex.entry->summary);
+    char *code_name = g_strdup_printf(
+        "%u %s: %s", code, ex.is_class_fallback ? "(unregistered code)" : ex.entry->reason,
+        ex.entry->summary);
     int class_node = tick_stat_node(st, class_name, state->responses_node, TRUE);
     tick_stat_node(st, code_name, class_node, FALSE);
     g_free(class_name);
@@ -191,8 +190,7 @@ static void
 track_open(tree_state *state, const sipkb_tap_message *m)
 {
     gpointer challenge = GUINT_TO_POINTER(m->challenge_frame);
-    if ((m->flags & SIPKB_TAP_CHALLENGE) &&
-        !g_hash_table_contains(state->challenges, challenge)) {
+    if ((m->flags & SIPKB_TAP_CHALLENGE) && !g_hash_table_contains(state->challenges, challenge)) {
         g_hash_table_insert(state->challenges, challenge, GINT_TO_POINTER(FALSE));
         state->unanswered_challenges++;
     }
@@ -242,9 +240,8 @@ stats_packet(stats_tree *st, packet_info *pinfo _U_, epan_dissect_t *edt _U_, co
 }
 
 void
-sipkb_stats_register(const sipkb_kb *kb)
+sipkb_stats_register(void)
 {
-    knowledge_base = kb;
     sipkb_tap = register_tap("sipkb");
     stats_tree_register_plugin("sipkb", "sipkb", "SIP knowledge base (sipkb)", 0, stats_packet,
                                stats_init, stats_cleanup);

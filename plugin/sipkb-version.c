@@ -1,24 +1,31 @@
-/* The version field (see sipkb-version.h): sipkb's own version and each KB layer's kb_version,
- * so that an annotated capture can say what explained it. */
+/* The version field (see sipkb-version.h): sipkb's own version and the kb_version of each KB
+ * layer in use, so that an annotated capture can say what explained it. */
 #include <wireshark.h>
 
 #include <epan/packet.h>
 
+#include "sipkb-kb-sources.h"
 #include "sipkb-version.h"
 
 static int hf_sipkb_version = -1;
 
+static hf_register_info version_hf[] = {
+    {&hf_sipkb_version,
+     {"sipkb version", SIPKB_VERSION_FIELD, FT_NONE, BASE_NONE, NULL, 0x0,
+      "The versions of sipkb and of its KB layers, for tools; never in a packet", HFILL}},
+};
+
 static char *
 version_text(const sipkb_kb *kb)
 {
-    static const char *const layer_names[SIPKB_LAYER_COUNT] = {"generic", "provider", "user"};
     GString *text = g_string_new("sipkb " SIPKB_VERSION " (KB:");
     const char *separator = " ";
     for (int layer = 0; layer < SIPKB_LAYER_COUNT; layer++) {
         const char *version = kb ? sipkb_kb_version(kb, (sipkb_layer)layer) : NULL;
         if (!version)
             continue;
-        g_string_append_printf(text, "%s%s %s", separator, layer_names[layer], version);
+        g_string_append_printf(text, "%s%s %s", separator,
+                               sipkb_kb_sources_layer_text((sipkb_layer)layer), version);
         separator = ", ";
     }
     if (separator[0] == ' ')
@@ -27,14 +34,19 @@ version_text(const sipkb_kb *kb)
     return g_string_free(text, FALSE);
 }
 
-void
-sipkb_version_register(int proto, const sipkb_kb *kb)
+/* Run when a capture file opens, after the preferences chose the KB layers. */
+static void
+update_version_text(void)
 {
-    static hf_register_info hf[] = {
-        {&hf_sipkb_version,
-         {"sipkb version", SIPKB_VERSION_FIELD, FT_NONE, BASE_NONE, NULL, 0x0, NULL, HFILL}},
-    };
-    /* Kept for the life of the process, as registered field texts are. */
-    hf[0].hfinfo.blurb = version_text(kb);
-    proto_register_field_array(proto, hf, array_length(hf));
+    static char *text;
+    g_free(text);
+    text = version_text(sipkb_kb_sources_kb());
+    version_hf[0].hfinfo.blurb = text;
+}
+
+void
+sipkb_version_register(int proto)
+{
+    proto_register_field_array(proto, version_hf, array_length(version_hf));
+    register_init_routine(update_version_text);
 }

@@ -1,14 +1,14 @@
-/* Which sipkb and knowledge base are loaded, for tools that use the plugin (sipkb-annotate). */
+/* Which sipkb and knowledge base are in use, for tools that load the plugin (sipkb-annotate). */
 #ifndef SIPKB_VERSION_H
 #define SIPKB_VERSION_H
 
-#include "sipkb/kb.h"
-
-/* The field whose description tells the versions: "sipkb 0.1.0 (KB: generic 2026.11.1, ...)".
- * Tools read it with proto_registrar_get_byname(); it is never added to a tree. */
+/* The field whose description tells the versions once a capture file is open, e.g. "sipkb
+ * 0.1.0 (KB: generic KB (RFC meanings) 2026.11.1, provider profile (carrier notes) 2026.11.1)"
+ * (it follows the KB layers the preferences choose). It is never added to a tree; tools read
+ * it with proto_registrar_get_byname(). */
 #define SIPKB_VERSION_FIELD "sipkb.version"
 
-/* At registration, after the KB is loaded: registers SIPKB_VERSION_FIELD under `proto`. */
-void sipkb_version_register(int proto, const sipkb_kb *kb);
+/* At registration: registers SIPKB_VERSION_FIELD under `proto`. */
+void sipkb_version_register(int proto);
 
 #endif /* SIPKB_VERSION_H */

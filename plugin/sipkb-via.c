@@ -5,6 +5,7 @@
 #include <wireshark.h>
 
 #include "sipkb-via.h"
+#include "sipkb-stats.h"
 
 #include <epan/expert.h>
 #include <epan/to_str.h>
@@ -283,4 +284,17 @@ sipkb_via_register(int proto)
     proto_register_field_array(proto, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
     expert_register_field_array(expert_register_protocol(proto), ei, array_length(ei));
+}
+
+guint32
+sipkb_via_tap_flags(const sipkb_via_findings *f)
+{
+    if (!f)
+        return 0;
+    guint32 flags = 0;
+    if (f->nat_sent_by)
+        flags |= SIPKB_TAP_NAT_HINT;
+    if (f->via_transport)
+        flags |= SIPKB_TAP_VIA_TRANSPORT;
+    return flags;
 }

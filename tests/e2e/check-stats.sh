@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Checks sipkb's statistics tree (`tshark -q -z sipkb,tree`, one pass) on one capture:
+#   - the output equals the expected file beside the capture, exactly;
+#   - each findings row counts the frames that carry the matching sipkb fields with
+#     `tshark -2` (the tree settles "never answered" and "no final response" in one pass).
+#
+# Usage: check-stats.sh CAPTURE EXPECTED.stats.txt
+# SIPKB_UPDATE_EXPECTED=1 rewrites the expected file from the current output (review the diff).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+capture=$1 expected=$2
+[[ -f $capture ]] || { echo "missing capture: $capture" >&2; exit 1; }
+
+actual=$(mktemp) errors=$(mktemp)
+trap 'rm -f "$actual" "$errors"' EXIT
+"$here/tshark-sipkb" -q -z sipkb,tree -r "$capture" > "$actual" 2> "$errors"
+if [[ -s $errors ]]; then
+    echo "tshark printed errors on $capture:" >&2
+    cat "$errors" >&2
+    exit 1
+fi
+grep -q "^SIP knowledge base (sipkb):" "$actual" || { echo "no sipkb tree printed" >&2; exit 1; }
+
+# Findings rows and the sipkb fields marking the same messages on a two-pass read (a frame
+# counts when any of the row's fields is present).
+rows=(
+    "Caller-ID mismatch:|sipkb.callerid_mismatch"
+    "Challenges never answered|sipkb.auth.unanswered"
+    "Credentials rejected|sipkb.auth.rejected"
+    "Re-challenged for a stale nonce|sipkb.auth.stale"
+    "487 caused by a CANCEL|sipkb.cancel_frame"
+    "487 without a CANCEL|sipkb.cancel.missing"
+    "Requests without a final response|sipkb.no_final_response"
+    "Request retransmissions|sipkb.retransmission_of"
+    "Codec mismatch:|sipkb.sdp.not_offered sipkb.sdp.no_common_codec"
+    "NAT hint:|sipkb.sdp.nat sipkb.via.nat"
+)
+fields=()
+for row in "${rows[@]}"; do
+    for field in ${row#*|}; do fields+=(-e "$field"); done
+done
+marked=$(mktemp)
+trap 'rm -f "$actual" "$errors" "$marked"' EXIT
+"$here/tshark-sipkb" -2 -r "$capture" -Y sipkb -T fields -E occurrence=f "${fields[@]}" > "$marked"
+failures=0
+column=1
+for row in "${rows[@]}"; do
+    label=${row%%|*}
+    read -r -a row_fields <<< "${row#*|}"
+    tree_count=$(awk -v label="$label" 'index($0, " " label) == 1 {
+        for (i = 2; i <= NF; i++) if ($i ~ /^[0-9]+$/) { print $i; exit } }' "$actual")
+    marked_count=$(awk -F'\t' -v first="$column" -v n="${#row_fields[@]}" '{
+        for (i = first; i < first + n; i++) if ($i != "") { count++; break } }
+        END { print count + 0 }' "$marked")
+    if [[ $tree_count != "$marked_count" ]]; then
+        echo "row '$label': tree counts ${tree_count:-nothing}, ${row_fields[*]} mark $marked_count frames" >&2
+        failures=$((failures + 1))
+    fi
+    column=$((column + ${#row_fields[@]}))
+done
+
+if [[ ${SIPKB_UPDATE_EXPECTED:-0} == 1 ]]; then
+    cp "$actual" "$expected"
+    echo "rewrote $expected"
+elif ! diff -u "$expected" "$actual"; then
+    echo "statistics of $capture differ from $expected (- expected, + actual)" >&2
+    failures=$((failures + 1))
+fi
+((failures == 0)) && echo "$(basename "$capture"): statistics tree matches $(basename "$expected") and the filters"
+((failures == 0))
