@@ -69,6 +69,7 @@ static gint ett_sipkb_causes = -1;
 static gint ett_sipkb_advice = -1;
 static gint ett_sipkb_auth = -1;
 static gint ett_sipkb_callerid = -1;
+static gint ett_sipkb_about = -1;
 
 static expert_field ei_sipkb_response_progress = EI_INIT;
 static expert_field ei_sipkb_response_challenge = EI_INIT;
@@ -292,8 +293,7 @@ show_challenge(const show_ctx *c, proto_tree *tree)
     add_string(c, auth_tree, hf_sipkb_auth_challenger,
                c->msg->status_code == 407
                    ? "a proxy (407, Proxy-Authenticate): answer with Proxy-Authorization"
-                   : "the registrar or user agent server (401, WWW-Authenticate): answer with "
-                     "Authorization");
+                   : "registrar or UAS (401, WWW-Authenticate): answer with Authorization");
     if (auth->realm)
         add_string(c, auth_tree, hf_sipkb_auth_realm, auth->realm);
     if (auth->header != SIPKB_AUTH_NONE)
@@ -501,15 +501,19 @@ show_response(const show_ctx *c, proto_tree *tree)
                                                             : entry->meaning);
     if (entry->provider_note)
         add_string(c, sipkb_tree, hf_sipkb_provider_note, entry->provider_note);
-    add_string(c, sipkb_tree, hf_sipkb_summary, entry->summary);
+    /* Reference material closes the subtree, in a subtree of its own. */
+    proto_tree *about = proto_tree_add_subtree_format(
+        sipkb_tree, c->tvb, c->start, 0, ett_sipkb_about, NULL, "About %u (%s; KB sources)",
+        ex.code, entry->reference);
+    add_string(c, about, hf_sipkb_summary, entry->summary);
     if (ex.class_entry)
         add_string(
-            c, sipkb_tree, hf_sipkb_class,
+            c, about, hf_sipkb_class,
             wmem_strdup_printf(c->pinfo->pool, "%uxx %s", ex.code / 100, ex.class_entry->reason));
     if (ex.is_class_fallback)
-        add_flag(c, sipkb_tree, hf_sipkb_class_fallback);
-    add_string(c, sipkb_tree, hf_sipkb_reference, entry->reference);
-    show_sources(c, sipkb_tree, entry, override, override_row);
+        add_flag(c, about, hf_sipkb_class_fallback);
+    add_string(c, about, hf_sipkb_reference, entry->reference);
+    show_sources(c, about, entry, override, override_row);
 
     expert_add_info_format(c->pinfo, code_item, response_expert_field(ex.kind), "%u %s: %s",
                            ex.code, reason, entry->summary);
@@ -729,7 +733,8 @@ proto_register_sipkb(void)
     };
 
     static gint *ett[] = {&ett_sipkb,        &ett_sipkb_failure, &ett_sipkb_causes,
-                          &ett_sipkb_advice, &ett_sipkb_auth,    &ett_sipkb_callerid};
+                          &ett_sipkb_advice, &ett_sipkb_auth,    &ett_sipkb_callerid,
+                          &ett_sipkb_about};
 
     static ei_register_info ei[] = {
         {&ei_sipkb_response_progress,
@@ -795,7 +800,13 @@ proto_register_sipkb(void)
 static void
 expand_failures(void)
 {
-    tree_expanded_set(ett_sipkb_failure, TRUE);
+    /* Once the sipkb item is open, what happened and what to do are open too; a success's
+     * sipkb item itself stays closed (ett_sipkb). */
+    static gint *const open_by_default[] = {&ett_sipkb_failure, &ett_sipkb_causes,
+                                            &ett_sipkb_advice, &ett_sipkb_auth,
+                                            &ett_sipkb_callerid};
+    for (gsize i = 0; i < G_N_ELEMENTS(open_by_default); i++)
+        tree_expanded_set(*open_by_default[i], TRUE);
 }
 
 void

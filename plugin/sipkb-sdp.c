@@ -821,7 +821,7 @@ show_findings(const place *p, proto_tree *tree, const sipkb_sdp_findings *f)
             ett_sdp_line);
         put_string(p, nat, hf_sdp_nat_address, f->nat_address);
         put_string(p, nat, hf_sdp_nat_advice,
-                   "Fix: STUN/ICE on the phone, media latching on the SBC, or the SIP ALG "
+                   "STUN/ICE on the phone, media latching on the SBC, or the SIP ALG "
                    "off; the far end would send RTP to an unreachable address");
     }
     if (f->hold)
