@@ -83,7 +83,7 @@ static expert_field ei_sipkb_auth_rejected = EI_INIT;
 static expert_field ei_sipkb_no_final_response = EI_INIT;
 static expert_field ei_sipkb_cancel_missing = EI_INIT;
 
-static gboolean pref_info_column = FALSE;
+static sipkb_pref_bool pref_info_column = FALSE;
 
 static expert_field *
 response_expert_field(sipkb_response_kind kind)

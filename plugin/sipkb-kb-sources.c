@@ -11,6 +11,7 @@
 #include <epan/uat.h>
 
 #include "kb-data.h"
+#include "ws-compat.h"
 
 /* The provider profiles built into the plugin. */
 typedef enum { PROFILE_GENERIC, PROFILE_CARRIER } provider_profile;
@@ -85,7 +86,7 @@ override_row_free(void *record)
 }
 
 /* Refuses an invalid row, naming it, in the GUI dialog and on tshark's stderr. */
-static gboolean
+static sipkb_ws_bool
 override_row_update(void *record, char **error)
 {
     GError *problem = NULL;

@@ -43,14 +43,18 @@ sipkb_finfo_bool(const field_info *fi)
     return fvalue_get_uinteger64(SIPKB_FINFO_VALUE(fi)) != 0;
 }
 
-/* The variable behind a boolean preference: prefs_register_bool_preference() takes a
- * gboolean * in 4.0 (epan/prefs.h) and a C99 bool * in 4.4 and 4.6. Declare such variables
- * as sipkb_pref_bool; FALSE and TRUE initialise either. */
+/* Wireshark's boolean in its API: gboolean in 4.0, C99 bool in 4.4 and 4.6. Use it where a
+ * pointer to it or a callback returning or taking it is handed to Wireshark:
+ *  - the variable behind prefs_register_bool_preference() (epan/prefs.h);
+ *  - the update callback of uat_new(), uat_update_cb_t (epan/uat.h);
+ *  - report_open_failure of struct report_message_routines (wsutil/report_message.h).
+ * FALSE and TRUE initialise either. sipkb_pref_bool is the same type, for preferences. */
 #if SIPKB_WS_AT_LEAST(4, 4)
-typedef bool sipkb_pref_bool;
+typedef bool sipkb_ws_bool;
 #else
-typedef gboolean sipkb_pref_bool;
+typedef gboolean sipkb_ws_bool;
 #endif
+typedef sipkb_ws_bool sipkb_pref_bool;
 
 /* How Wireshark's plugin loader (wsutil/plugins.c) finds sipkb; plugin/plugin.c follows this.
  *  - 4.0: exported symbols plugin_version, plugin_want_major, plugin_want_minor and
@@ -72,5 +76,181 @@ typedef gboolean sipkb_pref_bool;
 #define SIPKB_PLUGIN_HAS_DESCRIBE 1
 #endif
 #endif
+
+/* ---- programs linking libwireshark (tools/annotate, tests/robustness/sipkb-replay.c) ----------
+ * What a program that reads, dissects and writes captures itself needs; the plugin uses none of
+ * it. Checked against epan/epan.h, epan/proto.h, wiretap/wtap.h, wsutil/wslog.h,
+ * wsutil/filesystem.h and wsutil/report_message.h of each version. */
+#include <epan/epan.h>
+#include <epan/packet.h>
+#include <wiretap/wtap.h>
+#include <wsutil/filesystem.h>
+#include <wsutil/report_message.h>
+#include <wsutil/wslog.h>
+
+/* struct report_message_routines: 4.4 passes the frame number of a failed write as uint64_t
+ * (4.0: guint32); 4.6 adds report_rename_failure after report_write_failure. Initialise the
+ * struct with designated initialisers and put SIPKB_REPORT_RENAME_FAILURE(fn) among them. */
+#if SIPKB_WS_AT_LEAST(4, 4)
+typedef uint64_t sipkb_report_frame_num;
+#else
+typedef guint32 sipkb_report_frame_num;
+#endif
+#if SIPKB_WS_AT_LEAST(4, 6)
+#define SIPKB_REPORT_RENAME_FAILURE(fn) .report_rename_failure = (fn),
+#else
+#define SIPKB_REPORT_RENAME_FAILURE(fn)
+#endif
+
+/* struct packet_provider_funcs: from 4.4 on get_interface_name and get_interface_description
+ * also get the section number. Write their parameter lists as
+ *   (struct packet_provider_data *prov, guint32 interface_id SIPKB_PROVIDER_SECTION_PARAM)
+ * and initialise the struct with designated initialisers (4.6 adds get_process_* members). */
+#if SIPKB_WS_AT_LEAST(4, 4)
+#define SIPKB_PROVIDER_SECTION_PARAM , unsigned section_number _U_
+#else
+#define SIPKB_PROVIDER_SECTION_PARAM
+#endif
+
+/* Start-up: 4.6 takes the program's name and configuration namespace from its application
+ * flavour (wsutil/application_flavor.h, Wireshark by default), so ws_log_init() lost its
+ * program name and configuration_init() its namespace. */
+static inline void
+sipkb_ws_log_init(const char *progname, void (*vcmdarg_err)(const char *, va_list ap))
+{
+#if SIPKB_WS_AT_LEAST(4, 6)
+    (void)progname;
+    ws_log_init(vcmdarg_err);
+#else
+    ws_log_init(progname, vcmdarg_err);
+#endif
+}
+
+static inline char *
+sipkb_configuration_init(const char *arg0)
+{
+#if SIPKB_WS_AT_LEAST(4, 6)
+    return configuration_init(arg0);
+#else
+    return configuration_init(arg0, NULL);
+#endif
+}
+
+/* A record's bytes. Up to 4.4 they go to a Buffer beside the wtap_rec, which wtap_read(),
+ * wtap_seek_read() and wtap_dump() take as well, and epan_dissect_run() takes a tvb made from
+ * them; in 4.6 they are in the record itself (wtap_rec.data), those functions lost the
+ * argument and epan_dissect_run() makes the tvb. These wrappers take the 4.0 arguments on
+ * every version; in 4.6 the Buffer is left untouched (initialise and clean it up with
+ * sipkb_rec_init() and sipkb_rec_cleanup() all the same). */
+static inline void
+sipkb_rec_init(wtap_rec *rec, Buffer *buf)
+{
+#if SIPKB_WS_AT_LEAST(4, 6)
+    (void)buf;
+    wtap_rec_init(rec, 1514);
+#else
+    wtap_rec_init(rec);
+    ws_buffer_init(buf, 1514);
+#endif
+}
+
+static inline void
+sipkb_rec_cleanup(wtap_rec *rec, Buffer *buf)
+{
+    wtap_rec_cleanup(rec);
+#if SIPKB_WS_AT_LEAST(4, 6)
+    (void)buf;
+#else
+    ws_buffer_free(buf);
+#endif
+}
+
+/* The record's bytes, wherever this version keeps them. */
+static inline const guint8 *
+sipkb_rec_data(wtap_rec *rec, Buffer *buf)
+{
+#if SIPKB_WS_AT_LEAST(4, 6)
+    (void)buf;
+    return ws_buffer_start_ptr(&rec->data);
+#else
+    (void)rec;
+    return ws_buffer_start_ptr(buf);
+#endif
+}
+
+static inline gboolean
+sipkb_wtap_read(wtap *wth, wtap_rec *rec, Buffer *buf, int *err, gchar **err_info,
+                gint64 *offset)
+{
+#if SIPKB_WS_AT_LEAST(4, 6)
+    (void)buf;
+    return wtap_read(wth, rec, err, err_info, offset);
+#else
+    return wtap_read(wth, rec, buf, err, err_info, offset);
+#endif
+}
+
+static inline gboolean
+sipkb_wtap_seek_read(wtap *wth, gint64 offset, wtap_rec *rec, Buffer *buf, int *err,
+                     gchar **err_info)
+{
+#if SIPKB_WS_AT_LEAST(4, 6)
+    (void)buf;
+    return wtap_seek_read(wth, offset, rec, err, err_info);
+#else
+    return wtap_seek_read(wth, offset, rec, buf, err, err_info);
+#endif
+}
+
+static inline gboolean
+sipkb_wtap_dump(wtap_dumper *dumper, const wtap_rec *rec, Buffer *buf, int *err,
+                gchar **err_info)
+{
+#if SIPKB_WS_AT_LEAST(4, 6)
+    (void)buf;
+    return wtap_dump(dumper, rec, err, err_info);
+#else
+    return wtap_dump(dumper, rec, ws_buffer_start_ptr(buf), err, err_info);
+#endif
+}
+
+static inline void
+sipkb_epan_dissect_run(epan_dissect_t *edt, int file_type_subtype, wtap_rec *rec, Buffer *buf,
+                       frame_data *fd, struct epan_column_info *cinfo)
+{
+#if SIPKB_WS_AT_LEAST(4, 6)
+    (void)buf;
+    epan_dissect_run(edt, file_type_subtype, rec, fd, cinfo);
+#else
+    tvbuff_t *tvb = tvb_new_real_data(ws_buffer_start_ptr(buf), fd->cap_len, fd->pkt_len);
+    epan_dissect_run(edt, file_type_subtype, rec, tvb, fd, cinfo);
+#endif
+}
+
+/* First pass: up to 4.4 a program primes its epan_dissect_t with the fields postdissectors
+ * want (prime_epan_dissect_with_postdissector_wanted_hfids(), epan/packet.h); 4.6 no longer
+ * exports that function and does it itself on frames not yet visited. */
+static inline void
+sipkb_prime_postdissector_hfids(epan_dissect_t *edt)
+{
+#if SIPKB_WS_AT_LEAST(4, 6)
+    (void)edt;
+#else
+    prime_epan_dissect_with_postdissector_wanted_hfids(edt);
+#endif
+}
+
+/* An item's label as the tree shows it: 4.6's proto_item_fill_label() also reports where the
+ * value starts in it. */
+static inline void
+sipkb_proto_item_fill_label(field_info *fi, char *label_str)
+{
+#if SIPKB_WS_AT_LEAST(4, 6)
+    size_t value_offset;
+    proto_item_fill_label(fi, label_str, &value_offset);
+#else
+    proto_item_fill_label(fi, label_str);
+#endif
+}
 
 #endif /* SIPKB_WS_COMPAT_H */

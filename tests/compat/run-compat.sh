@@ -9,7 +9,8 @@
 # Wireshark plugin folder: the tests load the plugin from <build>/plugins.
 #
 # Usage: sudo tests/compat/run-compat.sh [options]
-#   --suites "trixie testing"  Debian suites to test in chroots (default: "trixie testing")
+#   --suites "trixie testing"  Debian suites to test in chroots (default: "trixie testing");
+#                              "host" in the list is the host column
 #   --no-host                  skip the host column
 #   --keep-going               go on with the next version after one fails
 #   --offline                  use the cached roots as they are (no apt-get); a missing or
@@ -19,7 +20,8 @@
 # Environment:
 #   SIPKB_COMPAT_CACHE    where the roots live (default /var/cache/sipkb-compat); each suite's
 #                         root is <cache>/<suite>, the last run's logs are in <cache>/logs
-#   SIPKB_COMPAT_MIRROR   Debian mirror (default http://deb.debian.org/debian)
+#   SIPKB_COMPAT_MIRROR   Debian mirror (default http://deb.debian.org/debian); the security
+#                         archive is SIPKB_COMPAT_SECURITY_MIRROR (default <mirror>-security)
 #   SIPKB_PUBLIC_CAPTURES public captures folder (default <source>/../shared/captures/public)
 #
 # Prints a table of version x build / unit / end-to-end (PASS/FAIL per cell) with timings,
@@ -42,7 +44,7 @@ usage() {
 
 while (($#)); do
     case $1 in
-    --suites) suites=${2:?--suites needs a list}; shift 2 ;;
+    --suites) suites=${2?--suites needs a list}; shift 2 ;;
     --suites=*) suites=${1#*=}; shift ;;
     --no-host) run_host=0; shift ;;
     --keep-going) keep_going=1; shift ;;
@@ -206,28 +208,27 @@ network_failure() { # LOG WHAT: says so if LOG shows an unreachable archive
     return 0
 }
 
-# apt-get update in a root; an update that fetched nothing new is an error, not a warning.
+# apt-get update in a root. An index that could not be fetched is an error here, not the
+# warning apt makes of it, so a stale root never passes for an up-to-date one.
 apt_update() {
-    local root=$1 suite=$2 log=$3
-    in_root "$root" apt-get "${apt_opts[@]}" update >> "$log" 2>&1
-    local status=$?
-    if grep -qE "Release file for .* is expired" "$log"; then
+    local root=$1 suite=$2 log=$3 out=$3.update status expired
+    in_root "$root" apt-get "${apt_opts[@]}" update > "$out" 2>&1
+    status=$?
+    cat "$out" >> "$log"
+    expired=$(grep -E -m1 "Release file for .* is expired" "$out" |
+        sed -e 's/^[EW]: //' -e 's/ (invalid since [^)]*)//' -e 's/\. Updates for this repository will not be applied\.//')
+    if [[ -n $expired ]]; then
         # The mirror serves an archive snapshot whose Release is past its Valid-Until date.
-        local expired
-        expired=$(grep -E -m1 "Release file for .* is expired" "$log" | sed 's/^[EW]: //')
         add_note "$suite: $expired; accepted with Acquire::Check-Valid-Until=false" &&
             say "$suite: $expired; retrying with Acquire::Check-Valid-Until=false"
         echo "--- retry without the Valid-Until check" >> "$log"
-        : > "$log.retry"
         in_root "$root" apt-get "${apt_opts[@]}" -o Acquire::Check-Valid-Until=false update \
-            >> "$log.retry" 2>&1
+            > "$out" 2>&1
         status=$?
-        cat "$log.retry" >> "$log"
-        grep -qE "^(W|E): (Failed to fetch|Some index files failed)" "$log.retry" && status=100
-        rm -f "$log.retry"
-    elif grep -qE "^(W|E): (Failed to fetch|Some index files failed)" "$log"; then
-        status=100
+        cat "$out" >> "$log"
     fi
+    grep -qE "^(W|E): (Failed to fetch|Some index files failed)" "$out" && status=100
+    rm -f "$out"
     return "$status"
 }
 
@@ -356,7 +357,7 @@ prepare_root() {
 }
 
 # --- build and test ----------------------------------------------------------------------------
-# Runs a step, its output into a log; RUN is "host" or a root.
+# Runs one step with a clean environment, its output into a log; WHERE is "host" or a root.
 run_step() {
     local where=$1 log=$2
     shift 2
@@ -369,9 +370,10 @@ run_step() {
 }
 
 # Fills the result cells of one column: build, unit, e2e (PASS/FAIL/skip) and details.
+# SRC and BUILD are paths as WHERE sees them; FRESH is BUILD seen from the host, emptied first.
 build_and_test() {
-    local col=$1 where=$2 src=$3 build=$4 logdir=$5 host_build=$6
-    rm -rf --one-file-system "$host_build"
+    local col=$1 where=$2 src=$3 build=$4 logdir=$5 fresh=$6
+    rm -rf --one-file-system "$fresh"
     if ! run_step "$where" "$logdir/configure.log" cmake -S "$src" -B "$build" \
         -DCMAKE_BUILD_TYPE=RelWithDebInfo; then
         cell_build[$col]=FAIL
@@ -387,6 +389,14 @@ build_and_test() {
     warnings=$(grep -c 'warning:' "$logdir/build.log")
     cell_build[$col]="PASS"
     ((warnings > 0)) && cell_build[$col]="PASS ($warnings warn.)"
+    # Tests outside unit/ and e2e/ (e.g. robustness/) are not this script's: say so.
+    local others
+    run_step "$where" "$logdir/tests.log" ctest --test-dir "$build" -N
+    others=$(sed -n 's/^ *Test *#[0-9]*: *//p' "$logdir/tests.log" | grep -Ev '^(unit|e2e)/')
+    if [[ -n $others ]]; then
+        detail[$col]+="  not run here (neither unit/ nor e2e/): $(wc -l <<< "$others") tests:"
+        detail[$col]+=" $(head -n 6 <<< "$others" | tr '\n' ' ')$( (($(wc -l <<< "$others") > 6)) && echo '...')"$'\n'
+    fi
     local kind cell
     for kind in unit e2e; do
         local args=(ctest --test-dir "$build" -R "^$kind/" --no-tests=error --output-on-failure
@@ -411,8 +421,8 @@ build_and_test() {
         fi
         if [[ $kind == unit ]]; then cell_unit[$col]=$cell; else cell_e2e[$col]=$cell; fi
     done
-    # Show which e2e tests this build registered, so a missing one is seen.
-    if ! grep -q 'e2e/public-captures' "$logdir/e2e.log"; then
+    # e2e/public-captures is registered only when the public captures were found.
+    if ! grep -q 'e2e/public-captures' "$logdir/tests.log"; then
         detail[$col]+="  note: e2e/public-captures not registered (no captures in the public folder)"$'\n'
     fi
 }
@@ -432,7 +442,7 @@ chmod 755 "$work"
 mkdir -p "$work/home"
 
 # debootstrap on the host.
-if [[ -n $suites ]] && ! command -v debootstrap > /dev/null; then
+if [[ ${suites//host/} =~ [^[:space:]] ]] && ! command -v debootstrap > /dev/null; then
     if ((offline)); then
         say "debootstrap is not installed and --offline given"
         exit 1
@@ -451,12 +461,13 @@ fi
 # not ignore (no build folders), plus the public captures at ../shared/captures/public.
 snapshot=$work/src
 mkdir -p "$snapshot/main"
-if git -C "$source_dir" rev-parse --show-toplevel > /dev/null 2>&1; then
-    (cd "$source_dir" && git ls-files -z -co --exclude-standard |
+git_src() { git -c safe.directory="$source_dir" -C "$source_dir" "$@"; }
+if git_src rev-parse --show-toplevel > /dev/null 2>&1; then
+    (cd "$source_dir" && git_src ls-files -z -co --exclude-standard |
         while IFS= read -r -d '' f; do [[ -e $f || -L $f ]] && printf '%s\0' "$f"; done |
         tar --null -T - -cf -) | tar -xf - -C "$snapshot/main" || { say "cannot copy $source_dir"; exit 2; }
-    source_label="$source_dir @ $(git -C "$source_dir" rev-parse --short HEAD 2> /dev/null)"
-    [[ -n $(git -C "$source_dir" status --porcelain 2> /dev/null) ]] &&
+    source_label="$source_dir @ $(git_src rev-parse --short HEAD 2> /dev/null)"
+    [[ -n $(git_src status --porcelain 2> /dev/null) ]] &&
         source_label+=" + uncommitted changes"
 else
     tar -C "$source_dir" --exclude='./build*' --exclude=./.git -cf - . |
@@ -472,19 +483,22 @@ fi
 chmod -R a+rX "$snapshot"
 
 columns=()
-for s in $suites; do columns+=("$s"); done
+for s in $suites; do
+    if [[ $s == host ]]; then run_host=1; else columns+=("$s"); fi
+done
 ((run_host)) && columns+=(host)
 if ((${#columns[@]} == 0)); then
     say "nothing to do"
     exit 2
 fi
 
+# shellcheck disable=SC2034 # read through vals (a nameref)
 declare -A label=() version=() cell_build=() cell_unit=() cell_e2e=() detail=() t_root=() t_test=() t_total=()
 stop=0
 any_fail=0
 for col in "${columns[@]}"; do
     cell_build[$col]=skip cell_unit[$col]=skip cell_e2e[$col]=skip
-    label[$col]=$col version[$col]=? t_root[$col]=- t_test[$col]=- t_total[$col]=-
+    label[$col]=$col version[$col]='?' t_root[$col]=- t_test[$col]=- t_total[$col]=-
 done
 
 for col in "${columns[@]}"; do

@@ -26,6 +26,17 @@ if [[ -s $errors ]]; then
     cat "$errors" >&2
     exit 1
 fi
+# Wireshark 4.0 prints FT_BOOLEAN values as 1/0, 4.4 and later as True/False: compare as 1/0.
+bool_columns=$("$here/tshark-sipkb" -G fields | awk -F'\t' -v header="$(head -n 1 "$expected")" '
+    BEGIN { n = split(header, name, "\t"); for (i = 1; i <= n; i++) column[name[i]] = i }
+    $1 == "F" && $4 == "FT_BOOLEAN" && ($3 in column) { printf "%s%d", sep, column[$3]; sep = " " }')
+if [[ -n $bool_columns ]]; then
+    normalized=$(awk -F'\t' -v OFS='\t' -v columns="$bool_columns" '
+        BEGIN { n = split(columns, c, " ") }
+        NR > 1 { for (i = 1; i <= n; i++) { k = c[i]; gsub(/True/, "1", $k); gsub(/False/, "0", $k) } }
+        { print }' "$actual")
+    printf '%s\n' "$normalized" > "$actual"
+fi
 if [[ ${SIPKB_UPDATE_EXPECTED:-0} == 1 ]]; then
     cp "$actual" "$expected"
     echo "rewrote $expected"

@@ -65,7 +65,7 @@ label_of(field_info *fi)
     if (fi->rep)
         return g_strdup(fi->rep->representation);
     char label[ITEM_LABEL_LENGTH];
-    proto_item_fill_label(fi, label);
+    sipkb_proto_item_fill_label(fi, label);
     return g_strdup(label);
 }
 

@@ -35,6 +35,8 @@
 #include <wsutil/report_message.h>
 #include <wsutil/wslog.h>
 
+#include "ws-compat.h"
+
 #include "annotate-comments.h"
 #include "sipkb-version.h"
 
@@ -93,7 +95,7 @@ vfail(const char *format, va_list ap)
 }
 
 static void
-report_open(const char *filename, int err, gboolean for_writing)
+report_open(const char *filename, int err, sipkb_ws_bool for_writing)
 {
     fail("can't open \"%s\" for %s: %s", filename, for_writing ? "writing" : "reading",
          g_strerror(err));
@@ -119,23 +121,30 @@ report_cfile_dump(const char *filename, int err, gchar *err_info, int file_type 
 }
 
 static void
-report_cfile_write(const char *in _U_, const char *out, int err, gchar *err_info, guint32 frame _U_,
+report_cfile_write(const char *in _U_, const char *out, int err, gchar *err_info, sipkb_report_frame_num frame _U_,
                    int file_type _U_)
 {
     report_cfile(out, err, err_info);
 }
 
+static void G_GNUC_UNUSED
+report_rename(const char *from, const char *to, int err)
+{
+    fail("can't rename %s to %s: %s", from, to, g_strerror(err));
+}
+
 static const struct report_message_routines report_routines = {
-    vfail,
-    vfail,
-    report_open,
-    report_io,
-    report_io,
-    report_cfile,
-    report_cfile_dump,
-    report_cfile,
-    report_cfile_write,
-    report_cfile,
+    .vreport_failure = vfail,
+    .vreport_warning = vfail,
+    .report_open_failure = report_open,
+    .report_read_failure = report_io,
+    .report_write_failure = report_io,
+    SIPKB_REPORT_RENAME_FAILURE(report_rename)
+    .report_cfile_open_failure = report_cfile,
+    .report_cfile_dump_open_failure = report_cfile_dump,
+    .report_cfile_read_failure = report_cfile,
+    .report_cfile_write_failure = report_cfile_write,
+    .report_cfile_close_failure = report_cfile,
 };
 
 /* Why a capture cannot be read, in words for the command line. */
@@ -286,14 +295,14 @@ interface_option(struct packet_provider_data *prov, guint32 interface_id, guint 
 }
 
 static const char *
-provider_interface_name(struct packet_provider_data *prov, guint32 interface_id)
+provider_interface_name(struct packet_provider_data *prov, guint32 interface_id SIPKB_PROVIDER_SECTION_PARAM)
 {
     const char *name = interface_option(prov, interface_id, OPT_IDB_NAME);
     return name ? name : "unknown";
 }
 
 static const char *
-provider_interface_description(struct packet_provider_data *prov, guint32 interface_id)
+provider_interface_description(struct packet_provider_data *prov, guint32 interface_id SIPKB_PROVIDER_SECTION_PARAM)
 {
     return interface_option(prov, interface_id, OPT_IDB_DESCRIPTION);
 }
@@ -305,10 +314,10 @@ provider_modified_block(struct packet_provider_data *prov _U_, const frame_data 
 }
 
 static const struct packet_provider_funcs provider_funcs = {
-    provider_frame_ts,
-    provider_interface_name,
-    provider_interface_description,
-    provider_modified_block,
+    .get_frame_ts = provider_frame_ts,
+    .get_interface_name = provider_interface_name,
+    .get_interface_description = provider_interface_description,
+    .get_modified_block = provider_modified_block,
 };
 
 /* Plugins (sipkb among them) come from Wireshark's plugin folders, or WIRESHARK_PLUGIN_DIR
@@ -318,8 +327,8 @@ init_wireshark(const char *argv0, GPtrArray *pref_args)
 {
     init_process_policies();
     relinquish_special_privs_perm();
-    ws_log_init(PROGRAM, vfail);
-    char *error = configuration_init(argv0, NULL);
+    sipkb_ws_log_init(PROGRAM, vfail);
+    char *error = sipkb_configuration_init(argv0);
     if (error) {
         fail("can't find Wireshark's folders: %s", error);
         g_free(error);
@@ -368,8 +377,7 @@ dissect(annotator *a, epan_dissect_t *edt, frame_data *fd, wtap_rec *rec, Buffer
         a->ref_frame = *fd;
         a->prov.ref = &a->ref_frame;
     }
-    tvbuff_t *tvb = tvb_new_real_data(ws_buffer_start_ptr(buf), fd->cap_len, fd->pkt_len);
-    epan_dissect_run(edt, a->file_type, rec, tvb, fd, NULL);
+    sipkb_epan_dissect_run(edt, a->file_type, rec, buf, fd, NULL);
 }
 
 static gboolean
@@ -381,15 +389,14 @@ first_pass(annotator *a)
     guint32 cum_bytes = 0;
     wtap_rec rec;
     Buffer buf;
-    wtap_rec_init(&rec);
-    ws_buffer_init(&buf, 1514);
+    sipkb_rec_init(&rec, &buf);
     epan_dissect_t *edt = epan_dissect_new(a->epan, TRUE, FALSE);
     gint64 size = wtap_file_size(a->prov.wth, NULL);
 
-    while (wtap_read(a->prov.wth, &rec, &buf, &err, &err_info, &offset)) {
+    while (sipkb_wtap_read(a->prov.wth, &rec, &buf, &err, &err_info, &offset)) {
         frame_data fd;
         frame_data_init(&fd, a->n_frames + 1, &rec, offset, cum_bytes);
-        prime_epan_dissect_with_postdissector_wanted_hfids(edt);
+        sipkb_prime_postdissector_hfids(edt);
         dissect(a, edt, &fd, &rec, &buf);
         frame_data_set_after_dissect(&fd, &cum_bytes);
         a->prov.prev_dis = a->prov.prev_cap = frame_data_sequence_add(a->prov.frames, &fd);
@@ -400,8 +407,7 @@ first_pass(annotator *a)
                       size > 0 ? (guint64)size : 0, a->n_frames);
     }
     epan_dissect_free(edt);
-    wtap_rec_cleanup(&rec);
-    ws_buffer_free(&buf);
+    sipkb_rec_cleanup(&rec, &buf);
     if (err != 0) {
         end_progress(a);
         report_read_error(a->in_path, err, err_info, a->n_frames);
@@ -451,8 +457,7 @@ second_pass(annotator *a)
     gboolean ok = TRUE;
     wtap_rec rec;
     Buffer buf;
-    wtap_rec_init(&rec);
-    ws_buffer_init(&buf, 1514);
+    sipkb_rec_init(&rec, &buf);
     epan_dissect_t *edt = epan_dissect_new(a->epan, TRUE, TRUE);
     GPtrArray *lines = g_ptr_array_new_with_free_func(g_free);
     a->prov.ref = a->prov.prev_dis = a->prov.prev_cap = NULL;
@@ -460,7 +465,7 @@ second_pass(annotator *a)
 
     for (guint32 num = 1; ok && num <= a->n_frames; num++) {
         frame_data *fd = frame_data_sequence_find(a->prov.frames, num);
-        if (!wtap_seek_read(a->prov.wth, fd->file_off, &rec, &buf, &err, &err_info)) {
+        if (!sipkb_wtap_seek_read(a->prov.wth, fd->file_off, &rec, &buf, &err, &err_info)) {
             end_progress(a);
             report_read_error(a->in_path, err, err_info, num - 1);
             ok = FALSE;
@@ -476,7 +481,7 @@ second_pass(annotator *a)
         a->prov.prev_dis = a->prov.prev_cap = fd;
         annotate_record(a, &rec, lines);
         g_ptr_array_set_size(lines, 0);
-        if (!wtap_dump(a->dumper, &rec, ws_buffer_start_ptr(&buf), &err, &err_info)) {
+        if (!sipkb_wtap_dump(a->dumper, &rec, &buf, &err, &err_info)) {
             end_progress(a);
             fail("can't write frame %u to \"%s\": %s%s%s", num, a->out_path,
                  err > 0 ? g_strerror(err) : wtap_strerror(err), err_info ? ": " : "",
@@ -489,8 +494,7 @@ second_pass(annotator *a)
     }
     g_ptr_array_free(lines, TRUE);
     epan_dissect_free(edt);
-    wtap_rec_cleanup(&rec);
-    ws_buffer_free(&buf);
+    sipkb_rec_cleanup(&rec, &buf);
     return ok;
 }
 
