@@ -285,9 +285,12 @@ start_media(const sipkb_field_source *source, wmem_allocator_t *pool, const sdp_
             sipkb_media *media)
 {
     const field_info *port = line_part(source, line, F_MEDIA_PORT);
-    media->media = line_part_string(source, line, F_MEDIA_TYPE);
+    const char *type = line_part_string(source, line, F_MEDIA_TYPE);
+    const char *protocol = line_part_string(source, line, F_MEDIA_PROTO);
+    /* A malformed m= line may lack its parts: name the gap rather than print "(null)". */
+    media->media = type ? type : "unnamed";
     media->port = port ? sipkb_finfo_uint(port) : 0;
-    media->protocol = line_part_string(source, line, F_MEDIA_PROTO);
+    media->protocol = protocol ? protocol : "no profile";
     media->direction = (sipkb_direction)-1;
     char **tokens = g_strsplit(finfo_string(line->fi), " ", 0);
     guint n_tokens = g_strv_length(tokens);
@@ -460,13 +463,18 @@ line_text(const sipkb_field_source *source, wmem_allocator_t *pool, const sdp_li
     switch (line->kind) {
     case F_VERSION:
         return "protocol version (always 0, RFC 8866)";
-    case F_OWNER:
+    case F_OWNER: {
+        const char *user = line_part_string(source, line, F_OWNER_USER);
+        const char *session = line_part_string(source, line, F_OWNER_SESSION_ID);
+        const char *version = line_part_string(source, line, F_OWNER_VERSION);
+        const char *address = line_part_string(source, line, F_OWNER_ADDRESS);
+        if (!user || !session || !version || !address)
+            return "origin line that cannot be read in full (RFC 8866 wants user, session id, "
+                   "version, network and address)";
         return wmem_strdup_printf(
             pool, "origin: user %s, session %s version %s (grows on every change), from %s",
-            line_part_string(source, line, F_OWNER_USER),
-            line_part_string(source, line, F_OWNER_SESSION_ID),
-            line_part_string(source, line, F_OWNER_VERSION),
-            line_part_string(source, line, F_OWNER_ADDRESS));
+            user, session, version, address);
+    }
     case F_SESSION_NAME:
         return "session name (free text)";
     case F_SESSION_INFO:
@@ -480,6 +488,8 @@ line_text(const sipkb_field_source *source, wmem_allocator_t *pool, const sdp_li
     case F_CONNECTION: {
         const char *ttl = line_part_string(source, line, F_CONN_TTL);
         const char *address = line_part_string(source, line, F_CONN_ADDRESS);
+        if (!address)
+            return "connection line without an address: media has nowhere to go";
         sipkb_address_kind kind = sipkb_classify_address(address);
         if (kind == SIPKB_ADDRESS_UNSPECIFIED)
             return "connection address 0.0.0.0: no media wanted now (RFC 2543-style hold)";
@@ -490,13 +500,14 @@ line_text(const sipkb_field_source *source, wmem_allocator_t *pool, const sdp_li
             sipkb_address_is_natted_kind(kind) ? ", a private address" : "",
             ttl ? wmem_strdup_printf(pool, ", multicast TTL %s", ttl) : "");
     }
-    case F_BANDWIDTH:
-        return wmem_strdup_printf(
-            pool, "bandwidth %s:%s (%s)", line_part_string(source, line, F_BW_MODIFIER),
-            line_part_string(source, line, F_BW_VALUE),
-            g_strcmp0(line_part_string(source, line, F_BW_MODIFIER), "TIAS") == 0
-                ? "bit/s, RFC 3890"
-                : "kbit/s");
+    case F_BANDWIDTH: {
+        const char *modifier = line_part_string(source, line, F_BW_MODIFIER);
+        const char *bandwidth = line_part_string(source, line, F_BW_VALUE);
+        if (!modifier || !bandwidth)
+            return "bandwidth line without modifier or value";
+        return wmem_strdup_printf(pool, "bandwidth %s:%s (%s)", modifier, bandwidth,
+                                  strcmp(modifier, "TIAS") == 0 ? "bit/s, RFC 3890" : "kbit/s");
+    }
     case F_TIME:
         if (g_strcmp0(line_part_string(source, line, F_TIME_START), "0") == 0 &&
             g_strcmp0(line_part_string(source, line, F_TIME_STOP), "0") == 0)
@@ -509,15 +520,16 @@ line_text(const sipkb_field_source *source, wmem_allocator_t *pool, const sdp_li
         return "encryption key (obsolete k= line, RFC 8866 section 5.12)";
     case F_MEDIA: {
         const field_info *port = line_part(source, line, F_MEDIA_PORT);
+        const char *type = line_part_string(source, line, F_MEDIA_TYPE);
         const char *protocol = line_part_string(source, line, F_MEDIA_PROTO);
-        if (port && sipkb_finfo_uint(port) == 0)
-            return wmem_strdup_printf(pool,
-                                      "%s stream with port 0: refused or disabled "
-                                      "(RFC 3264 section 6)",
-                                      line_part_string(source, line, F_MEDIA_TYPE));
-        return wmem_strdup_printf(pool, "%s stream on port %u over %s",
-                                  line_part_string(source, line, F_MEDIA_TYPE),
-                                  port ? sipkb_finfo_uint(port) : 0, profile_text(protocol));
+        if (!type || !port || !protocol)
+            return "media line without media type, port or profile: the stream cannot be used";
+        if (sipkb_finfo_uint(port) == 0)
+            return wmem_strdup_printf(pool, "%s stream with port 0: refused or disabled "
+                                            "(RFC 3264 section 6)",
+                                      type);
+        return wmem_strdup_printf(pool, "%s stream on port %u over %s", type,
+                                  sipkb_finfo_uint(port), profile_text(protocol));
     }
     case F_SESSION_ATTR:
     case F_MEDIA_ATTR:

@@ -169,8 +169,13 @@ static void
 show_value(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, gint start, guint index,
            gboolean is_request, const via_value *value)
 {
+    /* A malformed Via may lack parts: name the gap rather than print "(null)". */
     const char *transport = part_string(value, V_TRANSPORT);
     const char *address = part_string(value, V_ADDRESS);
+    if (!transport)
+        transport = "(no transport)";
+    if (!address)
+        address = "(no sent-by)";
     const char *branch = part_string(value, V_BRANCH);
     const char *received = part_string(value, V_RECEIVED);
     guint port = value->parts[V_PORT] ? sipkb_finfo_uint(value->parts[V_PORT]) : 0;

@@ -397,6 +397,35 @@ rebuild_merged(sipkb_kb *kb)
             merge_entry(merged, value, (sipkb_layer)layer);
         }
     }
+    /* A profile or team file may explain a code the generic KB lacks with some texts only:
+     * its class supplies the rest, so every entry with a summary is complete. */
+    GHashTableIter iter;
+    gpointer key, value;
+    g_hash_table_iter_init(&iter, kb->merged);
+    while (g_hash_table_iter_next(&iter, &key, &value)) {
+        sipkb_response_entry *entry = value;
+        const sipkb_response_entry *cls =
+            entry->code >= 100 ? g_hash_table_lookup(kb->merged, GUINT_TO_POINTER(entry->code / 100))
+                               : NULL;
+        if (!cls || !entry->summary)
+            continue;
+        if (!entry->reason)
+            entry->reason = "(unregistered code)";
+        if (!entry->meaning) {
+            entry->meaning = cls->meaning;
+            entry->meaning_layer = cls->meaning_layer;
+        }
+        if (!entry->causes) {
+            entry->causes = cls->causes;
+            entry->causes_layer = cls->causes_layer;
+        }
+        if (!entry->advice) {
+            entry->advice = cls->advice;
+            entry->advice_layer = cls->advice_layer;
+        }
+        if (!entry->reference)
+            entry->reference = cls->reference;
+    }
 }
 
 gboolean
