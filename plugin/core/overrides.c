@@ -105,7 +105,9 @@ sipkb_override_new(const sipkb_override_text *text, GError **error)
         }
     }
     if (!is_empty(text->method)) {
-        o->method = g_ascii_strup(g_strstrip(g_strdup(text->method)), -1);
+        char *trimmed = g_strstrip(g_strdup(text->method));
+        o->method = g_ascii_strup(trimmed, -1);
+        g_free(trimmed);
         for (const char *c = o->method; *c; c++) {
             if (!g_ascii_isalpha(*c) && *c != '-') {
                 g_set_error(error, SIPKB_OVERRIDE_ERROR, 0,
