@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# CI: the bounded robustness checks on a fresh clone of a Debian 12 machine (README "Robustness").
+#
+#   1. build-asan (clang, -DSIPKB_SANITIZE=ON -DSIPKB_FUZZ=ON): the whole ctest suite with ASan
+#      and UBSan in the plugin, its core, the tools and the tests, and the sanitizer runtime
+#      preloaded into every tshark; among the tests the hostile captures, the regression
+#      captures, a capture-fuzzing campaign of SIPKB_FUZZ_CAPTURES_SECONDS and a libFuzzer run of
+#      SIPKB_LIBFUZZER_SECONDS per target
+#   2. build-memcheck (default compiler, no sanitizers, -DSIPKB_MEMCHECK=ON): valgrind over every
+#      capture in one process with file reloads, and the memory bound on 20,000 dialogs
+#
+# Usage: tests/robustness/run-ci.sh [asan|memcheck]...   (default: both)
+# Environment: SIPKB_FUZZ_CAPTURES_SECONDS (default 90), SIPKB_LIBFUZZER_SECONDS (default 20),
+# SIPKB_CI_JOBS (ctest -j, default nproc). Installs the Debian packages it needs (as root, or
+# with sudo) like setup.sh does.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+packages=(cmake gcc make pkg-config libglib2.0-dev wireshark-dev libwireshark-dev tshark
+    util-linux clang libclang-rt-14-dev llvm valgrind time)
+as_root() {
+    if [[ $(id -u) == 0 ]]; then
+        "$@"
+    elif command -v sudo > /dev/null; then
+        sudo "$@"
+    else
+        echo "run-ci.sh: installing packages needs root or sudo: $*" >&2
+        exit 1
+    fi
+}
+missing=()
+for pkg in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2> /dev/null | grep -q 'install ok installed' ||
+        missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+    echo "run-ci.sh: installing ${missing[*]}"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+        "${missing[@]}"
+fi
+
+jobs=${SIPKB_CI_JOBS:-$(nproc)}
+stages=("$@")
+((${#stages[@]})) || stages=(asan memcheck)
+status=0
+for stage in "${stages[@]}"; do
+    start=$SECONDS
+    case $stage in
+    asan)
+        CC=clang cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSIPKB_SANITIZE=ON \
+            -DSIPKB_FUZZ=ON -DSIPKB_FUZZ_CAPTURES_SECONDS="${SIPKB_FUZZ_CAPTURES_SECONDS:-90}" \
+            -DSIPKB_LIBFUZZER_SECONDS="${SIPKB_LIBFUZZER_SECONDS:-20}" > /dev/null
+        cmake --build build-asan -j "$(nproc)"
+        ctest --test-dir build-asan -j "$jobs" --output-on-failure || status=1
+        ;;
+    memcheck)
+        cmake -S . -B build-memcheck -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSIPKB_MEMCHECK=ON > /dev/null
+        cmake --build build-memcheck -j "$(nproc)"
+        ctest --test-dir build-memcheck -j "$jobs" -R '^robustness/(valgrind|memory)$' \
+            --output-on-failure || status=1
+        ;;
+    *)
+        echo "usage: run-ci.sh [asan|memcheck]..." >&2
+        exit 2
+        ;;
+    esac
+    echo "run-ci.sh: $stage took $((SECONDS - start)) s"
+done
+for summary in build-asan/fuzz-captures/summary.txt build-memcheck/memory-ci/memory.txt; do
+    [[ -f $summary ]] && { echo "== $summary"; cat "$summary"; }
+done
+exit $status
