@@ -8,6 +8,7 @@
 #include <epan/packet.h>
 #include <epan/prefs.h>
 #include <epan/proto.h>
+#include <epan/tap.h>
 #include <wsutil/wslog.h>
 
 #include "sipkb-kb-sources.h"
@@ -560,12 +561,49 @@ show_request(const show_ctx *c, proto_tree *tree)
     return sipkb_tree;
 }
 
+/* Expert items are listed by the expert tap (tshark -z expert, the Expert Information dialog)
+ * and matched by _ws.expert filters; without either, nobody reads their texts. */
+static int expert_tap_id = -1;
+static int proto_expert_id = -1;
+
+static gboolean
+expert_list_wanted(proto_tree *tree)
+{
+    if (expert_tap_id < 0) {
+        /* Both are registered after the plugins' hand-off. */
+        expert_tap_id = find_tap_id("expert");
+        proto_expert_id = proto_get_id_by_filter_name("_ws.expert");
+    }
+    return (expert_tap_id >= 0 && have_tap_listener(expert_tap_id)) ||
+           (proto_expert_id > 0 && proto_field_is_referenced(tree, proto_expert_id));
+}
+
+/* No item is shown and no expert text read: the message's severity still counts (the expert
+ * column and the capture's highest severity), and the Info column gets its summary. */
+static void
+show_brief(const show_ctx *c)
+{
+    const sipkb_message *msg = c->msg;
+    if (msg->is_response && msg->has_status_code) {
+        sipkb_response_explanation ex;
+        sipkb_explain_response(sipkb_kb_sources_kb(), msg->status_code, &ex);
+        expert_add_info(c->pinfo, NULL, response_expert_field(ex.kind));
+        if (pref_info_column && ex.entry)
+            col_append_fstr(c->pinfo->cinfo, COL_INFO, " [sipkb: %s]", ex.entry->summary);
+        return;
+    }
+    const sipkb_transaction *txn = transaction_of(c);
+    if (msg->is_request && txn && c->capture_complete && !c->findings->is_retransmission &&
+        txn->expects_response && !txn->final_frame)
+        expert_add_info(c->pinfo, NULL, &ei_sipkb_no_final_response);
+}
+
 static int
 dissect_sipkb(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     gboolean first_pass = !PINFO_FD_VISITED(pinfo);
     const sipkb_frame_findings *frame =
-        first_pass ? NULL : sipkb_analysis_stored(pinfo, proto_sipkb);
+        first_pass ? NULL : sipkb_analysis_stored(pinfo);
     if (!first_pass && !frame)
         return 0; /* no SIP here */
     /* The fields are read on the first pass, and on later ones where the tree shows them
@@ -576,21 +614,29 @@ dissect_sipkb(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U
     if (first_pass) {
         if (n_located == 0)
             return 0;
-        frame = sipkb_analysis_first_pass(pinfo, proto_sipkb, tvb, source, located, n_located);
+        frame = sipkb_analysis_first_pass(pinfo, tvb, source, located, n_located);
     }
+    /* Items only where someone can see them: a visible tree, or a filter, colouring rule or
+     * column that names a sipkb field. Otherwise (tshark's summary lines, a GUI's first pass)
+     * the severity of each message is all that is recorded. */
+    gboolean detailed = proto_field_is_referenced(tree, proto_sipkb) || expert_list_wanted(tree);
     for (guint i = 0; i < frame->n_messages; i++) {
         const sipkb_findings *findings = &frame->findings[i];
         const sipkb_located_message *where = n_located == frame->n_messages ? &located[i] : NULL;
         show_ctx c = {pinfo,          tvb,      findings->start, findings->length,
                       &findings->msg, findings, !first_pass};
+        if (!detailed) {
+            show_brief(&c);
+            sipkb_stats_queue(pinfo, findings);
+            continue;
+        }
         proto_tree *sipkb_tree = NULL;
         if (c.msg->is_response && c.msg->has_status_code)
             sipkb_tree = show_response(&c, tree);
         else if (c.msg->is_request)
             sipkb_tree = show_request(&c, tree);
         /* The statistics count every message, with or without a tree (tshark -q). */
-        sipkb_stats_queue(pinfo, findings,
-                          sipkb_sdp_tap_flags(findings->sdp) | sipkb_via_tap_flags(findings->via));
+        sipkb_stats_queue(pinfo, findings);
         if (!sipkb_tree)
             continue;
         sipkb_sdp_show(sipkb_tree, pinfo, tvb, c.start, source, where, findings->sdp);
@@ -813,6 +859,7 @@ void
 proto_reg_handoff_sipkb(void)
 {
     register_init_routine(expand_failures);
+    register_init_routine(sipkb_analysis_init);
     GArray *wanted = g_array_new(FALSE, FALSE, sizeof(int));
     sipkb_fields_resolve(wanted);
     sipkb_sdp_resolve(wanted);

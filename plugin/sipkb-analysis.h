@@ -42,9 +42,9 @@ typedef struct {
 
 /* What sipkb decided about one SIP message of a frame, with what it needs to show it. */
 typedef struct {
-    /* The message as later passes see it: Wireshark primes the fields a post-dissector wants
-     * only on the first pass, so everything shown is kept here (file-scope strings, and only
-     * the ones shown). */
+    /* The message as every pass shows it: Wireshark primes the fields a post-dissector wants
+     * only on the first pass, so the first pass keeps what is shown (and only that), and each
+     * dissection gets it back here, in packet scope, with file-scope strings. */
     sipkb_message msg;
     gint start; /* the message's bytes in the frame; 0 and 0 when it sits in reassembled data */
     gint length;
@@ -77,13 +77,15 @@ typedef struct {
 
 /* First pass: decides the findings of the frame's messages (in the order sipkb_fields_extract
  * returns them) and stores them with the frame. */
-const sipkb_frame_findings *sipkb_analysis_first_pass(packet_info *pinfo, int proto,
-                                                      tvbuff_t *frame_tvb,
+const sipkb_frame_findings *sipkb_analysis_first_pass(packet_info *pinfo, tvbuff_t *frame_tvb,
                                                       const sipkb_field_source *source,
                                                       const sipkb_located_message *messages,
                                                       guint n_messages);
 
 /* Later passes: what the first pass stored for this frame, or NULL. */
-const sipkb_frame_findings *sipkb_analysis_stored(packet_info *pinfo, int proto);
+const sipkb_frame_findings *sipkb_analysis_stored(packet_info *pinfo);
+
+/* At the opening of each capture file (an init routine): forgets the previous file's frames. */
+void sipkb_analysis_init(void);
 
 #endif /* SIPKB_ANALYSIS_H */

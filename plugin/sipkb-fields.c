@@ -109,6 +109,24 @@ sipkb_fields_resolve(GArray *wanted)
         field_ids[i] = sipkb_fields_want(wanted, field_specs[i].name);
 }
 
+static wmem_map_t *interned; /* text -> its file-scope copy; empties when the file closes */
+
+const char *
+sipkb_intern(const char *text)
+{
+    if (!text)
+        return NULL;
+    if (!interned)
+        interned =
+            wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_str_hash, g_str_equal);
+    const char *copy = wmem_map_lookup(interned, text);
+    if (!copy) {
+        copy = wmem_strdup(wmem_file_scope(), text);
+        wmem_map_insert(interned, copy, (gpointer)copy);
+    }
+    return copy;
+}
+
 /* ---- where field values come from -------------------------------------------------------- */
 
 struct sipkb_field_source {

@@ -39,4 +39,9 @@ gboolean sipkb_finfo_within(const field_info *inner, tvbuff_t *tvb, gint start, 
 guint sipkb_fields_extract(const sipkb_field_source *source, wmem_allocator_t *pool,
                            sipkb_located_message **messages);
 
+/* A file-scope copy of `text` shared by every caller that interns the same text (methods,
+ * reason phrases, codec names, user names): repeated values cost one copy per capture file.
+ * NULL stays NULL. Not for values unique to a message (nonces, branches). */
+const char *sipkb_intern(const char *text);
+
 #endif /* SIPKB_FIELDS_H */

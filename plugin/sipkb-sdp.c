@@ -98,10 +98,12 @@ static const struct {
 };
 
 static int sdp_ids[N_SDP_FIELDS];
+static int sdp_protocol_id = -1; /* the "sdp" item: one per SDP body */
 
 void
 sipkb_sdp_resolve(GArray *wanted)
 {
+    sdp_protocol_id = sipkb_fields_want(wanted, "sdp");
     for (int i = 0; i < N_SDP_FIELDS; i++)
         sdp_ids[i] = sipkb_fields_want(wanted, sdp_fields[i].name);
 }
@@ -213,6 +215,14 @@ static void
 collect_lines(const sipkb_field_source *source, const sipkb_located_message *where,
               wmem_allocator_t *pool, sdp_body *body)
 {
+    /* Most messages carry no SDP: one look at the "sdp" items says so. */
+    field_info **bodies = NULL;
+    guint n_bodies = sipkb_field_source_get(source, sdp_protocol_id, &bodies);
+    gboolean has_body = FALSE;
+    for (guint i = 0; i < n_bodies && !has_body; i++)
+        has_body = sipkb_finfo_within(bodies[i], where->tvb, where->start, where->length);
+    if (!has_body)
+        return;
     wmem_array_t *lines = wmem_array_new(pool, sizeof(sdp_line));
     for (int kind = 0; kind < N_LINE_FIELDS; kind++) {
         field_info **items = NULL;
@@ -567,14 +577,14 @@ media_file_copy(const sipkb_media *media, guint n_media)
     sipkb_media *copy = wmem_alloc0_array(wmem_file_scope(), sipkb_media, n_media);
     for (guint m = 0; m < n_media; m++) {
         copy[m] = media[m];
-        copy[m].media = file_copy(media[m].media);
-        copy[m].protocol = file_copy(media[m].protocol);
+        copy[m].media = sipkb_intern(media[m].media);
+        copy[m].protocol = sipkb_intern(media[m].protocol);
         copy[m].connection = NULL;
         copy[m].formats =
             wmem_alloc0_array(wmem_file_scope(), sipkb_payload, MAX(media[m].n_formats, 1));
         for (guint f = 0; f < media[m].n_formats; f++) {
             copy[m].formats[f] = media[m].formats[f];
-            copy[m].formats[f].encoding = file_copy(media[m].formats[f].encoding);
+            copy[m].formats[f].encoding = sipkb_intern(media[m].formats[f].encoding);
         }
     }
     return copy;
@@ -620,7 +630,7 @@ decide_answer(packet_info *pinfo, const pending_offer *offer, const sdp_body *bo
         f->profile_mismatch |= result.profile_differs && !result.rejected;
     }
     if (wmem_strbuf_get_len(chosen))
-        f->chosen = wmem_strdup(scope, wmem_strbuf_get_str(chosen));
+        f->chosen = sipkb_intern(wmem_strbuf_get_str(chosen));
     if (wmem_strbuf_get_len(not_offered))
         f->not_offered = wmem_strdup(scope, wmem_strbuf_get_str(not_offered));
 }
@@ -673,13 +683,17 @@ decide_media_findings(packet_info *pinfo, const sdp_body *body, sipkb_sdp_findin
     for (guint m = 0; m < body->n_media; m++)
         n_codecs += body->media[m].n_formats;
     f->codecs = wmem_alloc0_array(scope, const char *, n_codecs + 1);
-    const char *source = address_to_str(pinfo->pool, &pinfo->net_src);
-    const char *destination = address_to_str(pinfo->pool, &pinfo->net_dst);
+    const char *source = NULL, *destination = NULL; /* read when an address could be NAT's */
     for (guint m = 0; m < body->n_media; m++) {
         const sipkb_media *media = &body->media[m];
+        if (!source && media->connection &&
+            sipkb_address_is_natted_kind(sipkb_classify_address(media->connection))) {
+            source = address_to_str(pinfo->pool, &pinfo->net_src);
+            destination = address_to_str(pinfo->pool, &pinfo->net_dst);
+        }
         for (guint i = 0; i < media->n_formats; i++) {
             const sipkb_payload *p = &media->formats[i];
-            f->codecs[f->n_codecs++] = wmem_strdup(scope, payload_text(pinfo->pool, p));
+            f->codecs[f->n_codecs++] = sipkb_intern(payload_text(pinfo->pool, p));
             /* A refused stream (port 0) may keep its format numbers without rtpmap. */
             if (p->missing_rtpmap && media->port != 0)
                 wmem_strbuf_append_printf(
@@ -717,9 +731,9 @@ sipkb_sdp_first_pass(const sipkb_field_source *source, packet_info *pinfo,
     }
     sdp_body body = {0};
     collect_lines(source, where, pinfo->pool, &body);
-    build_model(source, pinfo->pool, &body);
     if (body.n_lines == 0)
         return f;
+    build_model(source, pinfo->pool, &body);
     if (!f)
         f = wmem_new0(wmem_file_scope(), sipkb_sdp_findings);
     decide_media_findings(pinfo, &body, f);
@@ -741,7 +755,7 @@ sipkb_sdp_first_pass(const sipkb_field_source *source, packet_info *pinfo,
     }
     offer->frame = pinfo->num;
     offer->cseq_number = msg->cseq_number;
-    offer->cseq_method = file_copy(msg->cseq_method);
+    offer->cseq_method = sipkb_intern(msg->cseq_method);
     offer->in_response = msg->is_response;
     offer->n_media = body.n_media;
     offer->media = media_file_copy(body.media, body.n_media);

@@ -11,7 +11,9 @@
 #include <epan/tap.h>
 
 #include "sipkb-kb-sources.h"
+#include "sipkb-sdp.h"
 #include "sipkb-stats.h"
+#include "sipkb-via.h"
 #include "sipkb/response.h"
 
 #define RESPONSES_NODE "SIP responses by class and code"
@@ -62,11 +64,12 @@ response_flags(const sipkb_findings *f, sipkb_tap_message *m)
 }
 
 void
-sipkb_stats_queue(packet_info *pinfo, const sipkb_findings *findings, guint32 more_flags)
+sipkb_stats_queue(packet_info *pinfo, const sipkb_findings *findings)
 {
     const sipkb_message *msg = &findings->msg;
     if (!have_tap_listener(sipkb_tap))
         return;
+    guint32 more_flags = sipkb_sdp_tap_flags(findings->sdp) | sipkb_via_tap_flags(findings->via);
     gboolean is_response = msg->is_response && msg->has_status_code;
     if (!is_response && !msg->is_request)
         return;

@@ -50,8 +50,7 @@ typedef struct {
 void sipkb_stats_register(void);
 
 /* From the dissector, for each SIP message of the frame: queues it for the tap's listeners
- * (does nothing when there are none). `more_flags`: the SIPKB_TAP_* bits of the SDP and Via
- * findings, whose modules keep them private. */
-void sipkb_stats_queue(packet_info *pinfo, const sipkb_findings *findings, guint32 more_flags);
+ * (does nothing when there are none). */
+void sipkb_stats_queue(packet_info *pinfo, const sipkb_findings *findings);
 
 #endif /* SIPKB_STATS_H */

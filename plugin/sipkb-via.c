@@ -135,12 +135,16 @@ sipkb_via_first_pass(const sipkb_field_source *source, packet_info *pinfo,
     }
     const char *sent_by = part_string(&top, V_ADDRESS);
     const char *received = part_string(&top, V_RECEIVED);
-    const char *source_address = address_to_str(pinfo->pool, &pinfo->net_src);
-    if (where->msg.is_request &&
+    /* Only a private or shared sent-by can give a NAT away: the packet's address is read then. */
+    gboolean natted_kind = sent_by && sipkb_address_is_natted_kind(sipkb_classify_address(sent_by));
+    const char *source_address =
+        natted_kind && where->msg.is_request ? address_to_str(pinfo->pool, &pinfo->net_src) : NULL;
+    if (source_address &&
         sipkb_nat_hint_for(sent_by, source_address, NULL) == SIPKB_NAT_FROM_PUBLIC) {
         findings.nat_sent_by = file_copy(sent_by);
         findings.nat_seen = file_copy(source_address);
-    } else if (received && sipkb_nat_hint_for(sent_by, received, NULL) == SIPKB_NAT_FROM_PUBLIC) {
+    } else if (natted_kind && received &&
+               sipkb_nat_hint_for(sent_by, received, NULL) == SIPKB_NAT_FROM_PUBLIC) {
         /* The server noted where the request really came from (RFC 3261 section 18.2.1). */
         findings.nat_sent_by = file_copy(sent_by);
         findings.nat_seen = file_copy(received);

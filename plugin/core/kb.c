@@ -113,11 +113,13 @@ static gboolean G_GNUC_PRINTF(3, 4)
     va_start(args, format);
     char *problem = g_strdup_vprintf(format, args);
     va_end(args);
-    if (ctx->group)
-        g_set_error(error, SIPKB_KB_ERROR, SIPKB_KB_ERROR_INVALID, "%s: [%s]: %s", ctx->source,
-                    ctx->group, problem);
-    else
-        g_set_error(error, SIPKB_KB_ERROR, SIPKB_KB_ERROR_INVALID, "%s: %s", ctx->source, problem);
+    char *message = ctx->group ? g_strdup_printf("%s: [%s]: %s", ctx->source, ctx->group, problem)
+                               : g_strdup_printf("%s: %s", ctx->source, problem);
+    /* Group and key names come from the file as they are; the message goes to a dialog. */
+    char *shown = g_utf8_make_valid(message, -1);
+    g_set_error_literal(error, SIPKB_KB_ERROR, SIPKB_KB_ERROR_INVALID, shown);
+    g_free(shown);
+    g_free(message);
     g_free(problem);
     return FALSE;
 }
@@ -311,7 +313,11 @@ parse_layer(sipkb_layer layer, const char *data, gsize length, const char *sourc
     GError *local = NULL;
     parsed->entries = new_entry_table(layer_entry_free);
     if (!g_key_file_load_from_data(file, data, length, G_KEY_FILE_NONE, &local)) {
-        g_set_error(error, SIPKB_KB_ERROR, SIPKB_KB_ERROR_PARSE, "%s: %s", source, local->message);
+        char *message = g_strdup_printf("%s: %s", source, local->message);
+        char *shown = g_utf8_make_valid(message, -1); /* GKeyFile quotes the file's bytes */
+        g_set_error_literal(error, SIPKB_KB_ERROR, SIPKB_KB_ERROR_PARSE, shown);
+        g_free(shown);
+        g_free(message);
         g_error_free(local);
         g_key_file_free(file);
         return FALSE;

@@ -59,11 +59,14 @@ sipkb_parse_code_range(const char *text, guint *low, guint *high, GError **error
         ok = parse_code(trimmed, low);
         *high = *low;
     }
-    if (!ok)
+    if (!ok) {
+        char *shown = g_utf8_make_valid(trimmed, -1);
         g_set_error(error, SIPKB_OVERRIDE_ERROR, 0,
                     "code '%s' is not a code (403), a class (4xx) or a range (480-489) "
                     "within 100..699",
-                    trimmed);
+                    shown);
+        g_free(shown);
+    }
     g_free(trimmed);
     return ok;
 }
@@ -93,6 +96,13 @@ sipkb_override_new(const sipkb_override_text *text, GError **error)
     GError *local = NULL;
     if (!sipkb_parse_code_range(text->codes, &o->low, &o->high, error))
         goto fail;
+    if (!is_empty(text->reason) && !g_utf8_validate(text->reason, -1, NULL)) {
+        /* g_regex_new does not check its pattern (GLib with PCRE2 compiles it with
+         * PCRE2_NO_UTF_CHECK) and would read past the end of a broken sequence. */
+        g_set_error(error, SIPKB_OVERRIDE_ERROR, 0,
+                    "reason pattern is not valid UTF-8 (save the file or type the text as UTF-8)");
+        goto fail;
+    }
     if (!is_empty(text->reason)) {
         o->reason = g_regex_new(text->reason, G_REGEX_CASELESS, 0, &local);
         if (!o->reason) {
@@ -110,10 +120,10 @@ sipkb_override_new(const sipkb_override_text *text, GError **error)
         g_free(trimmed);
         for (const char *c = o->method; *c; c++) {
             if (!g_ascii_isalpha(*c) && *c != '-') {
-                g_set_error(error, SIPKB_OVERRIDE_ERROR, 0,
-                            "method '%s' is not a SIP method "
-                            "name",
-                            text->method);
+                char *shown = g_utf8_make_valid(text->method, -1);
+                g_set_error(error, SIPKB_OVERRIDE_ERROR, 0, "method '%s' is not a SIP method name",
+                            shown);
+                g_free(shown);
                 goto fail;
             }
         }

@@ -111,6 +111,7 @@ load(sipkb_kb *kb, sipkb_layer layer, const char *data, gsize size)
     CHECK(ok == (error == NULL));
     if (!ok) {
         CHECK(error->message && g_str_has_prefix(error->message, "fuzz.kb"));
+        CHECK(g_utf8_validate(error->message, -1, NULL)); /* shown in a dialog */
         g_error_free(error);
         check_unchanged(kb, before);
         CHECK(g_strcmp0(version_before, sipkb_kb_version(kb, layer)) == 0);

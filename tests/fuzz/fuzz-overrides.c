@@ -58,7 +58,7 @@ compile_row(const char *line)
     if (sipkb_parse_code_range(row.codes, &low, &high, &error)) {
         CHECK(!error && low >= 100 && low <= high && high <= 699);
     } else {
-        CHECK(error && error->message);
+        CHECK(error && error->message && g_utf8_validate(error->message, -1, NULL));
         g_clear_error(&error);
     }
     sipkb_override *o = sipkb_override_new(&row, &error);
@@ -70,6 +70,7 @@ compile_row(const char *line)
         CHECK(sipkb_override_meaning(o) || sipkb_override_cause(o) || sipkb_override_advice(o));
     } else {
         CHECK(error->message && *error->message);
+        CHECK(g_utf8_validate(error->message, -1, NULL)); /* shown in the table dialog */
         g_error_free(error);
     }
     g_strfreev(fields);
