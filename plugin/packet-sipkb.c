@@ -503,9 +503,9 @@ show_response(const show_ctx *c, proto_tree *tree)
     if (entry->provider_note)
         add_string(c, sipkb_tree, hf_sipkb_provider_note, entry->provider_note);
     /* Reference material closes the subtree, in a subtree of its own. */
-    proto_tree *about = proto_tree_add_subtree_format(
-        sipkb_tree, c->tvb, c->start, 0, ett_sipkb_about, NULL, "About %u (%s; KB sources)",
-        ex.code, entry->reference);
+    proto_tree *about =
+        proto_tree_add_subtree_format(sipkb_tree, c->tvb, c->start, 0, ett_sipkb_about, NULL,
+                                      "About %u (%s; KB sources)", ex.code, entry->reference);
     add_string(c, about, hf_sipkb_summary, entry->summary);
     if (ex.class_entry)
         add_string(
@@ -602,8 +602,7 @@ static int
 dissect_sipkb(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     gboolean first_pass = !PINFO_FD_VISITED(pinfo);
-    const sipkb_frame_findings *frame =
-        first_pass ? NULL : sipkb_analysis_stored(pinfo);
+    const sipkb_frame_findings *frame = first_pass ? NULL : sipkb_analysis_stored(pinfo);
     if (!first_pass && !frame)
         return 0; /* no SIP here */
     /* The fields are read on the first pass, and on later ones where the tree shows them

@@ -430,9 +430,8 @@ first_pass_response(packet_info *pinfo, const sipkb_message *msg, stored_message
 }
 
 const sipkb_frame_findings *
-sipkb_analysis_first_pass(packet_info *pinfo, tvbuff_t *frame_tvb,
-                          const sipkb_field_source *source, const sipkb_located_message *messages,
-                          guint n_messages)
+sipkb_analysis_first_pass(packet_info *pinfo, tvbuff_t *frame_tvb, const sipkb_field_source *source,
+                          const sipkb_located_message *messages, guint n_messages)
 {
     ensure_maps();
     n_messages = MIN(n_messages, G_MAXUINT16);

@@ -29,12 +29,20 @@ typedef enum {
     FIELD_STRING_LIST, /* every value, into a NULL-terminated list */
 } field_kind;
 
+/* When a field is worth looking up: most frames need only some of them. */
+typedef enum {
+    NEED_ALWAYS,
+    NEED_AUTH,     /* the frame has an authentication header */
+    NEED_REDIRECT, /* the frame has a 3xx response */
+} field_need;
+
 typedef struct {
     const char *name;
     field_kind kind;
     size_t offset;     /* into sipkb_message, or sipkb_auth for FIELD_AUTH_STRING */
     size_t has_offset; /* FIELD_UINT: the gboolean that says it was present */
     int auth_header;   /* FIELD_AUTH_HEADER: a sipkb_auth_header */
+    field_need need;
 } field_spec;
 
 #define MSG(member) offsetof(sipkb_message, member)
@@ -42,36 +50,31 @@ typedef struct {
 
 /* Every field sipkb reads, in the order they are applied: messages, then auth headers. */
 static const field_spec field_specs[] = {
-    {"sip", FIELD_MESSAGE, 0, 0, 0},
-    {"sip.WWW-Authenticate", FIELD_AUTH_HEADER, 0, 0, SIPKB_AUTH_WWW_AUTHENTICATE},
-    {"sip.Proxy-Authenticate", FIELD_AUTH_HEADER, 0, 0, SIPKB_AUTH_PROXY_AUTHENTICATE},
-    {"sip.Authorization", FIELD_AUTH_HEADER, 0, 0, SIPKB_AUTH_AUTHORIZATION},
-    {"sip.Proxy-Authorization", FIELD_AUTH_HEADER, 0, 0, SIPKB_AUTH_PROXY_AUTHORIZATION},
-    {"sip.Request-Line", FIELD_FLAG, MSG(is_request), 0, 0},
-    {"sip.resend", FIELD_BOOLEAN, MSG(is_resend), 0, 0},
-    {"sip.Method", FIELD_STRING, MSG(method), 0, 0},
-    {"sip.Status-Code", FIELD_UINT, MSG(status_code), MSG(has_status_code), 0},
-    {"sip.Status-Line", FIELD_STATUS_LINE, MSG(reason_phrase), 0, 0},
-    {"sip.Call-ID", FIELD_STRING, MSG(call_id), 0, 0},
-    {"sip.CSeq.seq", FIELD_UINT, MSG(cseq_number), MSG(has_cseq), 0},
-    {"sip.CSeq.method", FIELD_STRING, MSG(cseq_method), 0, 0},
-    {"sip.from.user", FIELD_STRING, MSG(from_user), 0, 0},
-    {"sip.from.tag", FIELD_STRING, MSG(from_tag), 0, 0},
-    {"sip.to.user", FIELD_STRING, MSG(to_user), 0, 0},
-    {"sip.to.tag", FIELD_STRING, MSG(to_tag), 0, 0},
-    {"sip.r-uri.user", FIELD_STRING, MSG(request_uri_user), 0, 0},
-    {"sip.Via.branch", FIELD_STRING, MSG(top_via_branch), 0, 0},
-    {"sip.pai.user", FIELD_STRING, MSG(p_asserted_identity_user), 0, 0},
-    {"sip.ppi.user", FIELD_STRING, MSG(p_preferred_identity_user), 0, 0},
-    {"sip.Retry-After", FIELD_UINT, MSG(retry_after), MSG(has_retry_after), 0},
-    {"sip.contact.uri", FIELD_STRING_LIST, MSG(contact_uris), 0, 0},
-    {"sip.auth.scheme", FIELD_AUTH_STRING, AUTH(scheme), 0, 0},
-    {"sip.auth.username", FIELD_AUTH_STRING, AUTH(username), 0, 0},
-    {"sip.auth.realm", FIELD_AUTH_STRING, AUTH(realm), 0, 0},
-    {"sip.auth.nonce", FIELD_AUTH_STRING, AUTH(nonce), 0, 0},
-    {"sip.auth.algorithm", FIELD_AUTH_STRING, AUTH(algorithm), 0, 0},
-    {"sip.auth.stale", FIELD_AUTH_STRING, AUTH(stale), 0, 0},
-    {"sip.auth.uri", FIELD_AUTH_STRING, AUTH(uri), 0, 0},
+    {"sip", FIELD_MESSAGE, 0, 0, 0, NEED_ALWAYS},
+    {"sip.WWW-Authenticate", FIELD_AUTH_HEADER, 0, 0, SIPKB_AUTH_WWW_AUTHENTICATE, NEED_ALWAYS},
+    {"sip.Proxy-Authenticate", FIELD_AUTH_HEADER, 0, 0, SIPKB_AUTH_PROXY_AUTHENTICATE, NEED_ALWAYS},
+    {"sip.Authorization", FIELD_AUTH_HEADER, 0, 0, SIPKB_AUTH_AUTHORIZATION, NEED_ALWAYS},
+    {"sip.Proxy-Authorization", FIELD_AUTH_HEADER, 0, 0, SIPKB_AUTH_PROXY_AUTHORIZATION,
+     NEED_ALWAYS},
+    {"sip.Request-Line", FIELD_FLAG, MSG(is_request), 0, 0, NEED_ALWAYS},
+    {"sip.resend", FIELD_BOOLEAN, MSG(is_resend), 0, 0, NEED_ALWAYS},
+    {"sip.Method", FIELD_STRING, MSG(method), 0, 0, NEED_ALWAYS},
+    {"sip.Status-Code", FIELD_UINT, MSG(status_code), MSG(has_status_code), 0, NEED_ALWAYS},
+    {"sip.Status-Line", FIELD_STATUS_LINE, MSG(reason_phrase), 0, 0, NEED_ALWAYS},
+    {"sip.Call-ID", FIELD_STRING, MSG(call_id), 0, 0, NEED_ALWAYS},
+    {"sip.CSeq.seq", FIELD_UINT, MSG(cseq_number), MSG(has_cseq), 0, NEED_ALWAYS},
+    {"sip.CSeq.method", FIELD_STRING, MSG(cseq_method), 0, 0, NEED_ALWAYS},
+    {"sip.from.user", FIELD_STRING, MSG(from_user), 0, 0, NEED_ALWAYS},
+    {"sip.Via.branch", FIELD_STRING, MSG(top_via_branch), 0, 0, NEED_ALWAYS},
+    {"sip.pai.user", FIELD_STRING, MSG(p_asserted_identity_user), 0, 0, NEED_AUTH},
+    {"sip.ppi.user", FIELD_STRING, MSG(p_preferred_identity_user), 0, 0, NEED_AUTH},
+    {"sip.Retry-After", FIELD_UINT, MSG(retry_after), MSG(has_retry_after), 0, NEED_ALWAYS},
+    {"sip.contact.uri", FIELD_STRING_LIST, MSG(contact_uris), 0, 0, NEED_REDIRECT},
+    {"sip.auth.username", FIELD_AUTH_STRING, AUTH(username), 0, 0, NEED_AUTH},
+    {"sip.auth.realm", FIELD_AUTH_STRING, AUTH(realm), 0, 0, NEED_AUTH},
+    {"sip.auth.nonce", FIELD_AUTH_STRING, AUTH(nonce), 0, 0, NEED_AUTH},
+    {"sip.auth.algorithm", FIELD_AUTH_STRING, AUTH(algorithm), 0, 0, NEED_AUTH},
+    {"sip.auth.stale", FIELD_AUTH_STRING, AUTH(stale), 0, 0, NEED_AUTH},
 };
 
 #undef MSG
@@ -82,23 +85,34 @@ static const field_spec field_specs[] = {
 /* Resolved ids, -1 where this Wireshark lacks the field. */
 static int field_ids[N_FIELDS];
 
-/* Every field id any part of sipkb reads, for the walk over a visible tree. */
+/* Every field id any part of sipkb reads, for the walk over a visible tree; and the ones the
+ * first pass reads, which Wireshark primes. Each primed field costs tshark work on every
+ * packet that has it, loaded sipkb enabled or not: only what the analysis needs is primed. */
 static GHashTable *wanted_ids;
+static GHashTable *primed_ids;
 
 int
-sipkb_fields_want(GArray *wanted, const char *name)
+sipkb_fields_want_shown(const char *name)
 {
     int id = proto_registrar_get_id_byname(name);
     if (id < 0) {
         ws_warning("sipkb: this Wireshark has no field '%s'; sipkb will do without it", name);
         return id;
     }
-    if (!wanted_ids)
+    if (!wanted_ids) {
         wanted_ids = g_hash_table_new(g_direct_hash, g_direct_equal);
-    if (!g_hash_table_contains(wanted_ids, GINT_TO_POINTER(id))) {
-        g_hash_table_add(wanted_ids, GINT_TO_POINTER(id));
-        g_array_append_val(wanted, id);
+        primed_ids = g_hash_table_new(g_direct_hash, g_direct_equal);
     }
+    g_hash_table_add(wanted_ids, GINT_TO_POINTER(id));
+    return id;
+}
+
+int
+sipkb_fields_want(GArray *wanted, const char *name)
+{
+    int id = sipkb_fields_want_shown(name);
+    if (id >= 0 && g_hash_table_add(primed_ids, GINT_TO_POINTER(id)))
+        g_array_append_val(wanted, id);
     return id;
 }
 
@@ -141,12 +155,11 @@ sipkb_field_source_new(proto_tree *tree, packet_info *pinfo)
         return NULL;
     sipkb_field_source *source = wmem_new0(pinfo->pool, sipkb_field_source);
     source->tree = tree;
-    if (!PINFO_FD_VISITED(pinfo))
-        return source; /* Wireshark primed our fields for the first pass */
-    /* Later passes prime nothing for post-dissectors; a visible tree (packet details, -V) can
-     * still be read, in one walk. A faked tree holds nothing to read. */
+    /* A visible tree (packet details, -V) holds every field, read in one walk. Otherwise the
+     * first pass has the primed fields, and later passes (which prime nothing for
+     * post-dissectors) a faked tree with nothing to read. */
     if (!PTREE_DATA(tree)->visible)
-        return NULL;
+        return PINFO_FD_VISITED(pinfo) ? NULL : source;
     source->walked = wmem_map_new(pinfo->pool, g_direct_hash, g_direct_equal);
     GPtrArray *all = proto_all_finfos(tree);
     for (guint i = 0; i < all->len; i++) {
@@ -365,6 +378,25 @@ finish_lists(extraction *ex)
     }
 }
 
+static gboolean
+needed(const extraction *ex, field_need need)
+{
+    switch (need) {
+    case NEED_ALWAYS:
+        return TRUE;
+    case NEED_AUTH: /* auth headers come before the fields that need them */
+        return wmem_array_get_count(ex->auth_spans) > 0;
+    case NEED_REDIRECT: /* so do status codes */
+        for (guint i = 0; i < ex->n_messages; i++) {
+            const sipkb_message *msg = &ex->messages[i].msg;
+            if (msg->has_status_code && msg->status_code >= 300 && msg->status_code < 400)
+                return TRUE;
+        }
+        return FALSE;
+    }
+    return TRUE;
+}
+
 guint
 sipkb_fields_extract(const sipkb_field_source *source, wmem_allocator_t *pool,
                      sipkb_located_message **messages)
@@ -380,6 +412,8 @@ sipkb_fields_extract(const sipkb_field_source *source, wmem_allocator_t *pool,
     ex.auth_spans = wmem_array_new(pool, sizeof(auth_header_span));
     ex.lists = wmem_alloc0_array(pool, wmem_array_t *, (gsize)ex.n_messages * N_FIELDS);
     for (size_t i = 1; i < N_FIELDS; i++) {
+        if (!needed(&ex, field_specs[i].need))
+            continue;
         field_info **items = NULL;
         guint n_items = sipkb_field_source_get(source, field_ids[i], &items);
         for (guint k = 0; k < n_items; k++)

@@ -19,12 +19,16 @@ typedef struct {
  * has no such field. */
 int sipkb_fields_want(GArray *wanted, const char *name);
 
+/* Like sipkb_fields_want for a field only shown, never analysed: it is read from visible trees
+ * and not primed. */
+int sipkb_fields_want_shown(const char *name);
+
 /* Resolves the SIP fields this file reads into `wanted`. */
 void sipkb_fields_resolve(GArray *wanted);
 
-/* Where a frame's field values come from: on the first pass, the fields Wireshark primed for
- * sipkb; on a later pass, one walk over a visible tree (packet details, tshark -V). NULL when
- * there is nothing to read (a later pass with a faked tree). */
+/* Where a frame's field values come from: one walk over a visible tree (packet details,
+ * tshark -V), else, on the first pass, the fields Wireshark primed for sipkb. NULL when there
+ * is nothing to read (a later pass with a faked tree). */
 typedef struct sipkb_field_source sipkb_field_source;
 sipkb_field_source *sipkb_field_source_new(proto_tree *tree, packet_info *pinfo);
 

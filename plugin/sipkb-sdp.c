@@ -63,38 +63,39 @@ typedef enum {
 static const struct {
     const char *name;
     const char *letter; /* line fields: the line's type letter */
+    gboolean analysed;  /* read on the first pass (primed); the others only explain lines */
 } sdp_fields[N_SDP_FIELDS] = {
-    [F_VERSION] = {"sdp.version", "v"},
-    [F_OWNER] = {"sdp.owner", "o"},
-    [F_SESSION_NAME] = {"sdp.session_name", "s"},
-    [F_SESSION_INFO] = {"sdp.session_info", "i"},
-    [F_URI] = {"sdp.uri", "u"},
-    [F_EMAIL] = {"sdp.email", "e"},
-    [F_PHONE] = {"sdp.phone", "p"},
-    [F_CONNECTION] = {"sdp.connection_info", "c"},
-    [F_BANDWIDTH] = {"sdp.bandwidth", "b"},
-    [F_TIME] = {"sdp.time", "t"},
-    [F_REPEAT] = {"sdp.repeat_time", "r"},
-    [F_TIMEZONE] = {"sdp.timezone", "z"},
-    [F_KEY] = {"sdp.encryption_key", "k"},
-    [F_SESSION_ATTR] = {"sdp.session_attr", "a"},
-    [F_MEDIA] = {"sdp.media", "m"},
-    [F_MEDIA_TITLE] = {"sdp.media_title", "i"},
-    [F_MEDIA_ATTR] = {"sdp.media_attr", "a"},
-    [F_OWNER_USER] = {"sdp.owner.username", NULL},
-    [F_OWNER_SESSION_ID] = {"sdp.owner.sessionid", NULL},
-    [F_OWNER_VERSION] = {"sdp.owner.version", NULL},
-    [F_OWNER_ADDRESS] = {"sdp.owner.address", NULL},
-    [F_CONN_ADDRESS_TYPE] = {"sdp.connection_info.address_type", NULL},
-    [F_CONN_ADDRESS] = {"sdp.connection_info.address", NULL},
-    [F_CONN_TTL] = {"sdp.connection_info.ttl", NULL},
-    [F_BW_MODIFIER] = {"sdp.bandwidth.modifier", NULL},
-    [F_BW_VALUE] = {"sdp.bandwidth.value", NULL},
-    [F_TIME_START] = {"sdp.time.start", NULL},
-    [F_TIME_STOP] = {"sdp.time.stop", NULL},
-    [F_MEDIA_TYPE] = {"sdp.media.media", NULL},
-    [F_MEDIA_PORT] = {"sdp.media.port", NULL},
-    [F_MEDIA_PROTO] = {"sdp.media.proto", NULL},
+    [F_VERSION] = {"sdp.version", "v", FALSE},
+    [F_OWNER] = {"sdp.owner", "o", FALSE},
+    [F_SESSION_NAME] = {"sdp.session_name", "s", FALSE},
+    [F_SESSION_INFO] = {"sdp.session_info", "i", FALSE},
+    [F_URI] = {"sdp.uri", "u", FALSE},
+    [F_EMAIL] = {"sdp.email", "e", FALSE},
+    [F_PHONE] = {"sdp.phone", "p", FALSE},
+    [F_CONNECTION] = {"sdp.connection_info", "c", TRUE},
+    [F_BANDWIDTH] = {"sdp.bandwidth", "b", FALSE},
+    [F_TIME] = {"sdp.time", "t", FALSE},
+    [F_REPEAT] = {"sdp.repeat_time", "r", FALSE},
+    [F_TIMEZONE] = {"sdp.timezone", "z", FALSE},
+    [F_KEY] = {"sdp.encryption_key", "k", FALSE},
+    [F_SESSION_ATTR] = {"sdp.session_attr", "a", TRUE},
+    [F_MEDIA] = {"sdp.media", "m", TRUE},
+    [F_MEDIA_TITLE] = {"sdp.media_title", "i", FALSE},
+    [F_MEDIA_ATTR] = {"sdp.media_attr", "a", TRUE},
+    [F_OWNER_USER] = {"sdp.owner.username", NULL, FALSE},
+    [F_OWNER_SESSION_ID] = {"sdp.owner.sessionid", NULL, FALSE},
+    [F_OWNER_VERSION] = {"sdp.owner.version", NULL, FALSE},
+    [F_OWNER_ADDRESS] = {"sdp.owner.address", NULL, FALSE},
+    [F_CONN_ADDRESS_TYPE] = {"sdp.connection_info.address_type", NULL, FALSE},
+    [F_CONN_ADDRESS] = {"sdp.connection_info.address", NULL, TRUE},
+    [F_CONN_TTL] = {"sdp.connection_info.ttl", NULL, FALSE},
+    [F_BW_MODIFIER] = {"sdp.bandwidth.modifier", NULL, FALSE},
+    [F_BW_VALUE] = {"sdp.bandwidth.value", NULL, FALSE},
+    [F_TIME_START] = {"sdp.time.start", NULL, FALSE},
+    [F_TIME_STOP] = {"sdp.time.stop", NULL, FALSE},
+    [F_MEDIA_TYPE] = {"sdp.media.media", NULL, TRUE},
+    [F_MEDIA_PORT] = {"sdp.media.port", NULL, TRUE},
+    [F_MEDIA_PROTO] = {"sdp.media.proto", NULL, TRUE},
 };
 
 static int sdp_ids[N_SDP_FIELDS];
@@ -105,7 +106,8 @@ sipkb_sdp_resolve(GArray *wanted)
 {
     sdp_protocol_id = sipkb_fields_want(wanted, "sdp");
     for (int i = 0; i < N_SDP_FIELDS; i++)
-        sdp_ids[i] = sipkb_fields_want(wanted, sdp_fields[i].name);
+        sdp_ids[i] = sdp_fields[i].analysed ? sipkb_fields_want(wanted, sdp_fields[i].name)
+                                            : sipkb_fields_want_shown(sdp_fields[i].name);
 }
 
 /* ---- registration ------------------------------------------------------------------------ */
@@ -150,7 +152,8 @@ typedef struct {
 } sdp_line;
 
 typedef struct {
-    sdp_line *lines; /* in the body's order */
+    gboolean present; /* the message has an SDP body */
+    sdp_line *lines;  /* in the body's order */
     guint n_lines;
     sipkb_media *media;
     guint n_media;
@@ -218,10 +221,9 @@ collect_lines(const sipkb_field_source *source, const sipkb_located_message *whe
     /* Most messages carry no SDP: one look at the "sdp" items says so. */
     field_info **bodies = NULL;
     guint n_bodies = sipkb_field_source_get(source, sdp_protocol_id, &bodies);
-    gboolean has_body = FALSE;
-    for (guint i = 0; i < n_bodies && !has_body; i++)
-        has_body = sipkb_finfo_within(bodies[i], where->tvb, where->start, where->length);
-    if (!has_body)
+    for (guint i = 0; i < n_bodies && !body->present; i++)
+        body->present = sipkb_finfo_within(bodies[i], where->tvb, where->start, where->length);
+    if (!body->present)
         return;
     wmem_array_t *lines = wmem_array_new(pool, sizeof(sdp_line));
     for (int kind = 0; kind < N_LINE_FIELDS; kind++) {
@@ -269,13 +271,17 @@ apply_rtpmap(wmem_allocator_t *pool, sipkb_media *media, const char *value)
     sipkb_payload *format = find_format(media, payload_type);
     if (!format)
         return;
-    char **parts = g_strsplit(g_strstrip(wmem_strdup(pool, end)), "/", 3);
-    if (parts[0] && *parts[0]) {
-        guint rate = parts[1] ? (guint)strtoul(parts[1], NULL, 10) : 0;
-        guint channels = parts[1] && parts[2] ? (guint)strtoul(parts[2], NULL, 10) : 1;
-        sipkb_payload_describe(payload_type, wmem_strdup(pool, parts[0]), rate, channels, format);
-    }
-    g_strfreev(parts);
+    /* encoding "/" clock rate [ "/" channels ] (RFC 8866 section 6.6) */
+    char *encoding = g_strstrip(wmem_strdup(pool, end));
+    char *rate = strchr(encoding, '/');
+    if (rate)
+        *rate++ = '\0';
+    char *channels = rate ? strchr(rate, '/') : NULL;
+    if (channels)
+        *channels++ = '\0';
+    if (*encoding)
+        sipkb_payload_describe(payload_type, encoding, rate ? (guint)strtoul(rate, NULL, 10) : 0,
+                               channels ? (guint)strtoul(channels, NULL, 10) : 1, format);
 }
 
 static sipkb_direction
@@ -302,19 +308,24 @@ start_media(const sipkb_field_source *source, wmem_allocator_t *pool, const sdp_
     media->port = port ? sipkb_finfo_uint(port) : 0;
     media->protocol = protocol ? protocol : "no profile";
     media->direction = (sipkb_direction)-1;
-    char **tokens = g_strsplit(finfo_string(line->fi), " ", 0);
-    guint n_tokens = g_strv_length(tokens);
-    media->formats = wmem_alloc0_array(pool, sipkb_payload, MIN(n_tokens, SIPKB_MAX_FORMATS));
-    gboolean numbered = media->protocol && g_str_has_prefix(media->protocol, "RTP/");
-    for (guint i = 3; numbered && i < n_tokens && media->n_formats < SIPKB_MAX_FORMATS; i++) {
-        char *end = NULL;
-        gulong payload_type = strtoul(tokens[i], &end, 10);
-        if (end == tokens[i] || *end || payload_type > 127)
-            continue;
-        sipkb_payload_describe((guint)payload_type, NULL, 0, 0,
-                               &media->formats[media->n_formats++]);
+    media->formats = wmem_alloc0_array(pool, sipkb_payload, SIPKB_MAX_FORMATS);
+    if (!g_str_has_prefix(media->protocol, "RTP/"))
+        return;
+    /* "audio 49170 RTP/AVP 0 8 101": the formats follow the third token. */
+    const char *text = finfo_string(line->fi);
+    for (guint token = 0; text && *text && media->n_formats < SIPKB_MAX_FORMATS; token++) {
+        gsize length = strcspn(text, " ");
+        if (token >= 3) {
+            char *end = NULL;
+            gulong payload_type = strtoul(text, &end, 10);
+            if (end != text && end == text + length && payload_type <= 127)
+                sipkb_payload_describe((guint)payload_type, NULL, 0, 0,
+                                       &media->formats[media->n_formats++]);
+        }
+        text += length;
+        if (*text == ' ')
+            text++;
     }
-    g_strfreev(tokens);
 }
 
 static void
@@ -482,8 +493,8 @@ line_text(const sipkb_field_source *source, wmem_allocator_t *pool, const sdp_li
             return "origin line that cannot be read in full (RFC 8866 wants user, session id, "
                    "version, network and address)";
         return wmem_strdup_printf(
-            pool, "origin: user %s, session %s version %s (grows on every change), from %s",
-            user, session, version, address);
+            pool, "origin: user %s, session %s version %s (grows on every change), from %s", user,
+            session, version, address);
     }
     case F_SESSION_NAME:
         return "session name (free text)";
@@ -535,8 +546,9 @@ line_text(const sipkb_field_source *source, wmem_allocator_t *pool, const sdp_li
         if (!type || !port || !protocol)
             return "media line without media type, port or profile: the stream cannot be used";
         if (sipkb_finfo_uint(port) == 0)
-            return wmem_strdup_printf(pool, "%s stream with port 0: refused or disabled "
-                                            "(RFC 3264 section 6)",
+            return wmem_strdup_printf(pool,
+                                      "%s stream with port 0: refused or disabled "
+                                      "(RFC 3264 section 6)",
                                       type);
         return wmem_strdup_printf(pool, "%s stream on port %u over %s", type,
                                   sipkb_finfo_uint(port), profile_text(protocol));
@@ -731,7 +743,7 @@ sipkb_sdp_first_pass(const sipkb_field_source *source, packet_info *pinfo,
     }
     sdp_body body = {0};
     collect_lines(source, where, pinfo->pool, &body);
-    if (body.n_lines == 0)
+    if (!body.present)
         return f;
     build_model(source, pinfo->pool, &body);
     if (!f)

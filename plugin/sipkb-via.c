@@ -55,8 +55,10 @@ typedef struct {
 void
 sipkb_via_resolve(GArray *wanted)
 {
+    /* Ports are only shown; the first pass reads the rest. */
     for (int i = 0; i < N_VIA_FIELDS; i++)
-        via_ids[i] = sipkb_fields_want(wanted, via_field_names[i]);
+        via_ids[i] = i == V_PORT || i == V_RPORT ? sipkb_fields_want_shown(via_field_names[i])
+                                                 : sipkb_fields_want(wanted, via_field_names[i]);
 }
 
 /* The message's Via values in order (at most `max`). */

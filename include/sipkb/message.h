@@ -22,7 +22,6 @@ typedef enum {
 /* The digest parameters of one authentication header (RFC 3261 section 22, RFC 8760). */
 typedef struct {
     sipkb_auth_header header;
-    const char *scheme;   /* "Digest" */
     const char *username; /* credentials only */
     const char *realm;
     const char *nonce;
@@ -44,11 +43,7 @@ typedef struct {
     guint32 cseq_number;
     const char *cseq_method;
     const char *from_user;
-    const char *from_tag;
-    const char *to_user;
-    const char *to_tag;
     const char *top_via_branch;
-    const char *request_uri_user;
 
     sipkb_auth challenge;                 /* WWW-Authenticate or Proxy-Authenticate of a response */
     sipkb_auth credentials;               /* Authorization or Proxy-Authorization of a request */

@@ -411,8 +411,9 @@ rebuild_merged(sipkb_kb *kb)
     while (g_hash_table_iter_next(&iter, &key, &value)) {
         sipkb_response_entry *entry = value;
         const sipkb_response_entry *cls =
-            entry->code >= 100 ? g_hash_table_lookup(kb->merged, GUINT_TO_POINTER(entry->code / 100))
-                               : NULL;
+            entry->code >= 100
+                ? g_hash_table_lookup(kb->merged, GUINT_TO_POINTER(entry->code / 100))
+                : NULL;
         if (!cls || !entry->summary)
             continue;
         if (!entry->reason)
