@@ -21,10 +21,11 @@
 #   5190  SIPp callee (uas-callee.xml): 486, 180 + 487 after CANCEL, or
 #         180 + 200 with SDP
 # Every call has its own Call-ID (sipkb-bench-<n>-<name>-<role>@127.0.0.1) and
-# every INVITE carries SDP.  Answered calls exchange PCMU RTP (SIPp rtp_stream
-# of a generated 400 Hz tone) for as long as the call lasts; the SIP-only
-# captures last 50 ms and record the SIP ports only, `mixed` lasts 4 s and
-# records the RTP ports too, which makes RTP about ten times the SIP.
+# every INVITE carries SDP, with a media port of its own ([auto_media_port]).
+# In answered calls both phones replay the PCMA RTP of SIPp's g711a.pcap
+# (play_pcap_audio) to the ports the SDP named; the SIP-only captures hang up
+# after 50 ms and record the SIP ports only, `mixed` calls last 6 s and record
+# the media ports too, which makes RTP about ten times the SIP.
 #
 # The inputs (scenarios, call mix, call counts and rates) are fixed, so every
 # run makes the same calls in the same order; timestamps, nonces, tags and
@@ -32,8 +33,8 @@
 # checks with tshark that every outcome is present, that dumpcap dropped
 # nothing and that fewer than 1 % of the calls failed, and writes
 # <DIR>/<NAME>.pcapng with <DIR>/<NAME>.info (counts, parameters, versions).
-# Needs kamailio, sipp (sip-tester), dumpcap/tshark, python3 and root (capture
-# on "lo").  Takes about 10 minutes for all four, most of it for `large`.
+# Needs kamailio, sipp and its g711a.pcap (sip-tester), dumpcap/tshark and root
+# (capture on "lo").  Takes about 10 minutes for all four, most of it for `large`.
 
 set -euo pipefail
 
@@ -48,10 +49,14 @@ INVITE_PORT=5161
 CANCEL_PORT=5162
 REGISTER_PORT=5163
 UAS_PORT=5190
-UAC_MEDIA_PORT=30000
-UAS_MEDIA_PORT=32000
+# Media ports: [auto_media_port] is -mp plus 4 per call, modulo 10000 (below the
+# kernel's ephemeral ports, so nothing else on the host lands in the capture)
+INVITE_MEDIA_PORT=10000
+UAS_MEDIA_PORT=20000
+CANCEL_MEDIA_PORT=30000
 SIP_FILTER="udp and host $IP and (port $PROXY_PORT or port $INVITE_PORT or port $CANCEL_PORT or port $REGISTER_PORT or port $UAS_PORT)"
-MEDIA_FILTER="udp and host $IP and (port $PROXY_PORT or port $INVITE_PORT or port $CANCEL_PORT or port $REGISTER_PORT or port $UAS_PORT or portrange $UAC_MEDIA_PORT-$((UAS_MEDIA_PORT + 1999)))"
+MEDIA_FILTER="$SIP_FILTER or (udp and host $IP and portrange $INVITE_MEDIA_PORT-$((UAS_MEDIA_PORT + 9999)))"
+RTP_PCAP=${SIPKB_BENCH_RTP_PCAP:-/usr/share/sip-tester/g711a.pcap}
 
 ALL=(small medium large mixed)
 
@@ -62,7 +67,7 @@ params() {
 	small) echo 625 125 313 100 50 sip ;;
 	medium) echo 6250 1250 3125 200 50 sip ;;
 	large) echo 63000 12600 31500 250 50 sip ;;
-	mixed) echo 570 114 285 40 4000 media ;;
+	mixed) echo 570 114 285 40 6000 media ;;
 	*) return 1 ;;
 	esac
 }
@@ -113,38 +118,16 @@ cleanup() {
 
 check_tools() {
 	local missing=() t
-	for t in kamailio sipp dumpcap tshark ss python3; do
+	for t in kamailio sipp dumpcap tshark ss; do
 		command -v "$t" >/dev/null 2>&1 || missing+=("$t")
 	done
-	((${#missing[@]} == 0)) || die "missing tool(s): ${missing[*]} (Debian: apt-get install kamailio sip-tester tshark iproute2 python3)"
+	((${#missing[@]} == 0)) || die "missing tool(s): ${missing[*]} (Debian: apt-get install kamailio sip-tester tshark iproute2)"
 	[[ $(id -u) -eq 0 ]] || log "make-bench-captures: warning: not root; capturing on 'lo' may fail"
 	local p
 	for p in $PROXY_PORT $INVITE_PORT $CANCEL_PORT $REGISTER_PORT $UAS_PORT; do
 		port_busy "$p" && die "UDP port $p is already in use"
 	done
 	return 0
-}
-
-# One second of a 400 Hz tone, G.711 mu-law at 8 kHz, as a WAV file: what the
-# phones send as RTP (payload type 0, 20 ms per packet, looped).
-make_tone() {
-	python3 - "$1" <<'EOF'
-import math, struct, sys
-def ulaw(sample):
-    sign = 0x80 if sample < 0 else 0
-    magnitude = min(abs(sample), 32635) + 0x84
-    exponent = 7
-    while exponent > 0 and not magnitude & (0x4000 >> (7 - exponent)):
-        exponent -= 1
-    mantissa = (magnitude >> (exponent + 3)) & 0x0F
-    return ~(sign | exponent << 4 | mantissa) & 0xFF
-data = bytes(ulaw(int(8000 * math.sin(2 * math.pi * 400 * i / 8000))) for i in range(8000))
-fmt = struct.pack('<HHIIHHH', 7, 1, 8000, 8000, 1, 8, 0)
-body = (b'WAVE' + b'fmt ' + struct.pack('<I', len(fmt)) + fmt
-        + b'fact' + struct.pack('<II', 4, len(data))
-        + b'data' + struct.pack('<I', len(data)) + data)
-open(sys.argv[1], 'wb').write(b'RIFF' + struct.pack('<I', len(body)) + body)
-EOF
 }
 
 start_kamailio() {
@@ -217,9 +200,10 @@ make_capture() { # name
 
 	local t0=$SECONDS
 	UAC_PIDS=()
-	uac invite "$INVITE_PORT" uac-invite.xml "$n_inv" "$rate" -mp "$UAC_MEDIA_PORT" -d "$hold" \
+	uac invite "$INVITE_PORT" uac-invite.xml "$n_inv" "$rate" -mp "$INVITE_MEDIA_PORT" -d "$hold" \
 		-inf "$HERE/invite-mix.csv"
-	uac cancel "$CANCEL_PORT" uac-cancel.xml "$n_can" "$(awk -v r="$rate" 'BEGIN {print r / 5}')"
+	uac cancel "$CANCEL_PORT" uac-cancel.xml "$n_can" "$(awk -v r="$rate" 'BEGIN {print r / 5}')" \
+		-mp "$CANCEL_MEDIA_PORT"
 	uac register "$REGISTER_PORT" uac-register.xml "$n_reg" "$(awk -v r="$rate" 'BEGIN {print r / 2}')" \
 		-inf "$HERE/register-mix.csv"
 	local p rc
@@ -322,7 +306,8 @@ main() {
 	trap 'log "make-bench-captures: terminated"; exit 143' TERM
 	kamailio -c -f "$KCFG" >"$WORK/kamailio-check.log" 2>&1 ||
 		{ cat "$WORK/kamailio-check.log" >&2; die "Kamailio rejected $KCFG"; }
-	make_tone "$WORK/bench-tone.wav"
+	[[ -r $RTP_PCAP ]] || die "no RTP to replay: $RTP_PCAP (Debian package sip-tester; or set SIPKB_BENCH_RTP_PCAP)"
+	cp "$RTP_PCAP" "$WORK/g711a.pcap"
 	local t0=$SECONDS
 	for n in "${names[@]}"; do
 		make_capture "$n"
