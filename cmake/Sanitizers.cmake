@@ -16,6 +16,8 @@ option(SIPKB_SANITIZE "Build everything with AddressSanitizer and UndefinedBehav
 set(SIPKB_SANITIZER_ENV "" CACHE INTERNAL "Environment of tests that run tshark under ASan")
 set(SIPKB_SANITIZERS_DIR "${CMAKE_CURRENT_LIST_DIR}" CACHE INTERNAL "")
 if(NOT SIPKB_SANITIZE)
+    # A build folder switched back from a sanitizer build must not look like one to the scripts.
+    file(REMOVE_RECURSE "${CMAKE_BINARY_DIR}/sanitizer-env.sh" "${CMAKE_BINARY_DIR}/sanitizer-bin")
     return()
 endif()
 
