@@ -148,6 +148,49 @@ struct sipkb_field_source {
     wmem_map_t *walked; /* later passes: field id -> wmem_array_t of field_info * */
 };
 
+/* The walk's membership test, one byte per field id. */
+static guint8 *wanted_bitmap;
+static int wanted_bitmap_size;
+
+static void
+make_wanted_bitmap(void)
+{
+    GHashTableIter iter;
+    gpointer key;
+    wanted_bitmap_size = 0;
+    g_hash_table_iter_init(&iter, wanted_ids);
+    while (g_hash_table_iter_next(&iter, &key, NULL))
+        wanted_bitmap_size = MAX(wanted_bitmap_size, GPOINTER_TO_INT(key) + 1);
+    wanted_bitmap = g_new0(guint8, wanted_bitmap_size);
+    g_hash_table_iter_init(&iter, wanted_ids);
+    while (g_hash_table_iter_next(&iter, &key, NULL))
+        wanted_bitmap[GPOINTER_TO_INT(key)] = 1;
+}
+
+typedef struct {
+    sipkb_field_source *source;
+    wmem_allocator_t *pool;
+} walk_state;
+
+/* Depth first, in tree order: the wanted items of the whole tree. */
+static void
+walk_node(proto_node *node, gpointer data)
+{
+    walk_state *state = data;
+    const field_info *fi = PNODE_FINFO(node);
+    int id = fi ? fi->hfinfo->id : -1;
+    if (id >= 0 && id < wanted_bitmap_size && wanted_bitmap[id] && fi->ds_tvb) {
+        wmem_array_t *items = wmem_map_lookup(state->source->walked, GINT_TO_POINTER(id));
+        if (!items) {
+            items = wmem_array_new(state->pool, sizeof(field_info *));
+            wmem_map_insert(state->source->walked, GINT_TO_POINTER(id), items);
+        }
+        wmem_array_append_one(items, fi);
+    }
+    if (node->first_child)
+        proto_tree_children_foreach(node, walk_node, data);
+}
+
 sipkb_field_source *
 sipkb_field_source_new(proto_tree *tree, packet_info *pinfo)
 {
@@ -160,21 +203,18 @@ sipkb_field_source_new(proto_tree *tree, packet_info *pinfo)
      * post-dissectors) a faked tree with nothing to read. */
     if (!PTREE_DATA(tree)->visible)
         return PINFO_FD_VISITED(pinfo) ? NULL : source;
-    source->walked = wmem_map_new(pinfo->pool, g_direct_hash, g_direct_equal);
-    GPtrArray *all = proto_all_finfos(tree);
-    for (guint i = 0; i < all->len; i++) {
-        field_info *fi = g_ptr_array_index(all, i);
-        gpointer id = GINT_TO_POINTER(fi->hfinfo->id);
-        if (!g_hash_table_contains(wanted_ids, id))
-            continue;
-        wmem_array_t *items = wmem_map_lookup(source->walked, id);
-        if (!items) {
-            items = wmem_array_new(pinfo->pool, sizeof(field_info *));
-            wmem_map_insert(source->walked, id, items);
-        }
-        wmem_array_append_one(items, fi);
+    /* The first pass walks only frames with SIP (the primed "sip" items say so); later passes
+     * are called only for frames the first pass kept. */
+    if (!PINFO_FD_VISITED(pinfo)) {
+        GPtrArray *messages = proto_get_finfo_ptr_array(tree, field_ids[0]);
+        if (!messages || messages->len == 0)
+            return NULL;
     }
-    g_ptr_array_free(all, TRUE);
+    if (!wanted_bitmap)
+        make_wanted_bitmap();
+    source->walked = wmem_map_new(pinfo->pool, g_direct_hash, g_direct_equal);
+    walk_state state = {source, pinfo->pool};
+    proto_tree_children_foreach(tree, walk_node, &state);
     return source;
 }
 
