@@ -618,7 +618,8 @@ dissect_sipkb(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U
     /* Items only where someone can see them: a visible tree, or a filter, colouring rule or
      * column that names a sipkb field. Otherwise (tshark's summary lines, a GUI's first pass)
      * the severity of each message is all that is recorded. */
-    gboolean detailed = proto_field_is_referenced(tree, proto_sipkb) || expert_list_wanted(tree);
+    gboolean detailed =
+        tree && (proto_field_is_referenced(tree, proto_sipkb) || expert_list_wanted(tree));
     for (guint i = 0; i < frame->n_messages; i++) {
         const sipkb_findings *findings = &frame->findings[i];
         const sipkb_located_message *where = n_located == frame->n_messages ? &located[i] : NULL;

@@ -201,7 +201,7 @@ sipkb_field_source_new(proto_tree *tree, packet_info *pinfo)
     /* A visible tree (packet details, -V) holds every field, read in one walk. Otherwise the
      * first pass has the primed fields, and later passes (which prime nothing for
      * post-dissectors) a faked tree with nothing to read. */
-    if (!PTREE_DATA(tree)->visible)
+    if (!sipkb_tree_is_visible(tree))
         return PINFO_FD_VISITED(pinfo) ? NULL : source;
     /* The first pass walks only frames with SIP (the primed "sip" items say so); later passes
      * are called only for frames the first pass kept. */
@@ -252,6 +252,12 @@ typedef struct {
     wmem_array_t **lists;     /* per message x per field: string list builders, lazily made */
     wmem_allocator_t *pool;
 } extraction;
+
+gboolean
+sipkb_tree_is_visible(proto_tree *tree)
+{
+    return tree && PTREE_DATA(tree)->visible;
+}
 
 gboolean
 sipkb_finfo_within(const field_info *inner, tvbuff_t *tvb, gint start, gint length)

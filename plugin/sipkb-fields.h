@@ -35,6 +35,9 @@ sipkb_field_source *sipkb_field_source_new(proto_tree *tree, packet_info *pinfo)
 /* The values of field `id` in the frame, in tree order. Returns how many. */
 guint sipkb_field_source_get(const sipkb_field_source *source, int id, field_info ***items);
 
+/* Is the tree shown in full (packet details, tshark -V), rather than built for filters? */
+gboolean sipkb_tree_is_visible(proto_tree *tree);
+
 /* Is `inner` inside the bytes [start, start + length) of `tvb`? */
 gboolean sipkb_finfo_within(const field_info *inner, tvbuff_t *tvb, gint start, gint length);
 

@@ -916,7 +916,9 @@ sipkb_sdp_show(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, gint start,
     if (findings->offered && !findings->n_codecs)
         proto_item_set_text(sdp_item, "SDP offer refused");
     proto_tree *sdp_tree = proto_item_add_subtree(sdp_item, ett_sdp);
-    if (source && where)
+    /* The line-by-line explanation is for reading: only a visible tree has every line (later
+     * passes prime nothing), so filters see it on no pass rather than on some. */
+    if (source && where && sipkb_tree_is_visible(tree))
         show_lines(&p, sdp_tree, source, where);
     show_findings(&p, sdp_tree, findings);
 }
@@ -930,10 +932,11 @@ sipkb_sdp_register(int proto)
           "sipkb's reading of the message's SDP body, or of the offer a 488/606 refuses", HFILL}},
         {&hf_sdp_line,
          {"SDP line", "sipkb.sdp.line", FT_STRING, BASE_NONE, NULL, 0x0,
-          "One line of the SDP body and what it says", HFILL}},
+          "One line of the SDP body and what it says (in full trees: packet details, -V)", HFILL}},
         {&hf_sdp_payload,
          {"Payload type", "sipkb.sdp.payload", FT_STRING, BASE_NONE, NULL, 0x0,
-          "A format of the m= line: number, codec, clock rate, and where its name comes from",
+          "A format of the m= line: number, codec, clock rate, and where its name comes from "
+          "(in full trees)",
           HFILL}},
         {&hf_sdp_codec,
          {"Codec", "sipkb.sdp.codec", FT_STRING, BASE_NONE, NULL, 0x0,

@@ -233,8 +233,11 @@ sipkb_via_show(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, gint start,
                const sipkb_field_source *source, const sipkb_located_message *where,
                const sipkb_via_findings *findings)
 {
+    /* Each Via value explained: for reading, in visible trees only (as SDP lines). */
     via_value values[16];
-    guint n = source && where ? collect_values(source, where, values, G_N_ELEMENTS(values)) : 0;
+    guint n = source && where && sipkb_tree_is_visible(tree)
+                  ? collect_values(source, where, values, G_N_ELEMENTS(values))
+                  : 0;
     if (n == 0 && !findings)
         return;
     proto_item *via_item = proto_tree_add_item(tree, hf_via, tvb, start, 0, ENC_NA);
@@ -272,10 +275,10 @@ sipkb_via_register(int proto)
           "sipkb's reading of the message's Via headers", HFILL}},
         {&hf_via_value,
          {"Via", "sipkb.via.value", FT_STRING, BASE_NONE, NULL, 0x0,
-          "One Via value: who added it and where responses go", HFILL}},
+          "One Via value: who added it and where responses go (in full trees)", HFILL}},
         {&hf_via_detail,
          {"Via detail", "sipkb.via.detail", FT_STRING, BASE_NONE, NULL, 0x0,
-          "What one part of a Via value says", HFILL}},
+          "What one part of a Via value says (in full trees)", HFILL}},
         {&hf_via_transport_mismatch,
          {"Via transport differs", "sipkb.via.transport_mismatch", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
           "The top Via names another transport than the one the message used", HFILL}},
