@@ -59,7 +59,7 @@ peak() { # without|with capture [tshark options]
     [[ $1 == without ]] && flag=(--without-sipkb)
     /usr/bin/time -o "$stats" -f 'peak %M %e' "$here/../e2e/tshark-sipkb" "${flag[@]}" -r "$2" \
         "${@:3}" -Y frame -q > /dev/null
-    awk '$1 == "peak" {print $2 * 1024, $3}' "$stats"
+    awk '$1 == "peak" {printf "%.0f %s\n", $2 * 1024, $3}' "$stats"
     rm -f "$stats"
 }
 
@@ -77,6 +77,8 @@ for spec in "dialogs.pcap:$((dialogs * 3)):$dialogs distinct dialogs" \
         [[ $mode == two-pass ]] && opts=(-2)
         read -r without _ <<< "$(peak without "$out/$file" "${opts[@]}")"
         read -r with seconds <<< "$(peak with "$out/$file" "${opts[@]}")"
+        [[ $without =~ ^[0-9]+$ && $with =~ ^[0-9]+$ ]] ||
+            { echo "measure-memory: no peak memory read for $file ($mode)" >&2; exit 1; }
         per_txn=$(((with - without) / txns))
         ((per_txn > worst)) && worst=$per_txn
         line "$label ($file) | $mode | $txns | $((without / 1048576)) MiB | $((with / 1048576)) MiB | $per_txn | $seconds"
@@ -90,7 +92,7 @@ line "worst: $worst bytes of sipkb state per transaction"
 reload_growth() { # [--without-sipkb]
     "$here/run-staged" "$@" "$build/tests/robustness/sipkb-replay" -w -2 -m -n 3 \
         "$out/one-dialog.pcap" "$out/dialogs.pcap" |
-        awk '$1 == "heap-in-use" { last[$2] = $4 } END { print last[1], last[3], last[3] - last[1] }'
+        awk '$1 == "heap-in-use" { last[$2] = $4 } END { printf "%.0f %.0f %.0f\n", last[1], last[3], last[3] - last[1] }'
 }
 read -r first last growth_with <<< "$(reload_growth)"
 read -r _ _ growth_without <<< "$(reload_growth --without-sipkb)"
