@@ -1,7 +1,8 @@
 /* Following SIP transactions and dialogs across the capture (glue: state only).
  *
- * The first pass over a frame decides its findings with the core's rules and stores them with
- * p_add_proto_data; every later pass (GUI clicks, tshark -2) reads them back. Records that a
+ * The first pass over a frame decides its findings with the core's rules and keeps a compact
+ * record of them, indexed by frame number; every pass (GUI clicks, tshark -2) turns it back
+ * into findings. Records that a
  * later frame completes (a challenge's answer, a request's final response) are shared, so
  * forward links appear once the whole capture has been read.
  */
