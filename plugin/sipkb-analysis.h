@@ -2,9 +2,8 @@
  *
  * The first pass over a frame decides its findings with the core's rules and keeps a compact
  * record of them, indexed by frame number; every pass (GUI clicks, tshark -2) turns it back
- * into findings. Records that a
- * later frame completes (a challenge's answer, a request's final response) are shared, so
- * forward links appear once the whole capture has been read.
+ * into findings. Records that a later frame completes (a challenge's answer, a request's
+ * final response) are shared, so forward links appear once the whole capture has been read.
  */
 #ifndef SIPKB_ANALYSIS_H
 #define SIPKB_ANALYSIS_H
