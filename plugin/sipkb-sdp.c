@@ -260,39 +260,19 @@ find_format(sipkb_media *media, guint payload_type)
     return NULL;
 }
 
-/* "18 G729/8000" or "111 opus/48000/2" -> the format's description. */
+/* "18 G729/8000" or "111 opus/48000/2": names one of the m= line's formats. */
 static void
 apply_rtpmap(wmem_allocator_t *pool, sipkb_media *media, const char *value)
 {
-    char *end = NULL;
-    guint payload_type = (guint)strtoul(value, &end, 10);
-    if (end == value || *end != ' ')
+    guint payload_type, rate, channels;
+    const char *encoding;
+    gsize length;
+    if (!sipkb_parse_rtpmap(value, &payload_type, &encoding, &length, &rate, &channels))
         return;
     sipkb_payload *format = find_format(media, payload_type);
-    if (!format)
-        return;
-    /* encoding "/" clock rate [ "/" channels ] (RFC 8866 section 6.6) */
-    char *encoding = g_strstrip(wmem_strdup(pool, end));
-    char *rate = strchr(encoding, '/');
-    if (rate)
-        *rate++ = '\0';
-    char *channels = rate ? strchr(rate, '/') : NULL;
-    if (channels)
-        *channels++ = '\0';
-    if (*encoding)
-        sipkb_payload_describe(payload_type, encoding, rate ? (guint)strtoul(rate, NULL, 10) : 0,
-                               channels ? (guint)strtoul(channels, NULL, 10) : 1, format);
-}
-
-static sipkb_direction
-direction_of(const char *name)
-{
-    static const char *const names[] = {"sendrecv", "sendonly", "recvonly", "inactive"};
-    for (gsize i = 0; i < G_N_ELEMENTS(names); i++) {
-        if (g_strcmp0(name, names[i]) == 0)
-            return (sipkb_direction)i;
-    }
-    return (sipkb_direction)-1;
+    if (format)
+        sipkb_payload_describe(payload_type, wmem_strndup(pool, encoding, length), rate, channels,
+                               format);
 }
 
 /* m= line: media, port and profile from the dissector's parts, the formats from the line. */
@@ -309,23 +289,7 @@ start_media(const sipkb_field_source *source, wmem_allocator_t *pool, const sdp_
     media->protocol = protocol ? protocol : "no profile";
     media->direction = (sipkb_direction)-1;
     media->formats = wmem_alloc0_array(pool, sipkb_payload, SIPKB_MAX_FORMATS);
-    if (!g_str_has_prefix(media->protocol, "RTP/"))
-        return;
-    /* "audio 49170 RTP/AVP 0 8 101": the formats follow the third token. */
-    const char *text = finfo_string(line->fi);
-    for (guint token = 0; text && *text && media->n_formats < SIPKB_MAX_FORMATS; token++) {
-        gsize length = strcspn(text, " ");
-        if (token >= 3) {
-            char *end = NULL;
-            gulong payload_type = strtoul(text, &end, 10);
-            if (end != text && end == text + length && payload_type <= 127)
-                sipkb_payload_describe((guint)payload_type, NULL, 0, 0,
-                                       &media->formats[media->n_formats++]);
-        }
-        text += length;
-        if (*text == ' ')
-            text++;
-    }
+    sipkb_media_add_formats(media, finfo_string(line->fi));
 }
 
 static void
@@ -353,14 +317,13 @@ build_model(const sipkb_field_source *source, wmem_allocator_t *pool, sdp_body *
         case F_MEDIA_ATTR:
             name = attribute_split(pool, finfo_string(line->fi), &value);
             if (line->kind == F_SESSION_ATTR || !current) {
-                if ((int)direction_of(name) >= 0)
-                    session_direction = direction_of(name);
+                sipkb_direction_from_attribute(name, &session_direction);
             } else if (strcmp(name, "rtpmap") == 0 && value) {
                 apply_rtpmap(pool, current, value);
             } else if (strcmp(name, "ptime") == 0 && value) {
                 current->ptime = (guint)strtoul(value, NULL, 10);
-            } else if ((int)direction_of(name) >= 0) {
-                current->direction = direction_of(name);
+            } else {
+                sipkb_direction_from_attribute(name, &current->direction);
             }
             break;
         default:
@@ -437,8 +400,9 @@ attribute_text(wmem_allocator_t *pool, const char *name, const char *value)
 {
     guint dtmf = 0;
     gboolean others = FALSE;
-    if ((int)direction_of(name) >= 0)
-        return direction_text(direction_of(name));
+    sipkb_direction direction;
+    if (sipkb_direction_from_attribute(name, &direction))
+        return direction_text(direction);
     if (!value)
         return wmem_strdup_printf(pool, "attribute %s", name);
     if (strcmp(name, "rtpmap") == 0)

@@ -59,6 +59,23 @@ typedef struct {
     guint ptime; /* 0 when absent */
 } sipkb_media;
 
+/* The direction an attribute name states ("sendonly", ...; RFC 8866 section 6.7): TRUE and
+ * `direction` set, or FALSE for any other attribute. */
+gboolean sipkb_direction_from_attribute(const char *name, sipkb_direction *direction);
+
+/* The formats of an m= line as written ("audio 49170 RTP/AVP 0 8 101"): for an RTP profile
+ * (`media->protocol` "RTP/..."), each payload number after the third token, described from
+ * the static table, is appended to `media->formats` (room for SIPKB_MAX_FORMATS). Tokens
+ * that are not numbers of 0..127 are skipped. */
+void sipkb_media_add_formats(sipkb_media *media, const char *m_line);
+
+/* One a=rtpmap value, "18 G729/8000" or "111 opus/48000/2" (RFC 8866 section 6.6): TRUE with
+ * the payload type, the encoding name as `*encoding_length` bytes at `*encoding` (inside
+ * `value`, to be copied), the clock rate (0 when absent) and the channels (1 when absent);
+ * FALSE when it names no payload type or no encoding. */
+gboolean sipkb_parse_rtpmap(const char *value, guint *payload_type, const char **encoding,
+                            gsize *encoding_length, guint *clock_rate, guint *channels);
+
 /* ---- offer/answer (RFC 3264 section 6) ----------------------------------------------------- */
 
 typedef struct {

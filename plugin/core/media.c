@@ -247,6 +247,69 @@ sipkb_media_on_hold(const sipkb_media *media)
            sipkb_classify_address(media->connection) == SIPKB_ADDRESS_UNSPECIFIED;
 }
 
+gboolean
+sipkb_direction_from_attribute(const char *name, sipkb_direction *direction)
+{
+    static const char *const names[] = {
+        [SIPKB_DIRECTION_SENDRECV] = "sendrecv",
+        [SIPKB_DIRECTION_SENDONLY] = "sendonly",
+        [SIPKB_DIRECTION_RECVONLY] = "recvonly",
+        [SIPKB_DIRECTION_INACTIVE] = "inactive",
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(names); i++) {
+        if (g_strcmp0(name, names[i]) == 0) {
+            *direction = (sipkb_direction)i;
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+void
+sipkb_media_add_formats(sipkb_media *media, const char *m_line)
+{
+    if (!media->protocol || !g_str_has_prefix(media->protocol, "RTP/"))
+        return;
+    const char *text = m_line;
+    for (guint token = 0; text && *text && media->n_formats < SIPKB_MAX_FORMATS; token++) {
+        gsize length = strcspn(text, " ");
+        if (token >= 3) {
+            char *end = NULL;
+            gulong payload_type = strtoul(text, &end, 10);
+            if (end != text && end == text + length && payload_type <= 127)
+                sipkb_payload_describe((guint)payload_type, NULL, 0, 0,
+                                       &media->formats[media->n_formats++]);
+        }
+        text += length;
+        if (*text == ' ')
+            text++;
+    }
+}
+
+gboolean
+sipkb_parse_rtpmap(const char *value, guint *payload_type, const char **encoding,
+                   gsize *encoding_length, guint *clock_rate, guint *channels)
+{
+    char *end = NULL;
+    *payload_type = (guint)strtoul(value, &end, 10);
+    if (end == value || *end != ' ')
+        return FALSE;
+    /* encoding "/" clock rate [ "/" channels ], without the surrounding blanks */
+    const char *start = end;
+    while (g_ascii_isspace(*start))
+        start++;
+    const char *stop = start + strlen(start);
+    while (stop > start && g_ascii_isspace(stop[-1]))
+        stop--;
+    const char *rate = memchr(start, '/', (size_t)(stop - start));
+    const char *more = rate ? memchr(rate + 1, '/', (size_t)(stop - rate - 1)) : NULL;
+    *encoding = start;
+    *encoding_length = (gsize)((rate ? rate : stop) - start);
+    *clock_rate = rate ? (guint)strtoul(rate + 1, NULL, 10) : 0;
+    *channels = more ? (guint)strtoul(more + 1, NULL, 10) : 1;
+    return *encoding_length > 0;
+}
+
 /* ---- Via --------------------------------------------------------------------------------- */
 
 guint

@@ -83,8 +83,10 @@ uri_user(const char *value)
     if (!value)
         return NULL;
     const char *p = strstr(value, "sip:");
-    p = p ? p + 4 : (p = strstr(value, "sips:")) ? p + 5 : (p = strstr(value, "tel:")) ? p + 4
-                                                                                         : NULL;
+    p = p                              ? p + 4
+        : (p = strstr(value, "sips:")) ? p + 5
+        : (p = strstr(value, "tel:"))  ? p + 4
+                                       : NULL;
     if (!p)
         return NULL;
     gsize n = strcspn(p, "@;>");
@@ -274,51 +276,29 @@ start_media(sdp_model *model, const char *line)
     media->port = n > 1 ? (guint)strtoul(tokens[1], NULL, 10) : 0;
     media->protocol = n > 2 ? keep(model, g_strdup(tokens[2])) : NULL;
     media->direction = (sipkb_direction)-1;
-    gboolean numbered = media->protocol && g_str_has_prefix(media->protocol, "RTP/");
-    for (guint i = 3; numbered && i < n && media->n_formats < SIPKB_MAX_FORMATS; i++) {
-        char *end = NULL;
-        gulong pt = strtoul(tokens[i], &end, 10);
-        if (end == tokens[i] || *end || pt > 127)
-            continue;
-        sipkb_payload_describe((guint)pt, NULL, 0, 0, &media->formats[media->n_formats++]);
-    }
+    sipkb_media_add_formats(media, line);
+    CHECK(media->n_formats <= SIPKB_MAX_FORMATS);
     g_strfreev(tokens);
 }
 
+/* As plugin/sipkb-sdp.c does: the rtpmap names one of the m= line's formats. */
 static void
 apply_rtpmap(sdp_model *model, sipkb_media *media, const char *value)
 {
-    char *end = NULL;
-    guint pt = (guint)strtoul(value, &end, 10);
-    if (end == value || *end != ' ')
+    guint pt, rate, channels;
+    const char *encoding;
+    gsize length;
+    if (!sipkb_parse_rtpmap(value, &pt, &encoding, &length, &rate, &channels))
         return;
+    CHECK(length > 0 && encoding >= value && encoding + length <= value + strlen(value));
     for (guint i = 0; i < media->n_formats; i++) {
         if (media->formats[i].payload_type != pt)
             continue;
-        char *spec = g_strstrip(g_strdup(end));
-        char **parts = g_strsplit(spec, "/", 3);
-        g_free(spec);
-        if (parts[0] && *parts[0]) {
-            guint rate = parts[1] ? (guint)strtoul(parts[1], NULL, 10) : 0;
-            guint channels = parts[1] && parts[2] ? (guint)strtoul(parts[2], NULL, 10) : 1;
-            sipkb_payload_describe(pt, keep(model, g_strdup(parts[0])), rate, channels,
-                                   &media->formats[i]);
-            CHECK(media->formats[i].encoding && !media->formats[i].missing_rtpmap);
-        }
-        g_strfreev(parts);
+        sipkb_payload_describe(pt, keep(model, g_strndup(encoding, length)), rate, channels,
+                               &media->formats[i]);
+        CHECK(media->formats[i].encoding && !media->formats[i].missing_rtpmap);
         return;
     }
-}
-
-static sipkb_direction
-direction_of(const char *name)
-{
-    static const char *const names[] = {"sendrecv", "sendonly", "recvonly", "inactive"};
-    for (gsize i = 0; i < G_N_ELEMENTS(names); i++) {
-        if (g_strcmp0(name, names[i]) == 0)
-            return (sipkb_direction)i;
-    }
-    return (sipkb_direction)-1;
 }
 
 static void
@@ -347,8 +327,7 @@ read_sdp(sdp_model *model, char **lines)
             char *name = colon ? g_strndup(value, (gsize)(colon - value)) : g_strdup(value);
             const char *attr = colon ? colon + 1 : NULL;
             if (!current) {
-                if ((int)direction_of(name) >= 0)
-                    session_direction = direction_of(name);
+                sipkb_direction_from_attribute(name, &session_direction);
             } else if (strcmp(name, "rtpmap") == 0 && attr) {
                 apply_rtpmap(model, current, attr);
             } else if (strcmp(name, "ptime") == 0 && attr) {
@@ -357,8 +336,8 @@ read_sdp(sdp_model *model, char **lines)
                 const char *space = strchr(attr, ' ');
                 if (space)
                     check_dtmf(space + 1);
-            } else if ((int)direction_of(name) >= 0) {
-                current->direction = direction_of(name);
+            } else {
+                sipkb_direction_from_attribute(name, &current->direction);
             }
             g_free(name);
         }
@@ -415,8 +394,8 @@ check_response_explained(const message *m)
     }
     if (m->code >= 200)
         CHECK(sipkb_call_outcome_of(m->code, FALSE) <= SIPKB_CALL_REJECTED);
-    gint row = sipkb_overrides_find(override_rows, G_N_ELEMENTS(override_rows), m->code,
-                                    m->reason, m->cseq_method);
+    gint row = sipkb_overrides_find(override_rows, G_N_ELEMENTS(override_rows), m->code, m->reason,
+                                    m->cseq_method);
     CHECK(row >= -1 && row < (gint)G_N_ELEMENTS(override_rows));
     if (row >= 0)
         CHECK(sipkb_override_matches(override_rows[row], m->code, m->reason, m->cseq_method));
@@ -541,9 +520,9 @@ follow(dialog_state *s, const message *m, sdp_model *sdp)
         }
         if (g_strcmp0(m->method, "CANCEL") == 0 || g_str_has_prefix(m->method, "CANCEL "))
             s->cancel_seen = TRUE;
-        gboolean answers = s->offer && s->offer_in_response &&
-                           (g_strcmp0(m->cseq_method, "ACK") == 0 ||
-                            g_strcmp0(m->cseq_method, "PRACK") == 0);
+        gboolean answers =
+            s->offer && s->offer_in_response &&
+            (g_strcmp0(m->cseq_method, "ACK") == 0 || g_strcmp0(m->cseq_method, "PRACK") == 0);
         if (answers && sdp->n_media)
             check_offer_answer(s->offer, sdp);
         else if (sdp->n_media) {
@@ -556,9 +535,9 @@ follow(dialog_state *s, const message *m, sdp_model *sdp)
     if (m->code >= 200)
         CHECK(sipkb_call_outcome_of(m->code, s->cancel_seen) <= SIPKB_CALL_REJECTED);
     if (m->code == 401 || m->code == 407) {
-        sipkb_rechallenge r = sipkb_classify_rechallenge(
-            s->had_credentials, g_hash_table_lookup(m->challenge, "stale"), s->used_nonce,
-            s->latest_nonce);
+        sipkb_rechallenge r = sipkb_classify_rechallenge(s->had_credentials,
+                                                         g_hash_table_lookup(m->challenge, "stale"),
+                                                         s->used_nonce, s->latest_nonce);
         CHECK(r <= SIPKB_RECHALLENGE_REJECTED);
         CHECK(s->had_credentials || r == SIPKB_RECHALLENGE_NONE);
         g_free(s->latest_nonce);

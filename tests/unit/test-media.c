@@ -1,6 +1,8 @@
 /* Unit tests of the SDP and Via rules: payload table, offer/answer, addresses (no Wireshark). */
 #include "sipkb/media.h"
 
+#include <string.h>
+
 static void
 test_static_payloads(void)
 {
@@ -237,6 +239,52 @@ test_via(void)
     g_assert_false(sipkb_via_branch_is_rfc3261(NULL));
 }
 
+/* m= format lists, rtpmap values and direction attributes, as written in SDP. */
+static void
+test_sdp_text(void)
+{
+    sipkb_payload formats[SIPKB_MAX_FORMATS];
+    sipkb_media media = {.protocol = "RTP/AVP", .formats = formats};
+    sipkb_media_add_formats(&media, "audio 49170 RTP/AVP 18 0 x 8  101 128 9a");
+    g_assert_cmpuint(media.n_formats, ==, 4);
+    g_assert_cmpuint(formats[0].payload_type, ==, 18);
+    g_assert_cmpstr(formats[0].encoding, ==, "G729");
+    g_assert_cmpuint(formats[3].payload_type, ==, 101);
+    g_assert_true(formats[3].missing_rtpmap);
+    sipkb_media image = {.protocol = "udptl", .formats = formats};
+    sipkb_media_add_formats(&image, "image 5004 udptl t38");
+    g_assert_cmpuint(image.n_formats, ==, 0);
+
+    guint pt = 0, rate = 0, channels = 0;
+    const char *encoding = NULL;
+    gsize length = 0;
+    g_assert_true(
+        sipkb_parse_rtpmap("111 opus/48000/2", &pt, &encoding, &length, &rate, &channels));
+    g_assert_cmpuint(pt, ==, 111);
+    g_assert_cmpuint(length, ==, 4);
+    g_assert_cmpint(strncmp(encoding, "opus", length), ==, 0);
+    g_assert_cmpuint(rate, ==, 48000);
+    g_assert_cmpuint(channels, ==, 2);
+    g_assert_true(sipkb_parse_rtpmap("101  telephone-event/8000 ", &pt, &encoding, &length, &rate,
+                                     &channels));
+    g_assert_cmpuint(length, ==, strlen("telephone-event"));
+    g_assert_cmpuint(rate, ==, 8000);
+    g_assert_cmpuint(channels, ==, 1);
+    g_assert_true(sipkb_parse_rtpmap("96 H264 ", &pt, &encoding, &length, &rate, &channels));
+    g_assert_cmpuint(length, ==, 4);
+    g_assert_cmpuint(rate, ==, 0);
+    g_assert_false(sipkb_parse_rtpmap("G729/8000", &pt, &encoding, &length, &rate, &channels));
+    g_assert_false(sipkb_parse_rtpmap("18 /8000", &pt, &encoding, &length, &rate, &channels));
+    g_assert_false(sipkb_parse_rtpmap("18", &pt, &encoding, &length, &rate, &channels));
+
+    sipkb_direction direction = SIPKB_DIRECTION_SENDRECV;
+    g_assert_true(sipkb_direction_from_attribute("inactive", &direction));
+    g_assert_cmpint(direction, ==, SIPKB_DIRECTION_INACTIVE);
+    g_assert_false(sipkb_direction_from_attribute("rtpmap", &direction));
+    g_assert_false(sipkb_direction_from_attribute(NULL, &direction));
+    g_assert_cmpint(direction, ==, SIPKB_DIRECTION_INACTIVE);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -247,5 +295,6 @@ main(int argc, char **argv)
     g_test_add_func("/media/addresses", test_addresses);
     g_test_add_func("/media/nat-and-hold", test_nat_and_hold);
     g_test_add_func("/media/via", test_via);
+    g_test_add_func("/media/sdp-text", test_sdp_text);
     return g_test_run();
 }
