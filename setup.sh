@@ -8,31 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 build_dir=${SIPKB_BUILD_DIR:-build}
-packages=(cmake gcc make pkg-config libglib2.0-dev wireshark-dev libwireshark-dev tshark)
-
-as_root() {
-    if [[ $(id -u) == 0 ]]; then
-        "$@"
-    elif command -v sudo > /dev/null; then
-        sudo "$@"
-    else
-        echo "setup.sh: installing packages needs root or sudo: $*" >&2
-        exit 1
-    fi
-}
-
-install_packages() {
-    local missing=()
-    for pkg in "$@"; do
-        dpkg-query -W -f='${Status}' "$pkg" 2> /dev/null | grep -q 'install ok installed' ||
-            missing+=("$pkg")
-    done
-    ((${#missing[@]} == 0)) && return 0
-    echo "setup.sh: installing ${missing[*]}"
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-        "${missing[@]}"
-}
+packages_prog=setup.sh
+. tools/debian-packages.sh
+packages=("${sipkb_build_packages[@]}")
 
 build() {
     cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo > /dev/null

@@ -59,35 +59,18 @@ export OMP_THREAD_LIMIT=1 # tesseract: one thread is several times faster here t
 say() { printf 'check-gui: %s\n' "$*"; }
 
 # ---- packages -------------------------------------------------------------------------------
-packages=(cmake gcc make pkg-config libglib2.0-dev wireshark-dev libwireshark-dev tshark
-    wireshark-qt xvfb x11-utils xdotool imagemagick tesseract-ocr tesseract-ocr-eng
-    fonts-dejavu-core)
-
-as_root() {
-    if [[ $(id -u) == 0 ]]; then
-        "$@"
-    elif command -v sudo > /dev/null; then
-        sudo "$@"
-    else
-        echo "check-gui: installing packages needs root or sudo: $*" >&2
-        exit 1
-    fi
-}
-
-missing=()
-for pkg in "${packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$pkg" 2> /dev/null | grep -q 'install ok installed' ||
-        missing+=("$pkg")
-done
+packages_prog=check-gui
+. tools/debian-packages.sh
+packages=("${sipkb_build_packages[@]}" wireshark-qt xvfb x11-utils xdotool imagemagick
+    tesseract-ocr tesseract-ocr-eng fonts-dejavu-core)
+mapfile -t missing < <(missing_packages "${packages[@]}")
 if ((${#missing[@]})); then
     if ((!install)); then
         echo "check-gui: missing Debian packages: ${missing[*]}" >&2
         exit 1
     fi
     say "installing ${missing[*]}"
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q > /dev/null
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-        "${missing[@]}" > /dev/null
+    install_packages "${missing[@]}" > /dev/null
 fi
 
 # The real ImageMagick (a `convert` earlier on PATH may be something else).

@@ -18,29 +18,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-packages=(cmake gcc make pkg-config libglib2.0-dev wireshark-dev libwireshark-dev tshark
-    util-linux clang libclang-rt-14-dev llvm valgrind time)
-as_root() {
-    if [[ $(id -u) == 0 ]]; then
-        "$@"
-    elif command -v sudo > /dev/null; then
-        sudo "$@"
-    else
-        echo "run-ci.sh: installing packages needs root or sudo: $*" >&2
-        exit 1
-    fi
-}
-missing=()
-for pkg in "${packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$pkg" 2> /dev/null | grep -q 'install ok installed' ||
-        missing+=("$pkg")
-done
-if ((${#missing[@]})); then
-    echo "run-ci.sh: installing ${missing[*]}"
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-        "${missing[@]}"
-fi
+packages_prog=run-ci.sh
+. tools/debian-packages.sh
+install_packages "${sipkb_build_packages[@]}" util-linux clang libclang-rt-14-dev llvm valgrind \
+    time
 
 jobs=${SIPKB_CI_JOBS:-$(nproc)}
 stages=("$@")
