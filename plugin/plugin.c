@@ -6,7 +6,7 @@
 #include <epan/packet.h>
 #include <epan/proto.h>
 
-#include "sipkb-register.h"
+#include "register.h"
 #include "ws-compat.h"
 
 #if defined(SIPKB_PLUGIN_API_SYMBOLS)

@@ -12,8 +12,8 @@
 
 #include <epan/proto.h>
 
-#define SIPKB_WS_AT_LEAST(major, minor)                                                           \
-    (WIRESHARK_VERSION_MAJOR > (major) ||                                                         \
+#define SIPKB_WS_AT_LEAST(major, minor)                                                            \
+    (WIRESHARK_VERSION_MAJOR > (major) ||                                                          \
      (WIRESHARK_VERSION_MAJOR == (major) && WIRESHARK_VERSION_MINOR >= (minor)))
 
 /* field_info holds its value inline up to 4.0 and by pointer from 4.2 on; 4.0's getters
@@ -179,8 +179,7 @@ sipkb_rec_data(wtap_rec *rec, Buffer *buf)
 }
 
 static inline gboolean
-sipkb_wtap_read(wtap *wth, wtap_rec *rec, Buffer *buf, int *err, gchar **err_info,
-                gint64 *offset)
+sipkb_wtap_read(wtap *wth, wtap_rec *rec, Buffer *buf, int *err, gchar **err_info, gint64 *offset)
 {
 #if SIPKB_WS_AT_LEAST(4, 6)
     (void)buf;
@@ -203,8 +202,7 @@ sipkb_wtap_seek_read(wtap *wth, gint64 offset, wtap_rec *rec, Buffer *buf, int *
 }
 
 static inline gboolean
-sipkb_wtap_dump(wtap_dumper *dumper, const wtap_rec *rec, Buffer *buf, int *err,
-                gchar **err_info)
+sipkb_wtap_dump(wtap_dumper *dumper, const wtap_rec *rec, Buffer *buf, int *err, gchar **err_info)
 {
 #if SIPKB_WS_AT_LEAST(4, 6)
     (void)buf;

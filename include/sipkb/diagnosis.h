@@ -1,6 +1,6 @@
-/* Cross-message decisions: Caller-ID vs digest username, re-challenges, 403 evidence, call
- * outcome. Wireshark-free rules on plain values; the glue keeps the state that feeds them
- * (plugin/sipkb-analysis.c) and words the results.
+/* The analyzer's rules on plain values, for its rule files and their unit tests: Caller-ID vs
+ * digest username and re-challenges (plugin/core/auth.c), 403 evidence and call outcome
+ * (plugin/core/responses.c).
  */
 #ifndef SIPKB_DIAGNOSIS_H
 #define SIPKB_DIAGNOSIS_H

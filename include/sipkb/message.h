@@ -1,7 +1,9 @@
-/* One SIP message as sipkb sees it: the SIP dissector's fields, copied into a plain struct.
+/* One SIP message as the analyzer sees it: where and when it travelled, and the SIP and SDP
+ * dissectors' fields, copied into plain structs.
  *
- * The Wireshark glue fills it (plugin/sipkb-fields.c); the core decides on it. Strings are
- * borrowed: they live as long as the packet being dissected. Absent fields are NULL / FALSE.
+ * The Wireshark glue fills it (plugin/extract.c); the analyzer decides on it
+ * (plugin/core/analyzer.c). Strings are borrowed for the call that receives the message.
+ * Absent fields are NULL / FALSE / 0.
  */
 #ifndef SIPKB_MESSAGE_H
 #define SIPKB_MESSAGE_H
@@ -27,10 +29,51 @@ typedef struct {
     const char *nonce;
     const char *algorithm; /* MD5 when absent (RFC 3261 section 22.4) */
     const char *stale;     /* challenges only: "true"/"false" */
-    const char *uri;       /* credentials only: the digest-uri */
 } sipkb_auth;
 
+/* One Via value (RFC 3261 section 20.42). */
 typedef struct {
+    const char *transport; /* "UDP", "TCP", "TLS", ... */
+    const char *host;      /* sent-by host */
+    guint port;            /* sent-by port, 0 when absent or not read */
+    const char *branch;
+    const char *received;
+    const char *rport; /* NULL: absent; "": bare ;rport; else its value */
+} sipkb_via;
+
+/* One line of an SDP body (RFC 8866 section 5) with the parts the SDP dissector found. */
+typedef enum {
+    SIPKB_SDP_PART_1, /* o= user, c= address type, b= modifier, t= start, m= media */
+    SIPKB_SDP_PART_2, /* o= session id, c= address, b= value, t= stop, m= port */
+    SIPKB_SDP_PART_3, /* o= version, c= TTL, m= profile */
+    SIPKB_SDP_PART_4, /* o= address */
+    SIPKB_SDP_N_PARTS
+} sipkb_sdp_part;
+
+typedef struct {
+    char type;         /* 'v', 'o', 's', 'c', 'm', 'a', ... */
+    gboolean in_media; /* after the first m= line */
+    const char *value; /* as written, after "x=" */
+    const char *parts[SIPKB_SDP_N_PARTS];
+} sipkb_sdp_line;
+
+/* Where a message travelled. Addresses are printed ("192.0.2.1", "2001:db8::1"). */
+typedef struct {
+    const char *source;
+    const char *destination;
+    guint source_port;
+    guint destination_port;
+    const char *transport; /* "UDP", "TCP", "SCTP", or NULL */
+} sipkb_path;
+
+typedef struct {
+    guint32 frame;
+    gint64 time_ns;     /* capture time, nanoseconds since 1970 */
+    guint index;        /* 0 for the frame's first SIP message, 1 for its second ... */
+    gint start, length; /* where the message's bytes are in the frame; echoed in the result */
+    sipkb_path path;    /* the frame's addresses (and of the packet quoted in an ICMP error) */
+    gboolean in_icmp;   /* quoted inside an ICMP error: a copy, not a live message */
+
     gboolean is_request;  /* a Request-Line was seen */
     gboolean is_response; /* a Status-Line was seen */
     const char *method;   /* requests */
@@ -43,18 +86,27 @@ typedef struct {
     guint32 cseq_number;
     const char *cseq_method;
     const char *from_user;
-    const char *top_via_branch;
+    const char *from_tag;
+    const char *to_tag;
 
-    sipkb_auth challenge;                 /* WWW-Authenticate or Proxy-Authenticate of a response */
-    sipkb_auth credentials;               /* Authorization or Proxy-Authorization of a request */
-    const char *p_asserted_identity_user; /* user part of P-Asserted-Identity (RFC 3325) */
+    guint n_vias; /* top first */
+    const sipkb_via *vias;
+
+    sipkb_auth challenge;                  /* WWW-Authenticate or Proxy-Authenticate */
+    sipkb_auth credentials;                /* Authorization or Proxy-Authorization */
+    const char *p_asserted_identity_user;  /* user part of P-Asserted-Identity (RFC 3325) */
     const char *p_preferred_identity_user; /* user part of P-Preferred-Identity */
 
     gboolean has_retry_after;
     guint32 retry_after;             /* seconds */
     const char *const *contact_uris; /* NULL-terminated; may be NULL */
+    const char *warning;             /* the first Warning header's value, or NULL */
 
-    gboolean is_resend; /* the SIP dissector's retransmission mark */
+    gboolean is_resend; /* the SIP dissector's mark of a message it saw before */
+
+    gboolean has_sdp; /* an SDP body; its lines follow, in order */
+    guint n_sdp_lines;
+    const sipkb_sdp_line *sdp_lines;
 } sipkb_message;
 
 G_END_DECLS

@@ -1,12 +1,13 @@
 /* Explaining one SIP response: its kind, the severity users see, and the KB texts.
  *
- * Wireshark-free. The glue turns a sipkb_response_explanation into tree and expert items.
+ * Wireshark-free (plugin/core/responses.c). The glue shows the KB texts of a response.
  */
 #ifndef SIPKB_RESPONSE_H
 #define SIPKB_RESPONSE_H
 
 #include <glib.h>
 
+#include "sipkb/findings.h"
 #include "sipkb/kb.h"
 
 G_BEGIN_DECLS
@@ -20,14 +21,6 @@ typedef enum {
     SIPKB_RESPONSE_FAILURE,     /* other 4xx, 5xx, 6xx */
     SIPKB_RESPONSE_INVALID,     /* outside 100..699: not a SIP status code */
 } sipkb_response_kind;
-
-/* Severities in the order of Wireshark's expert levels. */
-typedef enum {
-    SIPKB_SEVERITY_CHAT,
-    SIPKB_SEVERITY_NOTE,
-    SIPKB_SEVERITY_WARN,
-    SIPKB_SEVERITY_ERROR,
-} sipkb_severity;
 
 sipkb_response_kind sipkb_response_kind_of(guint32 code);
 sipkb_severity sipkb_response_severity(sipkb_response_kind kind);

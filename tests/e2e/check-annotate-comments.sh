@@ -70,7 +70,7 @@ expect "frame.comment contains \"Caller-ID\" (no sipkb loaded)" "3,4" \
 expect "frame.comment contains \"Caller-ID mismatch\" (no sipkb loaded)" "3" \
     "$(frames "$work/from-pcapng.pcapng" 'frame.comment contains "Caller-ID mismatch"')"
 expect "the same frames as sipkb's own filter on the original" \
-    "$("$run" tshark -2 -r "$mismatch" -Y 'sipkb.callerid_mismatch' -T fields -e frame.number)" \
+    "$("$run" tshark -2 -r "$mismatch" -Y 'sipkb.callerid.mismatch' -T fields -e frame.number)" \
     "$(frames "$work/from-pcapng.pcapng" 'frame.comment contains "Caller-ID mismatch"')"
 
 ((failures == 0))

@@ -24,14 +24,14 @@ grep -q "^SIP knowledge base (sipkb):" "$actual" || { echo "no sipkb tree printe
 # Findings rows and the sipkb fields marking the same messages on a two-pass read (a frame
 # counts when any of the row's fields is present).
 rows=(
-    "Caller-ID mismatch:|sipkb.callerid_mismatch"
+    "Caller-ID mismatch:|sipkb.callerid.mismatch"
     "Challenges never answered|sipkb.auth.unanswered"
     "Credentials rejected|sipkb.auth.rejected"
     "Re-challenged for a stale nonce|sipkb.auth.stale"
-    "487 caused by a CANCEL|sipkb.cancel_frame"
+    "487 caused by a CANCEL|sipkb.cancel.frame"
     "487 without a CANCEL|sipkb.cancel.missing"
-    "Requests without a final response|sipkb.no_final_response"
-    "Request retransmissions|sipkb.retransmission_of"
+    "Requests without a final response|sipkb.transaction.no_final_response"
+    "Request retransmissions|sipkb.transaction.retransmission_of"
     "Codec mismatch:|sipkb.sdp.not_offered sipkb.sdp.no_common_codec"
     "NAT hint:|sipkb.sdp.nat sipkb.via.nat"
 )

@@ -1,5 +1,7 @@
 /* Unit tests of the SDP and Via rules: payload table, offer/answer, addresses (no Wireshark). */
-#include "sipkb/media.h"
+#include "sipkb/address.h"
+#include "sipkb/sdp.h"
+#include "sipkb/via.h"
 
 #include <string.h>
 

@@ -38,7 +38,7 @@
 #include "ws-compat.h"
 
 #include "annotate-comments.h"
-#include "sipkb-version.h"
+#include "version.h"
 
 #define PROGRAM "sipkb-annotate"
 #define SHB_PREFIX "Annotated by sipkb"

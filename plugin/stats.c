@@ -1,20 +1,18 @@
-/* sipkb's tap and statistics tree (see sipkb-stats.h).
+/* sipkb's tap and statistics tree (see stats.h).
  *
  * The tree works in one pass (plain `tshark -z sipkb,tree`): findings that only the end of the
  * capture settles (a challenge never answered, a request never finally answered) are counted
  * as "still open" sets that later messages close, with the same links the dissector uses for
- * its sipkb.auth.unanswered and sipkb.no_final_response items.
+ * its sipkb.auth.unanswered and sipkb.transaction.no_final_response items.
  */
 #include <wireshark.h>
 
 #include <epan/stats_tree.h>
 #include <epan/tap.h>
 
-#include "sipkb-kb-sources.h"
-#include "sipkb-sdp.h"
-#include "sipkb-stats.h"
-#include "sipkb-via.h"
+#include "kb-sources.h"
 #include "sipkb/response.h"
+#include "stats.h"
 
 #define RESPONSES_NODE "SIP responses by class and code"
 #define FINDINGS_NODE "SIP messages analysed, by finding"
@@ -23,103 +21,86 @@ static int sipkb_tap = -1;
 
 /* ---- queueing (dissector side) --------------------------------------------------------------- */
 
-static guint32
-request_flags(const sipkb_findings *f, sipkb_tap_message *m)
-{
-    const sipkb_transaction *txn = f->transaction;
-    if (f->is_retransmission)
-        return SIPKB_TAP_RETRANSMISSION;
-    guint32 flags = 0;
-    if (txn->expects_response)
-        flags |= SIPKB_TAP_EXPECTS_RESPONSE;
-    if (txn->has_credentials)
-        flags |= SIPKB_TAP_CREDENTIALS;
-    if (txn->has_credentials && sipkb_callerid_is_mismatch(txn->callerid))
-        flags |= SIPKB_TAP_CALLERID_MISMATCH;
-    if (f->answers_challenge) {
-        flags |= SIPKB_TAP_ANSWERS_CHALLENGE;
-        m->challenge_frame = f->answers_challenge->challenge_frame;
-    }
-    return flags;
-}
-
-static guint32
-response_flags(const sipkb_findings *f, sipkb_tap_message *m)
-{
-    guint32 code = f->msg.status_code;
-    guint32 flags = 0;
-    if (f->challenge) {
-        flags |= SIPKB_TAP_CHALLENGE;
-        m->challenge_frame = f->challenge->challenge_frame;
-    }
-    if (f->rechallenge == SIPKB_RECHALLENGE_STALE)
-        flags |= SIPKB_TAP_STALE_NONCE;
-    else if (f->rechallenge == SIPKB_RECHALLENGE_REJECTED)
-        flags |= SIPKB_TAP_CREDENTIALS_REJECTED;
-    if (code == 487)
-        flags |= f->cancel_known ? SIPKB_TAP_CANCELLED : SIPKB_TAP_CANCEL_MISSING;
-    if (f->transaction && code >= 200)
-        flags |= SIPKB_TAP_FINAL;
-    return flags;
-}
-
 void
-sipkb_stats_queue(packet_info *pinfo, const sipkb_findings *findings)
+sipkb_stats_queue(packet_info *pinfo, const sipkb_result *result)
 {
-    const sipkb_message *msg = &findings->msg;
-    if (!have_tap_listener(sipkb_tap))
+    if (!have_tap_listener(sipkb_tap) || result->kind == SIPKB_MESSAGE_OTHER)
         return;
-    guint32 more_flags = sipkb_sdp_tap_flags(findings->sdp) | sipkb_via_tap_flags(findings->via);
-    gboolean is_response = msg->is_response && msg->has_status_code;
-    if (!is_response && !msg->is_request)
-        return;
-    sipkb_tap_message *m = wmem_new0(pinfo->pool, sipkb_tap_message);
-    m->frame = pinfo->num;
-    m->flags = more_flags;
-    m->is_response = is_response;
-    m->status_code = is_response ? msg->status_code : 0;
-    m->method = is_response || !msg->method ? msg->cseq_method : msg->method;
-    if (findings->transaction) {
-        m->flags |= SIPKB_TAP_TRACKED;
-        m->request_frame = findings->transaction->first_frame;
-    }
-    if (is_response)
-        m->flags |= response_flags(findings, m);
-    else if (findings->transaction)
-        m->flags |= request_flags(findings, m);
-    tap_queue_packet(sipkb_tap, pinfo, m);
+    tap_queue_packet(sipkb_tap, pinfo, result);
 }
 
 /* ---- the statistics tree --------------------------------------------------------------------- */
 
 /* The findings rows under FINDINGS_NODE (which counts every SIP message sipkb analysed). Rows
- * with a flag count the messages that carry it; the two "open" rows are kept by track_open. */
-typedef enum { ROW_FLAG, ROW_UNANSWERED_CHALLENGES, ROW_NO_FINAL_RESPONSE } row_kind;
+ * with findings count the messages that carry one of them; the two "open" rows are kept by
+ * track_open. */
+typedef enum { ROW_FINDINGS, ROW_UNANSWERED_CHALLENGES, ROW_NO_FINAL_RESPONSE } row_kind;
+
+#define NO_FINDING SIPKB_N_FINDINGS
 
 static const struct {
     row_kind kind;
-    guint32 flag;
+    sipkb_finding findings[2];
+    guint8 fact; /* or a fact of the result */
     const char *name;
 } finding_rows[] = {
-    {ROW_FLAG, SIPKB_TAP_CALLERID_MISMATCH,
+    {ROW_FINDINGS,
+     {SIPKB_F_CALLERID_MISMATCH, NO_FINDING},
+     0,
      "Caller-ID mismatch: From user differs from digest username"},
-    {ROW_FLAG, SIPKB_TAP_CHALLENGE, "Challenges (401/407) sent"},
-    {ROW_FLAG, SIPKB_TAP_ANSWERS_CHALLENGE, "Challenges answered with credentials"},
-    {ROW_UNANSWERED_CHALLENGES, 0, "Challenges never answered"},
-    {ROW_FLAG, SIPKB_TAP_STALE_NONCE, "Re-challenged for a stale nonce"},
-    {ROW_FLAG, SIPKB_TAP_CREDENTIALS_REJECTED,
+    {ROW_FINDINGS, {NO_FINDING, NO_FINDING}, SIPKB_FACT_CHALLENGE, "Challenges (401/407) sent"},
+    {ROW_FINDINGS,
+     {SIPKB_F_AUTH_CHALLENGE_FRAME, NO_FINDING},
+     0,
+     "Challenges answered with credentials"},
+    {ROW_UNANSWERED_CHALLENGES, {NO_FINDING, NO_FINDING}, 0, "Challenges never answered"},
+    {ROW_FINDINGS, {SIPKB_F_AUTH_STALE, NO_FINDING}, 0, "Re-challenged for a stale nonce"},
+    {ROW_FINDINGS,
+     {SIPKB_F_AUTH_REJECTED, NO_FINDING},
+     0,
      "Credentials rejected (re-challenged on a fresh nonce)"},
-    {ROW_FLAG, SIPKB_TAP_CANCELLED, "487 caused by a CANCEL in the capture"},
-    {ROW_FLAG, SIPKB_TAP_CANCEL_MISSING, "487 without a CANCEL in the capture"},
-    {ROW_NO_FINAL_RESPONSE, 0, "Requests without a final response"},
-    {ROW_FLAG, SIPKB_TAP_RETRANSMISSION, "Request retransmissions"},
-    {ROW_FLAG, SIPKB_TAP_CODEC_MISMATCH, "Codec mismatch: answer codec not offered or none common"},
-    {ROW_FLAG, SIPKB_TAP_OFFER_REFUSED, "SDP offer refused (488/606)"},
-    {ROW_FLAG, SIPKB_TAP_DTMF_NOT_ANSWERED, "DTMF events offered but not answered"},
-    {ROW_FLAG, SIPKB_TAP_NAT_HINT, "NAT hint: private address in SDP or Via"},
-    {ROW_FLAG, SIPKB_TAP_VIA_TRANSPORT, "Via transport differs from the packet's"},
-    {ROW_FLAG, SIPKB_TAP_HOLD, "Call put on hold"},
+    {ROW_FINDINGS, {SIPKB_F_CANCEL_FRAME, NO_FINDING}, 0, "487 caused by a CANCEL in the capture"},
+    {ROW_FINDINGS, {SIPKB_F_CANCEL_MISSING, NO_FINDING}, 0, "487 without a CANCEL in the capture"},
+    {ROW_NO_FINAL_RESPONSE, {NO_FINDING, NO_FINDING}, 0, "Requests without a final response"},
+    {ROW_FINDINGS,
+     {SIPKB_F_TRANSACTION_RETRANSMISSION_OF, NO_FINDING},
+     0,
+     "Request retransmissions"},
+    {ROW_FINDINGS,
+     {SIPKB_F_SDP_NOT_OFFERED, SIPKB_F_SDP_NO_COMMON_CODEC},
+     0,
+     "Codec mismatch: answer codec not offered or none common"},
+    {ROW_FINDINGS, {SIPKB_F_SDP_REFUSED, NO_FINDING}, 0, "SDP offer refused (488/606)"},
+    {ROW_FINDINGS,
+     {SIPKB_F_SDP_DTMF_NOT_ANSWERED, NO_FINDING},
+     0,
+     "DTMF events offered but not answered"},
+    {ROW_FINDINGS,
+     {SIPKB_F_SDP_NAT, SIPKB_F_VIA_NAT},
+     0,
+     "NAT hint: private address in SDP or Via"},
+    {ROW_FINDINGS,
+     {SIPKB_F_VIA_TRANSPORT_MISMATCH, NO_FINDING},
+     0,
+     "Via transport differs from the packet's"},
+    {ROW_FINDINGS, {SIPKB_F_SDP_HOLD, NO_FINDING}, 0, "Call put on hold"},
 };
+
+static gboolean
+row_counts(gsize row, const sipkb_result *result)
+{
+    if (finding_rows[row].fact)
+        return (result->facts & finding_rows[row].fact) != 0;
+    for (gsize i = 0; i < G_N_ELEMENTS(finding_rows[row].findings); i++) {
+        sipkb_finding finding = finding_rows[row].findings[i];
+        /* First-pass findings only: the tree counts in one pass. */
+        for (guint k = 0; finding != NO_FINDING && k < result->n_items; k++) {
+            if (result->items[k].finding == finding)
+                return TRUE;
+        }
+    }
+    return FALSE;
+}
 
 /* One open tree's sets: stats_tree has no user data, so they are found by tree. */
 typedef struct {
@@ -193,20 +174,20 @@ static void
 track_open(tree_state *state, const sipkb_tap_message *m)
 {
     gpointer challenge = GUINT_TO_POINTER(m->challenge_frame);
-    if ((m->flags & SIPKB_TAP_CHALLENGE) && !g_hash_table_contains(state->challenges, challenge)) {
+    if ((m->facts & SIPKB_FACT_CHALLENGE) && !g_hash_table_contains(state->challenges, challenge)) {
         g_hash_table_insert(state->challenges, challenge, GINT_TO_POINTER(FALSE));
         state->unanswered_challenges++;
     }
-    if ((m->flags & SIPKB_TAP_ANSWERS_CHALLENGE) &&
+    if (m->kind == SIPKB_MESSAGE_REQUEST && m->challenge_frame &&
         g_hash_table_lookup_extended(state->challenges, challenge, NULL, NULL) &&
         !g_hash_table_lookup(state->challenges, challenge)) {
         g_hash_table_insert(state->challenges, challenge, GINT_TO_POINTER(TRUE));
         state->unanswered_challenges--;
     }
     gpointer request = GUINT_TO_POINTER(m->request_frame);
-    if (m->flags & SIPKB_TAP_EXPECTS_RESPONSE)
+    if (m->facts & SIPKB_FACT_EXPECTS_FINAL)
         g_hash_table_add(state->awaiting_final, request);
-    if (m->flags & SIPKB_TAP_FINAL)
+    if (m->facts & SIPKB_FACT_FINAL)
         g_hash_table_remove(state->awaiting_final, request);
 }
 
@@ -219,14 +200,14 @@ stats_packet(stats_tree *st, packet_info *pinfo _U_, epan_dissect_t *edt _U_, co
     if (!state)
         return TAP_PACKET_DONT_REDRAW;
     tick_stat_node(st, FINDINGS_NODE, 0, TRUE);
-    if (m->is_response)
+    if (m->kind == SIPKB_MESSAGE_RESPONSE)
         count_response(st, state, m->status_code);
     track_open(state, m);
     for (gsize i = 0; i < G_N_ELEMENTS(finding_rows); i++) {
         const char *name = finding_rows[i].name;
         switch (finding_rows[i].kind) {
-        case ROW_FLAG:
-            if (m->flags & finding_rows[i].flag)
+        case ROW_FINDINGS:
+            if (row_counts(i, m))
                 tick_stat_node(st, name, state->findings_node, FALSE);
             break;
         case ROW_UNANSWERED_CHALLENGES:

@@ -1,12 +1,11 @@
-/* SDP and Via rules: payload types, offer/answer, addresses behind NAT, hold.
- *
- * Wireshark-free. The glue fills these structs from the SDP and SIP dissectors' fields
- * (plugin/sipkb-sdp.c) and words the results.
- */
-#ifndef SIPKB_MEDIA_H
-#define SIPKB_MEDIA_H
+/* SDP rules: payload types, media descriptions, offer/answer and hold (RFC 3264, 3551, 4566,
+ * 8866). Wireshark-free. */
+#ifndef SIPKB_SDP_H
+#define SIPKB_SDP_H
 
 #include <glib.h>
+
+#include "sipkb/message.h"
 
 G_BEGIN_DECLS
 
@@ -94,53 +93,42 @@ typedef struct {
 void sipkb_compare_offer_answer(const sipkb_media *offer, const sipkb_media *answer,
                                 sipkb_offer_answer *out);
 
-/* ---- addresses, NAT and hold --------------------------------------------------------------- */
-
-typedef enum {
-    SIPKB_ADDRESS_OTHER, /* a host name, or not an address */
-    SIPKB_ADDRESS_PUBLIC,
-    SIPKB_ADDRESS_PRIVATE, /* RFC 1918, RFC 4193 */
-    SIPKB_ADDRESS_SHARED,  /* RFC 6598 carrier-grade NAT space, 100.64.0.0/10 */
-    SIPKB_ADDRESS_LOOPBACK,
-    SIPKB_ADDRESS_LINK_LOCAL,
-    SIPKB_ADDRESS_UNSPECIFIED, /* 0.0.0.0 or :: (RFC 2543 hold) */
-    SIPKB_ADDRESS_MULTICAST,
-} sipkb_address_kind;
-
-sipkb_address_kind sipkb_classify_address(const char *address);
-
-static inline gboolean
-sipkb_address_is_natted_kind(sipkb_address_kind kind)
-{
-    return kind == SIPKB_ADDRESS_PRIVATE || kind == SIPKB_ADDRESS_SHARED;
-}
-
-typedef enum {
-    SIPKB_NAT_NONE,
-    SIPKB_NAT_FROM_PUBLIC, /* private address announced, packet came from a public source */
-    SIPKB_NAT_TO_PUBLIC,   /* private address announced to a public destination (LAN side) */
-} sipkb_nat_hint;
-
-/* A private/shared `announced` address (SDP c=, Via sent-by) seen in a packet from `source` to
- * `destination`. Loopback, link-local and names are never a hint. */
-sipkb_nat_hint sipkb_nat_hint_for(const char *announced, const char *source,
-                                  const char *destination);
-
 /* Hold as RFC 3264 section 8.4 (sendonly/inactive) or RFC 2543 (c=0.0.0.0) express it. */
 gboolean sipkb_media_on_hold(const sipkb_media *media);
 
-/* ---- Via (RFC 3261 section 18.2.1, 20.42) --------------------------------------------------- */
+/* ---- the model of one SDP body ------------------------------------------------------------- */
 
-/* The port a Via sent-by means when it gives none: 5061 for TLS, else 5060. */
-guint sipkb_via_default_port(const char *transport);
+/* Streams read from one body at the most. */
+#define SIPKB_MAX_MEDIA 16
 
-/* Does the Via transport name the transport the message travelled on ("UDP", "TCP", ...)?
- * TLS and WS/WSS ride on TCP. */
-gboolean sipkb_via_transport_matches(const char *via_transport, const char *actual_transport);
+typedef struct {
+    guint n_media;
+    sipkb_media media[SIPKB_MAX_MEDIA];
+    sipkb_payload formats[SIPKB_MAX_MEDIA][SIPKB_MAX_FORMATS];
+    const char *session_connection;
+    GStringChunk *strings; /* encoding names */
+} sipkb_sdp_body;
 
-/* The RFC 3261 magic cookie that marks a branch as globally unique. */
-gboolean sipkb_via_branch_is_rfc3261(const char *branch);
+/* Builds the model of a body from its lines: m= lines start streams, c= and a= lines apply to
+ * the stream they follow (or to the session). Other strings point into `lines`. */
+void sipkb_sdp_body_build(const sipkb_sdp_line *lines, guint n_lines, sipkb_sdp_body *body);
+void sipkb_sdp_body_clear(sipkb_sdp_body *body);
+
+/* "PCMU/8000", "opus/48000/2", or "PT 96" for a format no rtpmap names. */
+char *sipkb_payload_text(const sipkb_payload *payload);
+
+/* The formats of a stream as "PCMU/8000, PCMA/8000". */
+char *sipkb_media_codecs_text(const sipkb_media *media);
+
+/* What a direction attribute means, in words. */
+const char *sipkb_direction_text(sipkb_direction direction);
+
+/* What one SDP line says, in words (for the line-by-line explanation). */
+char *sipkb_sdp_line_text(const sipkb_sdp_line *line);
+
+/* What one format of an m= line is, in words: "18: G729/8000 (static, RFC 3551)". */
+char *sipkb_payload_explained(const sipkb_payload *payload);
 
 G_END_DECLS
 
-#endif /* SIPKB_MEDIA_H */
+#endif /* SIPKB_SDP_H */

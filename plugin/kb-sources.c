@@ -5,7 +5,7 @@
  */
 #include <wireshark.h>
 
-#include "sipkb-kb-sources.h"
+#include "kb-sources.h"
 
 #include <wsutil/report_message.h>
 #include <epan/uat.h>

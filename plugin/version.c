@@ -1,11 +1,11 @@
-/* The version field (see sipkb-version.h): sipkb's own version and the kb_version of each KB
+/* The version field (see version.h): sipkb's own version and the kb_version of each KB
  * layer in use, so that an annotated capture can say what explained it. */
 #include <wireshark.h>
 
 #include <epan/packet.h>
 
-#include "sipkb-kb-sources.h"
-#include "sipkb-version.h"
+#include "kb-sources.h"
+#include "version.h"
 
 static int hf_sipkb_version = -1;
 

@@ -1,17 +1,20 @@
-/* Extraction: the SIP dissector's fields -> one sipkb_message per SIP message in the frame.
+/* Extraction (see extract.h): the SIP and SDP dissectors' fields -> one sipkb_message per SIP
+ * message in the frame.
  *
- * One table names every field sipkb reads and where its value goes; one function walks it.
- * Fields are attributed to a message (and an auth parameter to its header) by byte range,
+ * One table names every SIP field sipkb reads and where its value goes; one function walks it.
+ * Via values and SDP lines are read the same way, each part by the field the dissector gives
+ * it. Fields are attributed to a message (and an auth parameter to its header) by byte range,
  * which keeps several SIP messages in one TCP segment apart. Nothing here parses SIP text.
  */
 #include <wireshark.h>
 
-#include "sipkb-fields.h"
+#include "extract.h"
 
 #include <stddef.h>
 #include <string.h>
 
 #include <epan/proto.h>
+#include <epan/to_str.h>
 #include <wsutil/wslog.h>
 
 #include "ws-compat.h"
@@ -65,7 +68,6 @@ static const field_spec field_specs[] = {
     {"sip.CSeq.seq", FIELD_UINT, MSG(cseq_number), MSG(has_cseq), 0, NEED_ALWAYS},
     {"sip.CSeq.method", FIELD_STRING, MSG(cseq_method), 0, 0, NEED_ALWAYS},
     {"sip.from.user", FIELD_STRING, MSG(from_user), 0, 0, NEED_ALWAYS},
-    {"sip.Via.branch", FIELD_STRING, MSG(top_via_branch), 0, 0, NEED_ALWAYS},
     {"sip.pai.user", FIELD_STRING, MSG(p_asserted_identity_user), 0, 0, NEED_AUTH},
     {"sip.ppi.user", FIELD_STRING, MSG(p_preferred_identity_user), 0, 0, NEED_AUTH},
     {"sip.Retry-After", FIELD_UINT, MSG(retry_after), MSG(has_retry_after), 0, NEED_ALWAYS},
@@ -91,8 +93,9 @@ static int field_ids[N_FIELDS];
 static GHashTable *wanted_ids;
 static GHashTable *primed_ids;
 
-int
-sipkb_fields_want_shown(const char *name)
+/* A field only shown, never analysed: read from visible trees, not primed. */
+static int
+want_shown(const char *name)
 {
     int id = proto_registrar_get_id_byname(name);
     if (id < 0) {
@@ -107,38 +110,26 @@ sipkb_fields_want_shown(const char *name)
     return id;
 }
 
-int
-sipkb_fields_want(GArray *wanted, const char *name)
+/* A field the first pass analyses: primed. */
+static int
+want(GArray *wanted, const char *name)
 {
-    int id = sipkb_fields_want_shown(name);
+    int id = want_shown(name);
     if (id >= 0 && g_hash_table_add(primed_ids, GINT_TO_POINTER(id)))
         g_array_append_val(wanted, id);
     return id;
 }
 
+static void resolve_via_fields(GArray *wanted);
+static void resolve_sdp_fields(GArray *wanted);
+
 void
-sipkb_fields_resolve(GArray *wanted)
+sipkb_extract_resolve(GArray *wanted)
 {
     for (size_t i = 0; i < N_FIELDS; i++)
-        field_ids[i] = sipkb_fields_want(wanted, field_specs[i].name);
-}
-
-static wmem_map_t *interned; /* text -> its file-scope copy; empties when the file closes */
-
-const char *
-sipkb_intern(const char *text)
-{
-    if (!text)
-        return NULL;
-    if (!interned)
-        interned =
-            wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_str_hash, g_str_equal);
-    const char *copy = wmem_map_lookup(interned, text);
-    if (!copy) {
-        copy = wmem_strdup(wmem_file_scope(), text);
-        wmem_map_insert(interned, copy, (gpointer)copy);
-    }
-    return copy;
+        field_ids[i] = want(wanted, field_specs[i].name);
+    resolve_via_fields(wanted);
+    resolve_sdp_fields(wanted);
 }
 
 /* ---- where field values come from -------------------------------------------------------- */
@@ -218,8 +209,9 @@ sipkb_field_source_new(proto_tree *tree, packet_info *pinfo)
     return source;
 }
 
-guint
-sipkb_field_source_get(const sipkb_field_source *source, int id, field_info ***items)
+/* The values of field `id` in the frame, in tree order. Returns how many. */
+static guint
+field_values(const sipkb_field_source *source, int id, field_info ***items)
 {
     *items = NULL;
     if (!source || id < 0)
@@ -246,7 +238,7 @@ typedef struct {
 } auth_header_span;
 
 typedef struct {
-    sipkb_located_message *messages;
+    sipkb_extracted *messages;
     guint n_messages;
     wmem_array_t *auth_spans; /* auth_header_span */
     wmem_array_t **lists;     /* per message x per field: string list builders, lazily made */
@@ -259,18 +251,19 @@ sipkb_tree_is_visible(proto_tree *tree)
     return tree && PTREE_DATA(tree)->visible;
 }
 
-gboolean
-sipkb_finfo_within(const field_info *inner, tvbuff_t *tvb, gint start, gint length)
+/* Is `inner` inside the bytes [start, start + length) of `tvb`? */
+static gboolean
+within(const field_info *inner, tvbuff_t *tvb, gint start, gint length)
 {
     return inner->ds_tvb == tvb && inner->start >= start && inner->start < start + length;
 }
 
-static sipkb_located_message *
+static sipkb_extracted *
 message_of(const extraction *ex, const field_info *fi)
 {
     for (guint i = 0; i < ex->n_messages; i++) {
-        sipkb_located_message *m = &ex->messages[i];
-        if (sipkb_finfo_within(fi, m->tvb, m->start, m->length))
+        sipkb_extracted *m = &ex->messages[i];
+        if (within(fi, m->tvb, m->msg.start, m->msg.length))
             return m;
     }
     return NULL;
@@ -282,7 +275,7 @@ auth_span_of(const extraction *ex, const field_info *fi)
     guint n_spans = wmem_array_get_count(ex->auth_spans);
     for (guint i = 0; i < n_spans; i++) {
         const auth_header_span *span = wmem_array_index(ex->auth_spans, i);
-        if (sipkb_finfo_within(fi, span->finfo->ds_tvb, span->finfo->start, span->finfo->length))
+        if (within(fi, span->finfo->ds_tvb, span->finfo->start, span->finfo->length))
             return span;
     }
     return NULL;
@@ -293,18 +286,19 @@ static void
 collect_messages(extraction *ex, field_info **items, guint n_items)
 {
     ex->n_messages = n_items;
-    ex->messages = wmem_alloc0_array(ex->pool, sipkb_located_message, n_items);
+    ex->messages = wmem_alloc0_array(ex->pool, sipkb_extracted, n_items);
     for (guint i = 0; i < n_items; i++) {
         const field_info *fi = items[i];
-        sipkb_located_message *m = &ex->messages[i];
+        sipkb_extracted *m = &ex->messages[i];
         m->tvb = fi->ds_tvb;
-        m->start = fi->start;
-        m->length = fi->length > 0 ? fi->length : 1;
+        m->msg.index = i;
+        m->msg.start = fi->start;
+        m->msg.length = fi->length > 0 ? fi->length : 1;
         if (i + 1 < n_items) {
             const field_info *next = items[i + 1];
             if (next->ds_tvb == fi->ds_tvb && next->start > fi->start &&
-                next->start < fi->start + m->length)
-                m->length = next->start - fi->start;
+                next->start < fi->start + m->msg.length)
+                m->msg.length = next->start - fi->start;
         }
     }
 }
@@ -312,7 +306,7 @@ collect_messages(extraction *ex, field_info **items, guint n_items)
 static void
 collect_auth_header(extraction *ex, const field_spec *spec, const field_info *fi)
 {
-    sipkb_located_message *m = message_of(ex, fi);
+    sipkb_extracted *m = message_of(ex, fi);
     if (!m)
         return;
     gboolean is_challenge = spec->auth_header == SIPKB_AUTH_WWW_AUTHENTICATE ||
@@ -361,7 +355,7 @@ apply_field(extraction *ex, size_t spec_index, const field_info *fi)
         collect_auth_header(ex, spec, fi);
         return;
     }
-    sipkb_located_message *m = message_of(ex, fi);
+    sipkb_extracted *m = message_of(ex, fi);
     if (!m)
         return;
     char *base = (char *)&m->msg;
@@ -443,29 +437,318 @@ needed(const extraction *ex, field_need need)
     return TRUE;
 }
 
+/* ---- Via values ------------------------------------------------------------------------- */
+
+typedef enum {
+    V_TRANSPORT, /* one per Via value: the parts of a value follow its transport */
+    V_ADDRESS,
+    V_PORT,
+    V_BRANCH,
+    V_RECEIVED,
+    V_RPORT,
+    N_VIA_FIELDS
+} via_field;
+
+static const struct {
+    const char *name;
+    gboolean analysed; /* primed for the first pass; the others are only shown */
+} via_fields[N_VIA_FIELDS] = {
+    [V_TRANSPORT] = {"sip.Via.transport", TRUE}, [V_ADDRESS] = {"sip.Via.sent-by.address", TRUE},
+    [V_PORT] = {"sip.Via.sent-by.port", FALSE},  [V_BRANCH] = {"sip.Via.branch", TRUE},
+    [V_RECEIVED] = {"sip.Via.received", TRUE},   [V_RPORT] = {"sip.Via.rport", FALSE},
+};
+
+static int via_ids[N_VIA_FIELDS];
+
+static void
+resolve_via_fields(GArray *wanted)
+{
+    for (int i = 0; i < N_VIA_FIELDS; i++)
+        via_ids[i] = via_fields[i].analysed ? want(wanted, via_fields[i].name)
+                                            : want_shown(via_fields[i].name);
+}
+
+static const char *
+finfo_text(wmem_allocator_t *pool, const field_info *fi)
+{
+    if (fi->hfinfo->type == FT_STRING || fi->hfinfo->type == FT_STRINGZ)
+        return sipkb_finfo_string(fi);
+    return wmem_strdup_printf(pool, "%u", sipkb_finfo_uint(fi));
+}
+
+/* The value a part belongs to: the last one whose transport comes before it. */
+static void
+attach_via_part(const sipkb_extracted *m, field_info **transports, guint n, const field_info *part,
+                const field_info **parts_of_values, via_field kind)
+{
+    for (guint v = n; v-- > 0;) {
+        const field_info *transport = transports[v];
+        gint end = v + 1 < n ? transports[v + 1]->start : m->msg.start + m->msg.length;
+        if (part->ds_tvb == transport->ds_tvb && part->start > transport->start &&
+            part->start < end) {
+            if (!parts_of_values[v * N_VIA_FIELDS + kind])
+                parts_of_values[v * N_VIA_FIELDS + kind] = part;
+            return;
+        }
+    }
+}
+
+static void
+extract_vias(const sipkb_field_source *source, wmem_allocator_t *pool, sipkb_extracted *m)
+{
+    field_info **all = NULL;
+    guint n_all = field_values(source, via_ids[V_TRANSPORT], &all);
+    field_info **transports = wmem_alloc_array(pool, field_info *, MAX(n_all, 1));
+    guint n = 0;
+    for (guint t = 0; t < n_all; t++) {
+        if (within(all[t], m->tvb, m->msg.start, m->msg.length))
+            transports[n++] = all[t];
+    }
+    if (n == 0)
+        return;
+    const field_info **parts = wmem_alloc0_array(pool, const field_info *, n *N_VIA_FIELDS);
+    for (int kind = V_ADDRESS; kind < N_VIA_FIELDS; kind++) {
+        field_info **items = NULL;
+        guint n_items = field_values(source, via_ids[kind], &items);
+        for (guint k = 0; k < n_items; k++)
+            attach_via_part(m, transports, n, items[k], parts, (via_field)kind);
+    }
+    sipkb_via *vias = wmem_alloc0_array(pool, sipkb_via, n);
+    for (guint v = 0; v < n; v++) {
+        const field_info **p = &parts[v * N_VIA_FIELDS];
+        vias[v].transport = sipkb_finfo_string(transports[v]);
+        vias[v].host = p[V_ADDRESS] ? finfo_text(pool, p[V_ADDRESS]) : NULL;
+        vias[v].port = p[V_PORT] ? sipkb_finfo_uint(p[V_PORT]) : 0;
+        vias[v].branch = p[V_BRANCH] ? finfo_text(pool, p[V_BRANCH]) : NULL;
+        vias[v].received = p[V_RECEIVED] ? finfo_text(pool, p[V_RECEIVED]) : NULL;
+        vias[v].rport = p[V_RPORT] ? finfo_text(pool, p[V_RPORT]) : NULL;
+    }
+    m->msg.n_vias = n;
+    m->msg.vias = vias;
+}
+
+/* ---- SDP lines ------------------------------------------------------------------------- */
+
+typedef struct {
+    const char *name;
+    char type;         /* lines: the line's type letter; parts: 0 */
+    int part;          /* parts: which sipkb_sdp_part */
+    char part_of;      /* parts: the type of their line */
+    gboolean analysed; /* read on the first pass (primed); the others only explain lines */
+} sdp_field;
+
+static const sdp_field sdp_fields[] = {
+    /* one per SDP line, in the order of RFC 8866 section 5 */
+    {"sdp.version", 'v', 0, 0, FALSE},
+    {"sdp.owner", 'o', 0, 0, FALSE},
+    {"sdp.session_name", 's', 0, 0, FALSE},
+    {"sdp.session_info", 'i', 0, 0, FALSE},
+    {"sdp.uri", 'u', 0, 0, FALSE},
+    {"sdp.email", 'e', 0, 0, FALSE},
+    {"sdp.phone", 'p', 0, 0, FALSE},
+    {"sdp.connection_info", 'c', 0, 0, TRUE},
+    {"sdp.bandwidth", 'b', 0, 0, FALSE},
+    {"sdp.time", 't', 0, 0, FALSE},
+    {"sdp.repeat_time", 'r', 0, 0, FALSE},
+    {"sdp.timezone", 'z', 0, 0, FALSE},
+    {"sdp.encryption_key", 'k', 0, 0, FALSE},
+    {"sdp.session_attr", 'a', 0, 0, TRUE},
+    {"sdp.media", 'm', 0, 0, TRUE},
+    {"sdp.media_title", 'i', 0, 0, FALSE},
+    {"sdp.media_attr", 'a', 0, 0, TRUE},
+    /* parts of lines */
+    {"sdp.owner.username", 0, SIPKB_SDP_PART_1, 'o', FALSE},
+    {"sdp.owner.sessionid", 0, SIPKB_SDP_PART_2, 'o', FALSE},
+    {"sdp.owner.version", 0, SIPKB_SDP_PART_3, 'o', FALSE},
+    {"sdp.owner.address", 0, SIPKB_SDP_PART_4, 'o', FALSE},
+    {"sdp.connection_info.address_type", 0, SIPKB_SDP_PART_1, 'c', FALSE},
+    {"sdp.connection_info.address", 0, SIPKB_SDP_PART_2, 'c', TRUE},
+    {"sdp.connection_info.ttl", 0, SIPKB_SDP_PART_3, 'c', FALSE},
+    {"sdp.bandwidth.modifier", 0, SIPKB_SDP_PART_1, 'b', FALSE},
+    {"sdp.bandwidth.value", 0, SIPKB_SDP_PART_2, 'b', FALSE},
+    {"sdp.time.start", 0, SIPKB_SDP_PART_1, 't', FALSE},
+    {"sdp.time.stop", 0, SIPKB_SDP_PART_2, 't', FALSE},
+    {"sdp.media.media", 0, SIPKB_SDP_PART_1, 'm', TRUE},
+    {"sdp.media.port", 0, SIPKB_SDP_PART_2, 'm', TRUE},
+    {"sdp.media.proto", 0, SIPKB_SDP_PART_3, 'm', TRUE},
+};
+
+#define N_SDP_FIELDS G_N_ELEMENTS(sdp_fields)
+
+static int sdp_ids[N_SDP_FIELDS];
+static int sdp_protocol_id = -1; /* the "sdp" item: one per SDP body */
+
+static void
+resolve_sdp_fields(GArray *wanted)
+{
+    sdp_protocol_id = want(wanted, "sdp");
+    for (size_t i = 0; i < N_SDP_FIELDS; i++)
+        sdp_ids[i] = sdp_fields[i].analysed ? want(wanted, sdp_fields[i].name)
+                                            : want_shown(sdp_fields[i].name);
+}
+
+typedef struct {
+    sipkb_sdp_line line;
+    const field_info *fi;
+} located_line;
+
+static gint
+compare_lines(gconstpointer a, gconstpointer b)
+{
+    const located_line *x = a, *y = b;
+    if (x->fi->ds_tvb != y->fi->ds_tvb)
+        return x->fi->ds_tvb < y->fi->ds_tvb ? -1 : 1;
+    return x->fi->start - y->fi->start;
+}
+
+static gboolean
+has_sdp_body(const sipkb_field_source *source, const sipkb_extracted *m)
+{
+    /* Most messages carry no SDP: one look at the "sdp" items says so. */
+    field_info **bodies = NULL;
+    guint n_bodies = field_values(source, sdp_protocol_id, &bodies);
+    for (guint i = 0; i < n_bodies; i++) {
+        if (within(bodies[i], m->tvb, m->msg.start, m->msg.length))
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* The lines of the message's body, in order. */
+static wmem_array_t *
+collect_lines(const sipkb_field_source *source, wmem_allocator_t *pool, const sipkb_extracted *m)
+{
+    wmem_array_t *lines = wmem_array_new(pool, sizeof(located_line));
+    for (size_t kind = 0; kind < N_SDP_FIELDS && sdp_fields[kind].type; kind++) {
+        field_info **items = NULL;
+        guint n = field_values(source, sdp_ids[kind], &items);
+        for (guint i = 0; i < n; i++) {
+            if (!within(items[i], m->tvb, m->msg.start, m->msg.length))
+                continue;
+            located_line line = {.fi = items[i]};
+            line.line.type = sdp_fields[kind].type;
+            line.line.value = sipkb_finfo_string(items[i]);
+            wmem_array_append_one(lines, line);
+        }
+    }
+    wmem_array_sort(lines, compare_lines);
+    return lines;
+}
+
+/* Each part the SDP dissector found goes to the line it lies in. */
+static void
+attach_sdp_parts(const sipkb_field_source *source, wmem_allocator_t *pool, located_line *lines,
+                 guint n_lines)
+{
+    for (size_t kind = 0; kind < N_SDP_FIELDS; kind++) {
+        if (sdp_fields[kind].type)
+            continue;
+        field_info **items = NULL;
+        guint n = field_values(source, sdp_ids[kind], &items);
+        for (guint i = 0; i < n; i++) {
+            for (guint l = 0; l < n_lines; l++) {
+                located_line *line = &lines[l];
+                if (line->line.type != sdp_fields[kind].part_of ||
+                    !within(items[i], line->fi->ds_tvb, line->fi->start, line->fi->length))
+                    continue;
+                const char **slot = &line->line.parts[sdp_fields[kind].part];
+                if (!*slot)
+                    *slot = finfo_text(pool, items[i]);
+                break;
+            }
+        }
+    }
+}
+
+static void
+extract_sdp(const sipkb_field_source *source, wmem_allocator_t *pool, sipkb_extracted *m)
+{
+    if (!has_sdp_body(source, m))
+        return;
+    wmem_array_t *found = collect_lines(source, pool, m);
+    guint n_lines = wmem_array_get_count(found);
+    located_line *located = wmem_array_get_raw(found);
+    attach_sdp_parts(source, pool, located, n_lines);
+    sipkb_sdp_line *lines = wmem_alloc0_array(pool, sipkb_sdp_line, MAX(n_lines, 1));
+    gboolean in_media = FALSE;
+    for (guint l = 0; l < n_lines; l++) {
+        lines[l] = located[l].line;
+        in_media |= lines[l].type == 'm';
+        lines[l].in_media = in_media;
+    }
+    m->msg.has_sdp = TRUE;
+    m->msg.n_sdp_lines = n_lines;
+    m->msg.sdp_lines = lines;
+}
+
+/* ---- where the message travelled ------------------------------------------------------- */
+
+static const char *
+frame_transport(packet_info *pinfo)
+{
+    static const char *const transports[][2] = {{"udp", "UDP"}, {"tcp", "TCP"}, {"sctp", "SCTP"}};
+    for (gsize i = 0; i < G_N_ELEMENTS(transports); i++) {
+        if (proto_is_frame_protocol(pinfo->layers, transports[i][0]))
+            return transports[i][1];
+    }
+    return NULL;
+}
+
+static void
+fill_path(packet_info *pinfo, sipkb_path *path, gboolean *in_icmp)
+{
+    path->source = address_to_str(pinfo->pool, &pinfo->net_src);
+    path->destination = address_to_str(pinfo->pool, &pinfo->net_dst);
+    path->source_port = pinfo->srcport;
+    path->destination_port = pinfo->destport;
+    path->transport = frame_transport(pinfo);
+    *in_icmp = proto_is_frame_protocol(pinfo->layers, "icmp") ||
+               proto_is_frame_protocol(pinfo->layers, "icmpv6");
+}
+
+/* ---- the frame's messages --------------------------------------------------------------- */
+
+static void
+extract_sip_fields(const sipkb_field_source *source, extraction *ex)
+{
+    for (size_t i = 1; i < N_FIELDS; i++) {
+        if (!needed(ex, field_specs[i].need))
+            continue;
+        field_info **items = NULL;
+        guint n_items = field_values(source, field_ids[i], &items);
+        for (guint k = 0; k < n_items; k++)
+            apply_field(ex, i, items[k]);
+    }
+    finish_lists(ex);
+}
+
 guint
-sipkb_fields_extract(const sipkb_field_source *source, wmem_allocator_t *pool,
-                     sipkb_located_message **messages)
+sipkb_extract(const sipkb_field_source *source, packet_info *pinfo, sipkb_extracted **messages)
 {
     *messages = NULL;
     field_info **sip_items = NULL;
-    guint n_sip = sipkb_field_source_get(source, field_ids[0], &sip_items);
+    guint n_sip = field_values(source, field_ids[0], &sip_items);
     if (n_sip == 0)
         return 0;
 
-    extraction ex = {.pool = pool};
+    extraction ex = {.pool = pinfo->pool};
     collect_messages(&ex, sip_items, n_sip);
-    ex.auth_spans = wmem_array_new(pool, sizeof(auth_header_span));
-    ex.lists = wmem_alloc0_array(pool, wmem_array_t *, (gsize)ex.n_messages * N_FIELDS);
-    for (size_t i = 1; i < N_FIELDS; i++) {
-        if (!needed(&ex, field_specs[i].need))
-            continue;
-        field_info **items = NULL;
-        guint n_items = sipkb_field_source_get(source, field_ids[i], &items);
-        for (guint k = 0; k < n_items; k++)
-            apply_field(&ex, i, items[k]);
+    ex.auth_spans = wmem_array_new(pinfo->pool, sizeof(auth_header_span));
+    ex.lists = wmem_alloc0_array(pinfo->pool, wmem_array_t *, (gsize)ex.n_messages * N_FIELDS);
+    extract_sip_fields(source, &ex);
+    sipkb_path path;
+    gboolean in_icmp;
+    fill_path(pinfo, &path, &in_icmp);
+    for (guint i = 0; i < ex.n_messages; i++) {
+        sipkb_extracted *m = &ex.messages[i];
+        m->msg.frame = pinfo->num;
+        m->msg.time_ns =
+            (gint64)pinfo->abs_ts.secs * G_GINT64_CONSTANT(1000000000) + pinfo->abs_ts.nsecs;
+        m->msg.path = path;
+        m->msg.in_icmp = in_icmp;
+        extract_vias(source, pinfo->pool, m);
+        extract_sdp(source, pinfo->pool, m);
     }
-    finish_lists(&ex);
     *messages = ex.messages;
     return ex.n_messages;
 }

@@ -1,0 +1,98 @@
+/* The analyzer: every decision sipkb makes, in one Wireshark-free place.
+ *
+ * It is fed the SIP messages of a capture in frame order (the first pass), owns what spans
+ * messages (transactions, challenges, dialogs' offers and answers) and returns one result per
+ * message: the findings, each an item of the findings table with its value, in the order the
+ * tree shows them. A result never changes after its message was added; what needs the whole
+ * capture (a challenge nobody answered, a request without a final response, the retry that
+ * answered a challenge) is decided by sipkb_analyzer_finish() into each result's late items.
+ */
+#ifndef SIPKB_ANALYZER_H
+#define SIPKB_ANALYZER_H
+
+#include <glib.h>
+
+#include "sipkb/findings.h"
+#include "sipkb/kb.h"
+#include "sipkb/message.h"
+
+G_BEGIN_DECLS
+
+/* One finding of one message and its value (the findings table says which member). */
+typedef struct {
+    guint16 finding; /* sipkb_finding */
+    guint8 variant;  /* 0, or which of the finding's text.N templates words it */
+    union {
+        guint32 number;     /* FLAG (1), FRAME, NUMBER */
+        const char *text;   /* TEXT: owned by the analyzer */
+        gint64 nanoseconds; /* DURATION, TIME */
+    } value;
+} sipkb_item;
+
+typedef enum {
+    SIPKB_MESSAGE_OTHER, /* neither a Request-Line nor a Status-Line was read */
+    SIPKB_MESSAGE_REQUEST,
+    SIPKB_MESSAGE_RESPONSE,
+} sipkb_message_kind;
+
+/* Facts about a message that taps and statistics count (sipkb_result.facts). */
+enum {
+    SIPKB_FACT_TRACKED = 1 << 0,       /* matched to its transaction: request_frame is set */
+    SIPKB_FACT_EXPECTS_FINAL = 1 << 1, /* a request's first copy that wants a final response */
+    SIPKB_FACT_FINAL = 1 << 2,         /* a final response (200 or more) of a transaction */
+    SIPKB_FACT_CHALLENGE = 1 << 3,     /* a 401/407 kept as challenge_frame's challenge */
+};
+
+typedef struct {
+    guint32 frame;
+    gint start, length;      /* as in the message */
+    guint32 request_frame;   /* the first copy of the request (of a response's transaction) */
+    guint32 challenge_frame; /* 401/407: the challenge; requests: the challenge they answer */
+    guint8 facts;            /* SIPKB_FACT_* */
+    sipkb_message_kind kind;
+    guint32 status_code;       /* responses */
+    const char *method;        /* requests: the method; responses: the CSeq method */
+    const char *reason_phrase; /* responses */
+    sipkb_severity severity;   /* the highest of the message's expert items */
+    guint n_items;
+    const sipkb_item *items; /* decided when the message was added */
+    guint n_late;
+    const sipkb_item *late; /* decided by the last sipkb_analyzer_finish() */
+} sipkb_result;
+
+typedef struct sipkb_analyzer sipkb_analyzer;
+
+/* `findings` gives the texts the analyzer words (outcomes, causes); `kb` the response codes.
+ * Both must outlive the analyzer. */
+sipkb_analyzer *sipkb_analyzer_new(const sipkb_findings_table *findings, const sipkb_kb *kb);
+void sipkb_analyzer_free(sipkb_analyzer *analyzer);
+
+/* The first pass: one message, after every message of earlier frames and earlier in its frame.
+ * Returns its result (owned by the analyzer). */
+const sipkb_result *sipkb_analyzer_add(sipkb_analyzer *analyzer, const sipkb_message *message);
+
+/* Decides the whole-capture findings from all messages added so far (again when more were
+ * added since the last call). */
+void sipkb_analyzer_finish(sipkb_analyzer *analyzer);
+
+/* Has a message been added since the last sipkb_analyzer_finish()? */
+gboolean sipkb_analyzer_needs_finish(const sipkb_analyzer *analyzer);
+
+/* The results of one frame's messages, in order; returns how many (0: none). */
+guint sipkb_analyzer_results(const sipkb_analyzer *analyzer, guint32 frame,
+                             const sipkb_result *const **results);
+
+/* The first item of `finding` in a result (its first-pass items, then its late ones), or
+ * NULL. */
+const sipkb_item *sipkb_result_find(const sipkb_result *result, sipkb_finding finding);
+
+/* A template of the findings table filled from a result: {finding.name} is that item's value
+ * (the first), {code} and {method} the message's, {reason} and {summary} the KB's words for
+ * its code (given by the caller, which knows the KB in use). Appends to `out`. */
+void sipkb_result_render(const sipkb_findings_table *table, const sipkb_result *result,
+                         const char *template_text, const char *reason, const char *summary,
+                         GString *out);
+
+G_END_DECLS
+
+#endif /* SIPKB_ANALYZER_H */

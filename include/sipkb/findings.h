@@ -1,0 +1,173 @@
+/* The table of findings: every field sipkb shows and every problem it reports.
+ *
+ * The list below names each finding once; its words (label, description, expert severity,
+ * group, summary and the templates of its texts) are data in plugin/kb/findings.kb, loaded with
+ * GKeyFile. The glue registers one field and, where the table gives a severity, one expert item
+ * per finding, in one loop. Adding a finding: a line here, a section there, the rule that
+ * decides it, and tests.
+ */
+#ifndef SIPKB_FINDINGS_H
+#define SIPKB_FINDINGS_H
+
+#include <glib.h>
+
+#include "sipkb/kb.h"
+
+G_BEGIN_DECLS
+
+/* X(ENUM_NAME, "table name"): the field is "sipkb.<table name>". */
+#define SIPKB_FINDING_LIST(X)                                                                      \
+    X(CODE, "code")                                                                                \
+    X(CLASS, "class")                                                                              \
+    X(SUMMARY, "summary")                                                                          \
+    X(EXPLANATION, "explanation")                                                                  \
+    X(CAUSE, "cause")                                                                              \
+    X(ADVICE, "advice")                                                                            \
+    X(PROVIDER_NOTE, "provider_note")                                                              \
+    X(REFERENCE, "reference")                                                                      \
+    X(SOURCE, "source")                                                                            \
+    X(CLASS_FALLBACK, "class_fallback")                                                            \
+    X(RESPONSE_PROGRESS, "response.progress")                                                      \
+    X(RESPONSE_CHALLENGE, "response.challenge")                                                    \
+    X(RESPONSE_REDIRECT, "response.redirect")                                                      \
+    X(RESPONSE_FAILURE, "response.failure")                                                        \
+    X(RESPONSE_INVALID, "response.invalid")                                                        \
+    X(CALL_OUTCOME, "call.outcome")                                                                \
+    X(TRANSACTION_REQUEST, "transaction.request")                                                  \
+    X(TRANSACTION_RETRANSMISSION_OF, "transaction.retransmission_of")                              \
+    X(TRANSACTION_NO_FINAL_RESPONSE, "transaction.no_final_response")                              \
+    X(TRANSACTION_RETRANSMISSIONS, "transaction.retransmissions")                                  \
+    X(TRANSACTION_WAITED, "transaction.waited")                                                    \
+    X(AUTH, "auth")                                                                                \
+    X(AUTH_CHALLENGER, "auth.challenger")                                                          \
+    X(AUTH_REALM, "auth.realm")                                                                    \
+    X(AUTH_ALGORITHM, "auth.algorithm")                                                            \
+    X(AUTH_REQUEST_FRAME, "auth.request_frame")                                                    \
+    X(AUTH_ANSWERED_IN, "auth.answered_in")                                                        \
+    X(AUTH_UNANSWERED, "auth.unanswered")                                                          \
+    X(AUTH_CHALLENGE_FRAME, "auth.challenge_frame")                                                \
+    X(AUTH_STALE, "auth.stale")                                                                    \
+    X(AUTH_REJECTED, "auth.rejected")                                                              \
+    X(CALLERID, "callerid")                                                                        \
+    X(CALLERID_MISMATCH, "callerid.mismatch")                                                      \
+    X(CALLERID_FORMAT_ONLY, "callerid.format_only")                                                \
+    X(CALLERID_REQUEST_FRAME, "callerid.request_frame")                                            \
+    X(CALLERID_FROM_USER, "callerid.from_user")                                                    \
+    X(CALLERID_AUTH_USER, "callerid.auth_user")                                                    \
+    X(CALLERID_ASSERTED, "callerid.asserted")                                                      \
+    X(CANCEL_FRAME, "cancel.frame")                                                                \
+    X(CANCEL_DELAY, "cancel.delay")                                                                \
+    X(CANCEL_MISSING, "cancel.missing")                                                            \
+    X(RETRY_AFTER, "retry.after")                                                                  \
+    X(RETRY_AT, "retry.at")                                                                        \
+    X(REDIRECT_TARGET, "redirect.target")                                                          \
+    X(SDP, "sdp")                                                                                  \
+    X(SDP_LINE, "sdp.line")                                                                        \
+    X(SDP_PAYLOAD, "sdp.payload")                                                                  \
+    X(SDP_CODEC, "sdp.codec")                                                                      \
+    X(SDP_NO_RTPMAP, "sdp.no_rtpmap")                                                              \
+    X(SDP_NAT, "sdp.nat")                                                                          \
+    X(SDP_NAT_ADDRESS, "sdp.nat.address")                                                          \
+    X(SDP_NAT_SEEN, "sdp.nat.seen")                                                                \
+    X(SDP_NAT_ADVICE, "sdp.nat.advice")                                                            \
+    X(SDP_HOLD, "sdp.hold")                                                                        \
+    X(SDP_OFFER_FRAME, "sdp.offer_frame")                                                          \
+    X(SDP_CHOSEN, "sdp.chosen")                                                                    \
+    X(SDP_NOT_OFFERED, "sdp.not_offered")                                                          \
+    X(SDP_NO_COMMON_CODEC, "sdp.no_common_codec")                                                  \
+    X(SDP_DTMF_NOT_ANSWERED, "sdp.dtmf_not_answered")                                              \
+    X(SDP_PTIME_MISMATCH, "sdp.ptime_mismatch")                                                    \
+    X(SDP_PROFILE_MISMATCH, "sdp.profile_mismatch")                                                \
+    X(SDP_OFFERED, "sdp.offered")                                                                  \
+    X(SDP_REFUSED, "sdp.refused")                                                                  \
+    X(VIA, "via")                                                                                  \
+    X(VIA_VALUE, "via.value")                                                                      \
+    X(VIA_DETAIL, "via.detail")                                                                    \
+    X(VIA_TRANSPORT_MISMATCH, "via.transport_mismatch")                                            \
+    X(VIA_TRANSPORT_SAID, "via.transport_mismatch.said")                                           \
+    X(VIA_TRANSPORT_USED, "via.transport_mismatch.used")                                           \
+    X(VIA_NAT, "via.nat")                                                                          \
+    X(VIA_NAT_SENT_BY, "via.nat.sent_by")                                                          \
+    X(VIA_NAT_SEEN, "via.nat.seen")
+
+#define SIPKB_FINDING_ENUM(id, name) SIPKB_F_##id,
+typedef enum { SIPKB_FINDING_LIST(SIPKB_FINDING_ENUM) SIPKB_N_FINDINGS } sipkb_finding;
+#undef SIPKB_FINDING_ENUM
+
+/* What a finding's field holds. */
+typedef enum {
+    SIPKB_VALUE_NONE,     /* a subtree or an expert item only */
+    SIPKB_VALUE_FLAG,     /* present or not */
+    SIPKB_VALUE_FRAME,    /* a link to another frame */
+    SIPKB_VALUE_NUMBER,   /* an unsigned number */
+    SIPKB_VALUE_TEXT,     /* words */
+    SIPKB_VALUE_DURATION, /* nanoseconds */
+    SIPKB_VALUE_TIME,     /* nanoseconds since 1970 (UTC) */
+} sipkb_value_type;
+
+/* What a frame link points at, for Wireshark's link icons. */
+typedef enum {
+    SIPKB_LINK_NONE,
+    SIPKB_LINK_REQUEST,
+    SIPKB_LINK_RESPONSE,
+    SIPKB_LINK_RETRANSMISSION_OF,
+} sipkb_link;
+
+/* Severities in the order of Wireshark's expert levels; NONE: not an expert item. */
+typedef enum {
+    SIPKB_SEVERITY_NONE,
+    SIPKB_SEVERITY_CHAT,
+    SIPKB_SEVERITY_NOTE,
+    SIPKB_SEVERITY_WARN,
+    SIPKB_SEVERITY_ERROR,
+} sipkb_severity;
+
+/* Wireshark's expert groups that sipkb uses. */
+typedef enum {
+    SIPKB_GROUP_RESPONSE,
+    SIPKB_GROUP_SEQUENCE,
+    SIPKB_GROUP_PROTOCOL,
+    SIPKB_GROUP_MALFORMED,
+} sipkb_group;
+
+/* One row of the table, as loaded. Strings are owned by the table. */
+typedef struct {
+    sipkb_finding id;
+    const char *name;  /* "callerid.mismatch" */
+    const char *field; /* "sipkb.callerid.mismatch" */
+    sipkb_value_type type;
+    sipkb_link link;         /* SIPKB_VALUE_FRAME */
+    const char *label;       /* the field's name in the tree */
+    const char *description; /* the field's description (tshark -G fields) */
+    sipkb_severity severity; /* the expert item's, or NONE */
+    sipkb_group group;
+    const char *summary;         /* the expert item's summary (Expert Information groups by it) */
+    const char *text;            /* template of the expert item's text; NULL: the summary */
+    const char *const *variants; /* templates chosen by an item's variant 1, 2, ... (text.1 ...);
+                                    the item's value for TEXT, else its expert text */
+    guint n_variants;
+    const char *subtree;      /* template of the subtree this finding opens, or NULL */
+    const char *header;       /* template appended to a request's sipkb item title, or NULL */
+    sipkb_finding parent;     /* the finding whose item this one nests in; itself when none */
+    const char *expert_field; /* "sipkb.callerid.mismatch.expert", or the field for NONE */
+} sipkb_finding_def;
+
+typedef struct sipkb_findings_table sipkb_findings_table;
+
+/* Parses the table (plugin/kb/findings.kb); every finding of the list above must have a
+ * section, and every section must name one. Errors name the source and the section. */
+sipkb_findings_table *sipkb_findings_table_new(const char *data, gsize length,
+                                               const char *source_name, GError **error);
+void sipkb_findings_table_free(sipkb_findings_table *table);
+
+const sipkb_finding_def *sipkb_findings_def(const sipkb_findings_table *table, sipkb_finding id);
+
+/* A [text NAME] template of the table, or NULL. */
+const char *sipkb_findings_text(const sipkb_findings_table *table, const char *name);
+
+/* The name of a finding in the list ("callerid.mismatch"). */
+const char *sipkb_finding_name(sipkb_finding id);
+
+G_END_DECLS
+
+#endif /* SIPKB_FINDINGS_H */

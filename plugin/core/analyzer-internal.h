@@ -1,0 +1,140 @@
+/* What the analyzer's rule files share (internal to plugin/core/): the analyzer's state, the
+ * message being decided, and how a rule adds an item to its result.
+ */
+#ifndef SIPKB_CORE_ANALYZER_INTERNAL_H
+#define SIPKB_CORE_ANALYZER_INTERNAL_H
+
+#include "sipkb/analyzer.h"
+#include "sipkb/diagnosis.h"
+#include "sipkb/sdp.h"
+
+/* ---- state that spans messages -------------------------------------------------------------- */
+
+typedef struct challenge challenge;
+
+/* A request as sent by its client on one hop, retransmissions included (RFC 3261 section 17). */
+typedef struct transaction {
+    guint32 first_frame;
+    gint64 first_time_ns;
+    sipkb_result *first_result; /* the first copy's result, for whole-capture findings */
+    const char *method;         /* CSeq method, interned */
+    guint retransmissions;      /* copies after the first on this hop */
+    struct request_group *group;
+    guint32 final_frame; /* 0 until a final response is seen */
+    guint32 final_code;
+    guint32 cancel_frame; /* INVITE: the CANCEL of this transaction, 0 if none */
+    gint64 cancel_time_ns;
+    gboolean expects_response; /* every request but ACK */
+    gboolean has_credentials;
+    sipkb_callerid_result callerid;
+    const char *from_user;         /* interned */
+    const char *digest_username;   /* interned */
+    const char *credentials_nonce; /* interned */
+    const char *nonce_seen_before; /* latest challenge nonce of this client when it was sent */
+} transaction;
+
+/* A request across every hop it travels (same Call-ID, CSeq number and method). */
+typedef struct request_group {
+    const char *call_id; /* interned */
+    const char *method;  /* interned */
+    guint32 cseq;
+    guint retransmissions;
+} request_group;
+
+/* One 401/407 challenge. */
+struct challenge {
+    guint32 challenge_frame;
+    GSList *results; /* of the challenge and its resends: their whole-capture findings */
+    guint32 request_frame;
+    guint32 answered_in; /* the retry with credentials; 0 until seen */
+    const char *nonce;   /* interned */
+};
+
+struct sipkb_analyzer {
+    const sipkb_findings_table *findings;
+    const sipkb_kb *kb;
+    GStringChunk *strings; /* every text a result holds, each kept once */
+    GSList *blocks;        /* memory of results and items, freed with the analyzer */
+    gsize block_free;
+    guint8 *block_next;
+
+    GArray *frame_first;      /* frame number -> index + 1 of its first result (0: none) */
+    GPtrArray *results;       /* every result, in the order added */
+    GHashTable *groups;       /* request_group -> itself */
+    GHashTable *transactions; /* (group, branch) -> transaction */
+    GHashTable *challenges;   /* (Call-ID, method) -> latest challenge */
+    GPtrArray *all_challenges;
+    GPtrArray *all_transactions;
+    GHashTable *offers; /* Call-ID -> pending offer (offer-answer.c) */
+    gboolean needs_finish;
+    gboolean finished_once;
+};
+
+/* ---- the message being decided -------------------------------------------------------------- */
+
+typedef struct {
+    sipkb_analyzer *analyzer;
+    const sipkb_message *msg;
+    sipkb_result *result;
+    GArray *items;           /* sipkb_item, in the order shown */
+    transaction *txn;        /* requests and responses matched to one */
+    gboolean retransmission; /* requests: a copy of txn->first_frame */
+    challenge *answered;     /* requests: the challenge these credentials answer */
+} decision;
+
+/* Adding items to the message's result. Texts are copied. */
+sipkb_item *decide_item(decision *d, sipkb_finding finding);
+void decide_flag(decision *d, sipkb_finding finding, guint8 variant);
+void decide_number(decision *d, sipkb_finding finding, guint32 number); /* NUMBER, FRAME */
+void decide_text(decision *d, sipkb_finding finding, const char *text);
+void decide_nanoseconds(decision *d, sipkb_finding finding,
+                        gint64 nanoseconds); /* DURATION, TIME */
+
+static inline void
+decide_frame(decision *d, sipkb_finding finding, guint32 frame)
+{
+    decide_number(d, finding, frame);
+}
+
+/* A [text NAME] template of the findings table filled from `names`/`values` (n pairs). */
+char *decide_words(const decision *d, const char *text_name, const char *const *names,
+                   const char *const *values, guint n);
+
+/* A text kept as long as the analyzer (interned). */
+const char *analyzer_keep(sipkb_analyzer *analyzer, const char *text);
+
+/* Memory that lives as long as the analyzer. */
+gpointer analyzer_alloc(sipkb_analyzer *analyzer, gsize size);
+
+/* ---- the rule files ------------------------------------------------------------------------- */
+
+/* transactions.c: matches the message to its transaction (RFC 3261 section 17.1.3, 17.2.3);
+ * retransmissions, CANCEL, Timer B/F waiting; whole-capture: no final response. */
+void transactions_init(sipkb_analyzer *analyzer);
+void transactions_request(decision *d);
+void transactions_response(decision *d);
+void transactions_finish(sipkb_analyzer *analyzer, GArray *late_scratch);
+
+/* auth.c: challenges, the retries that answer them, stale or rejected credentials, Caller-ID
+ * vs digest username; whole-capture: answered in, unanswered. */
+void auth_request(decision *d);
+void auth_response(decision *d);
+void auth_response_callerid(decision *d);
+void auth_finish(sipkb_analyzer *analyzer, GArray *late_scratch);
+
+/* responses.c: the response's kind and expert item, causes ranked from the evidence, the call's
+ * outcome, CANCEL and timeout details, Retry-After, redirect targets. */
+void responses_decide(decision *d);
+
+/* offer-answer.c: SDP bodies, offers and answers (RFC 3264), NAT and hold in SDP. */
+void offer_answer_init(sipkb_analyzer *analyzer);
+void offer_answer_decide(decision *d);
+
+/* via.c's decision: the top Via against the packet's transport and source. */
+void via_decide(decision *d);
+
+/* Appends late items (whole-capture findings) to a result. */
+void analyzer_add_late(sipkb_analyzer *analyzer, sipkb_result *result, const sipkb_item *items,
+                       guint n_items);
+
+#endif /* SIPKB_CORE_ANALYZER_INTERNAL_H */

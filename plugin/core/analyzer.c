@@ -1,0 +1,359 @@
+/* The analyzer (see include/sipkb/analyzer.h): keeps the results, and hands each message to the
+ * rule files in the order its tree shows their findings.
+ */
+#include "analyzer-internal.h"
+
+#include <string.h>
+
+#include "template.h"
+
+#define BLOCK_SIZE (64 * 1024)
+
+gpointer
+analyzer_alloc(sipkb_analyzer *analyzer, gsize size)
+{
+    size = (size + 7) & ~(gsize)7;
+    if (size > BLOCK_SIZE / 4) {
+        gpointer big = g_malloc0(size);
+        analyzer->blocks = g_slist_prepend(analyzer->blocks, big);
+        return big;
+    }
+    if (size > analyzer->block_free) {
+        analyzer->block_next = g_malloc0(BLOCK_SIZE);
+        analyzer->blocks = g_slist_prepend(analyzer->blocks, analyzer->block_next);
+        analyzer->block_free = BLOCK_SIZE;
+    }
+    gpointer memory = analyzer->block_next;
+    analyzer->block_next += size;
+    analyzer->block_free -= size;
+    return memory;
+}
+
+const char *
+analyzer_keep(sipkb_analyzer *analyzer, const char *text)
+{
+    return text ? g_string_chunk_insert_const(analyzer->strings, text) : NULL;
+}
+
+sipkb_analyzer *
+sipkb_analyzer_new(const sipkb_findings_table *findings, const sipkb_kb *kb)
+{
+    sipkb_analyzer *analyzer = g_new0(sipkb_analyzer, 1);
+    analyzer->findings = findings;
+    analyzer->kb = kb;
+    analyzer->strings = g_string_chunk_new(16 * 1024);
+    analyzer->frame_first = g_array_new(FALSE, TRUE, sizeof(guint32));
+    analyzer->results = g_ptr_array_new();
+    analyzer->all_challenges = g_ptr_array_new();
+    analyzer->all_transactions = g_ptr_array_new();
+    transactions_init(analyzer);
+    offer_answer_init(analyzer);
+    return analyzer;
+}
+
+void
+sipkb_analyzer_free(sipkb_analyzer *analyzer)
+{
+    if (!analyzer)
+        return;
+    g_hash_table_destroy(analyzer->groups);
+    g_hash_table_destroy(analyzer->transactions);
+    if (analyzer->challenges)
+        g_hash_table_destroy(analyzer->challenges);
+    for (guint i = 0; i < analyzer->all_challenges->len; i++)
+        g_slist_free(((challenge *)g_ptr_array_index(analyzer->all_challenges, i))->results);
+    g_hash_table_destroy(analyzer->offers);
+    g_ptr_array_free(analyzer->all_challenges, TRUE);
+    g_ptr_array_free(analyzer->all_transactions, TRUE);
+    g_ptr_array_free(analyzer->results, TRUE);
+    g_array_free(analyzer->frame_first, TRUE);
+    g_slist_free_full(analyzer->blocks, g_free);
+    g_string_chunk_free(analyzer->strings);
+    g_free(analyzer);
+}
+
+/* ---- adding items --------------------------------------------------------------------------- */
+
+sipkb_item *
+decide_item(decision *d, sipkb_finding finding)
+{
+    sipkb_item item = {.finding = (guint16)finding};
+    g_array_append_val(d->items, item);
+    return &g_array_index(d->items, sipkb_item, d->items->len - 1);
+}
+
+void
+decide_flag(decision *d, sipkb_finding finding, guint8 variant)
+{
+    sipkb_item *item = decide_item(d, finding);
+    item->variant = variant;
+    item->value.number = 1;
+}
+
+void
+decide_number(decision *d, sipkb_finding finding, guint32 number)
+{
+    decide_item(d, finding)->value.number = number;
+}
+
+void
+decide_text(decision *d, sipkb_finding finding, const char *text)
+{
+    decide_item(d, finding)->value.text = analyzer_keep(d->analyzer, text ? text : "");
+}
+
+void
+decide_nanoseconds(decision *d, sipkb_finding finding, gint64 nanoseconds)
+{
+    decide_item(d, finding)->value.nanoseconds = nanoseconds;
+}
+
+typedef struct {
+    const char *const *names;
+    const char *const *values;
+    guint n;
+} word_values;
+
+static gboolean
+lookup_word(const char *name, gconstpointer data, GString *out)
+{
+    const word_values *words = data;
+    for (guint i = 0; i < words->n; i++) {
+        if (strcmp(words->names[i], name) == 0) {
+            g_string_append(out, words->values[i] ? words->values[i] : "");
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+char *
+decide_words(const decision *d, const char *text_name, const char *const *names,
+             const char *const *values, guint n)
+{
+    const char *template_text = sipkb_findings_text(d->analyzer->findings, text_name);
+    GString *out = g_string_new(NULL);
+    word_values words = {names, values, n};
+    sipkb_template_fill(template_text ? template_text : text_name, lookup_word, &words, out);
+    return g_string_free(out, FALSE);
+}
+
+/* ---- results -------------------------------------------------------------------------------- */
+
+static sipkb_severity
+severity_of(const sipkb_analyzer *analyzer, const sipkb_item *items, guint n,
+            sipkb_severity severity)
+{
+    for (guint i = 0; i < n; i++) {
+        const sipkb_finding_def *def = sipkb_findings_def(analyzer->findings, items[i].finding);
+        severity = MAX(severity, def->severity);
+    }
+    return severity;
+}
+
+static const sipkb_item *
+keep_items(sipkb_analyzer *analyzer, const sipkb_item *items, guint n)
+{
+    if (n == 0)
+        return NULL;
+    sipkb_item *kept = analyzer_alloc(analyzer, n * sizeof(sipkb_item));
+    memcpy(kept, items, n * sizeof(sipkb_item));
+    return kept;
+}
+
+void
+analyzer_add_late(sipkb_analyzer *analyzer, sipkb_result *result, const sipkb_item *items,
+                  guint n_items)
+{
+    sipkb_item *late = analyzer_alloc(analyzer, (result->n_late + n_items) * sizeof(sipkb_item));
+    if (result->n_late)
+        memcpy(late, result->late, result->n_late * sizeof(sipkb_item));
+    memcpy(late + result->n_late, items, n_items * sizeof(sipkb_item));
+    result->late = late;
+    result->n_late += n_items;
+    result->severity = severity_of(analyzer, items, n_items, result->severity);
+}
+
+/* A later finish decides the whole-capture findings again, from scratch. */
+static void
+forget_late(sipkb_analyzer *analyzer)
+{
+    for (guint i = 0; i < analyzer->results->len; i++) {
+        sipkb_result *result = g_ptr_array_index(analyzer->results, i);
+        if (!result->n_late)
+            continue;
+        result->n_late = 0;
+        result->late = NULL;
+        result->severity =
+            severity_of(analyzer, result->items, result->n_items, SIPKB_SEVERITY_NONE);
+    }
+}
+
+static void
+index_frame(sipkb_analyzer *analyzer, guint32 frame, guint index)
+{
+    if (frame >= analyzer->frame_first->len)
+        g_array_set_size(analyzer->frame_first, MAX(frame + 1, analyzer->frame_first->len * 2));
+    guint32 *first = &g_array_index(analyzer->frame_first, guint32, frame);
+    if (*first == 0)
+        *first = index + 1;
+}
+
+static sipkb_result *
+new_result(sipkb_analyzer *analyzer, const sipkb_message *msg)
+{
+    sipkb_result *result = analyzer_alloc(analyzer, sizeof(sipkb_result));
+    result->frame = msg->frame;
+    result->start = msg->start;
+    result->length = msg->length;
+    result->kind = msg->is_response && msg->has_status_code ? SIPKB_MESSAGE_RESPONSE
+                   : msg->is_request                        ? SIPKB_MESSAGE_REQUEST
+                                                            : SIPKB_MESSAGE_OTHER;
+    result->status_code = msg->status_code;
+    result->method =
+        analyzer_keep(analyzer, msg->is_request && msg->method ? msg->method : msg->cseq_method);
+    if (result->kind == SIPKB_MESSAGE_RESPONSE && msg->status_code >= 300)
+        result->reason_phrase = analyzer_keep(analyzer, msg->reason_phrase);
+    index_frame(analyzer, msg->frame, analyzer->results->len);
+    g_ptr_array_add(analyzer->results, result);
+    return result;
+}
+
+static gboolean
+trackable(const sipkb_message *msg)
+{
+    return msg->call_id && msg->has_cseq && msg->cseq_method;
+}
+
+const sipkb_result *
+sipkb_analyzer_add(sipkb_analyzer *analyzer, const sipkb_message *msg)
+{
+    analyzer->needs_finish = TRUE;
+    decision d = {analyzer, msg, new_result(analyzer, msg), NULL, NULL, FALSE, NULL};
+    d.items = g_array_sized_new(FALSE, TRUE, sizeof(sipkb_item), 16);
+    if (d.result->kind == SIPKB_MESSAGE_REQUEST && trackable(msg)) {
+        transactions_request(&d);
+        auth_request(&d);
+    } else if (d.result->kind == SIPKB_MESSAGE_RESPONSE) {
+        if (trackable(msg))
+            transactions_response(&d);
+        responses_decide(&d);
+    }
+    offer_answer_decide(&d);
+    via_decide(&d);
+    d.result->items = keep_items(analyzer, (sipkb_item *)d.items->data, d.items->len);
+    d.result->n_items = d.items->len;
+    d.result->severity =
+        severity_of(analyzer, d.result->items, d.result->n_items, SIPKB_SEVERITY_NONE);
+    g_array_free(d.items, TRUE);
+    return d.result;
+}
+
+void
+sipkb_analyzer_finish(sipkb_analyzer *analyzer)
+{
+    if (analyzer->finished_once)
+        forget_late(analyzer);
+    analyzer->finished_once = TRUE;
+    GArray *scratch = g_array_new(FALSE, TRUE, sizeof(sipkb_item));
+    auth_finish(analyzer, scratch);
+    transactions_finish(analyzer, scratch);
+    g_array_free(scratch, TRUE);
+    analyzer->needs_finish = FALSE;
+}
+
+gboolean
+sipkb_analyzer_needs_finish(const sipkb_analyzer *analyzer)
+{
+    return analyzer->needs_finish;
+}
+
+guint
+sipkb_analyzer_results(const sipkb_analyzer *analyzer, guint32 frame,
+                       const sipkb_result *const **results)
+{
+    *results = NULL;
+    if (frame >= analyzer->frame_first->len)
+        return 0;
+    guint32 first = g_array_index(analyzer->frame_first, guint32, frame);
+    if (first == 0)
+        return 0;
+    guint n = 0;
+    while (first - 1 + n < analyzer->results->len &&
+           ((sipkb_result *)g_ptr_array_index(analyzer->results, first - 1 + n))->frame == frame)
+        n++;
+    *results = (const sipkb_result *const *)&g_ptr_array_index(analyzer->results, first - 1);
+    return n;
+}
+
+const sipkb_item *
+sipkb_result_find(const sipkb_result *result, sipkb_finding finding)
+{
+    for (guint i = 0; i < result->n_items; i++) {
+        if (result->items[i].finding == finding)
+            return &result->items[i];
+    }
+    for (guint i = 0; i < result->n_late; i++) {
+        if (result->late[i].finding == finding)
+            return &result->late[i];
+    }
+    return NULL;
+}
+
+/* ---- rendering templates from a result ------------------------------------------------------ */
+
+typedef struct {
+    const sipkb_findings_table *table;
+    const sipkb_result *result;
+    const char *reason;
+    const char *summary;
+} render_context;
+
+static gboolean
+lookup_result_value(const char *name, gconstpointer data, GString *out)
+{
+    const render_context *c = data;
+    const sipkb_result *r = c->result;
+    if (strcmp(name, "code") == 0) {
+        g_string_append_printf(out, "%u", r->status_code);
+        return TRUE;
+    }
+    const char *message_words[][2] = {
+        {"reason", c->reason}, {"method", r->method}, {"summary", c->summary}};
+    for (gsize i = 0; i < G_N_ELEMENTS(message_words); i++) {
+        if (strcmp(name, message_words[i][0]) == 0) {
+            g_string_append(out, message_words[i][1] ? message_words[i][1] : "");
+            return TRUE;
+        }
+    }
+    for (guint id = 0; id < SIPKB_N_FINDINGS; id++) {
+        if (strcmp(sipkb_finding_name((sipkb_finding)id), name) != 0)
+            continue;
+        const sipkb_item *item = sipkb_result_find(r, (sipkb_finding)id);
+        if (!item)
+            return FALSE;
+        switch (sipkb_findings_def(c->table, (sipkb_finding)id)->type) {
+        case SIPKB_VALUE_TEXT:
+            g_string_append(out, item->value.text);
+            break;
+        case SIPKB_VALUE_DURATION:
+        case SIPKB_VALUE_TIME:
+            g_string_append_printf(out, "%.1f", (double)item->value.nanoseconds / 1e9);
+            break;
+        default:
+            g_string_append_printf(out, "%u", item->value.number);
+            break;
+        }
+        return TRUE;
+    }
+    return FALSE;
+}
+
+void
+sipkb_result_render(const sipkb_findings_table *table, const sipkb_result *result,
+                    const char *template_text, const char *reason, const char *summary,
+                    GString *out)
+{
+    render_context c = {table, result, reason, summary};
+    sipkb_template_fill(template_text, lookup_result_value, &c, out);
+}
