@@ -77,7 +77,7 @@ typedef sipkb_ws_bool sipkb_pref_bool;
 #endif
 #endif
 
-/* ---- programs linking libwireshark (tools/annotate, tests/robustness/sipkb-replay.c) ----------
+/* ---- programs linking libwireshark (tools/host, tools/annotate, tests/robustness) --------------
  * What a program that reads, dissects and writes captures itself needs; the plugin uses none of
  * it. Checked against epan/epan.h, epan/proto.h, wiretap/wtap.h, wsutil/wslog.h,
  * wsutil/filesystem.h and wsutil/report_message.h of each version. */
