@@ -21,15 +21,20 @@ void sipkb_extract_resolve(GArray *wanted);
 /* Where a frame's field values come from: one walk over a visible tree (packet details,
  * tshark -V), else, on the first pass, the fields Wireshark primed for sipkb. NULL when there
  * is nothing to read (a later pass with a faked tree). */
-typedef struct sipkb_field_source sipkb_field_source;
-sipkb_field_source *sipkb_field_source_new(proto_tree *tree, packet_info *pinfo);
-
-/* Is the tree shown in full (packet details, tshark -V), rather than built for filters? */
-gboolean sipkb_tree_is_visible(proto_tree *tree);
+#include "fields.h"
 
 /* The SIP messages of the frame, in order, allocated in pinfo->pool. Returns how many (0 when
  * the frame carries no SIP: that check is one lookup). */
 guint sipkb_extract(const sipkb_field_source *source, packet_info *pinfo,
                     sipkb_extracted **messages);
+
+/* The parts of a message read apart: its Via values (extract-via.c) and SDP lines
+ * (extract-sdp.c). */
+void sipkb_extract_via_resolve(GArray *wanted);
+void sipkb_extract_vias(const sipkb_field_source *source, wmem_allocator_t *pool,
+                        sipkb_extracted *m);
+void sipkb_extract_sdp_resolve(GArray *wanted);
+void sipkb_extract_sdp(const sipkb_field_source *source, wmem_allocator_t *pool,
+                       sipkb_extracted *m);
 
 #endif /* SIPKB_EXTRACT_H */
