@@ -174,7 +174,12 @@ static void
 track_open(tree_state *state, const sipkb_tap_message *m)
 {
     gpointer challenge = GUINT_TO_POINTER(m->challenge_frame);
-    if ((m->facts & SIPKB_FACT_CHALLENGE) && !g_hash_table_contains(state->challenges, challenge)) {
+    /* As the analyzer's whole-capture rule: a challenge whose request is in the capture, and
+     * which is no rejection of credentials (the client is right not to retry those). */
+    gboolean may_stay_open = sipkb_result_find(m, SIPKB_F_AUTH_REQUEST_FRAME) &&
+                             !sipkb_result_find(m, SIPKB_F_AUTH_REJECTED);
+    if ((m->facts & SIPKB_FACT_CHALLENGE) && may_stay_open &&
+        !g_hash_table_contains(state->challenges, challenge)) {
         g_hash_table_insert(state->challenges, challenge, GINT_TO_POINTER(FALSE));
         state->unanswered_challenges++;
     }

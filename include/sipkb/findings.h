@@ -33,11 +33,19 @@ G_BEGIN_DECLS
     X(RESPONSE_FAILURE, "response.failure")                                                        \
     X(RESPONSE_INVALID, "response.invalid")                                                        \
     X(CALL_OUTCOME, "call.outcome")                                                                \
+    X(TRANSPORT_ICMP_ERROR, "transport.icmp_error")                                                \
+    X(TRANSPORT_ICMP_FROM, "transport.icmp_from")                                                  \
+    X(TRANSPORT_QUOTED_FRAME, "transport.quoted_frame")                                            \
     X(TRANSACTION_REQUEST, "transaction.request")                                                  \
     X(TRANSACTION_RETRANSMISSION_OF, "transaction.retransmission_of")                              \
     X(TRANSACTION_NO_FINAL_RESPONSE, "transaction.no_final_response")                              \
     X(TRANSACTION_RETRANSMISSIONS, "transaction.retransmissions")                                  \
     X(TRANSACTION_WAITED, "transaction.waited")                                                    \
+    X(TRANSACTION_FINAL_REPEATED, "transaction.final_repeated")                                    \
+    X(TRANSACTION_FINAL_FIRST, "transaction.final_first")                                          \
+    X(TRANSACTION_CAPTURE_ENDED, "transaction.capture_ended")                                      \
+    X(TRANSACTION_FINAL_MISSING, "transaction.final_missing")                                      \
+    X(TRANSACTION_PROOF_FRAME, "transaction.proof_frame")                                          \
     X(AUTH, "auth")                                                                                \
     X(AUTH_CHALLENGER, "auth.challenger")                                                          \
     X(AUTH_REALM, "auth.realm")                                                                    \
@@ -48,6 +56,9 @@ G_BEGIN_DECLS
     X(AUTH_CHALLENGE_FRAME, "auth.challenge_frame")                                                \
     X(AUTH_STALE, "auth.stale")                                                                    \
     X(AUTH_REJECTED, "auth.rejected")                                                              \
+    X(AUTH_STALE_OR_REJECTED, "auth.stale_or_rejected")                                            \
+    X(AUTH_RETRY_DELAY, "auth.retry_delay")                                                        \
+    X(AUTH_ACCEPTED, "auth.accepted")                                                              \
     X(CALLERID, "callerid")                                                                        \
     X(CALLERID_MISMATCH, "callerid.mismatch")                                                      \
     X(CALLERID_FORMAT_ONLY, "callerid.format_only")                                                \
@@ -55,6 +66,8 @@ G_BEGIN_DECLS
     X(CALLERID_FROM_USER, "callerid.from_user")                                                    \
     X(CALLERID_AUTH_USER, "callerid.auth_user")                                                    \
     X(CALLERID_ASSERTED, "callerid.asserted")                                                      \
+    X(CALLERID_USERNAME_FORM, "callerid.username_form")                                            \
+    X(CALLERID_ACCEPTED, "callerid.accepted")                                                      \
     X(CANCEL_FRAME, "cancel.frame")                                                                \
     X(CANCEL_DELAY, "cancel.delay")                                                                \
     X(CANCEL_MISSING, "cancel.missing")                                                            \
@@ -74,6 +87,9 @@ G_BEGIN_DECLS
     X(SDP_OFFER_FRAME, "sdp.offer_frame")                                                          \
     X(SDP_CHOSEN, "sdp.chosen")                                                                    \
     X(SDP_NOT_OFFERED, "sdp.not_offered")                                                          \
+    X(SDP_EXTRA_FORMATS, "sdp.extra_formats")                                                      \
+    X(SDP_PAYLOAD_REMAPPED, "sdp.payload_remapped")                                                \
+    X(SDP_DIRECTION_MISMATCH, "sdp.direction_mismatch")                                            \
     X(SDP_NO_COMMON_CODEC, "sdp.no_common_codec")                                                  \
     X(SDP_DTMF_NOT_ANSWERED, "sdp.dtmf_not_answered")                                              \
     X(SDP_PTIME_MISMATCH, "sdp.ptime_mismatch")                                                    \
@@ -88,7 +104,8 @@ G_BEGIN_DECLS
     X(VIA_TRANSPORT_USED, "via.transport_mismatch.used")                                           \
     X(VIA_NAT, "via.nat")                                                                          \
     X(VIA_NAT_SENT_BY, "via.nat.sent_by")                                                          \
-    X(VIA_NAT_SEEN, "via.nat.seen")
+    X(VIA_NAT_SEEN, "via.nat.seen")                                                                \
+    X(VIA_NAT_FIRST_FRAME, "via.nat.first_frame")
 
 #define SIPKB_FINDING_ENUM(id, name) SIPKB_F_##id,
 typedef enum { SIPKB_FINDING_LIST(SIPKB_FINDING_ENUM) SIPKB_N_FINDINGS } sipkb_finding;

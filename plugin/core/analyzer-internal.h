@@ -20,8 +20,11 @@ typedef struct transaction {
     const char *method;         /* CSeq method, interned */
     guint retransmissions;      /* copies after the first on this hop */
     struct request_group *group;
-    guint32 final_frame; /* 0 until a final response is seen */
+    const char *hop;              /* "source:port>destination:port" of its first copy, interned */
+    guint32 provisional_frame;    /* the first 1xx, 0 if none */
+    guint32 final_frame;          /* 0 until a final response is seen */
     guint32 final_code;
+    guint32 transport_error_frame; /* an ICMP error quoting it, 0 if none */
     guint32 cancel_frame; /* INVITE: the CANCEL of this transaction, 0 if none */
     gint64 cancel_time_ns;
     gboolean expects_response; /* every request but ACK */
@@ -31,6 +34,8 @@ typedef struct transaction {
     const char *digest_username;   /* interned */
     const char *credentials_nonce; /* interned */
     const char *nonce_seen_before; /* latest challenge nonce of this client when it was sent */
+    challenge *answered;           /* the latest challenge when its credentials were made */
+    sipkb_rechallenge rechallenge; /* of the challenge this request received, if one */
 } transaction;
 
 /* A request across every hop it travels (same Call-ID, CSeq number and method). */
@@ -39,11 +44,14 @@ typedef struct request_group {
     const char *method;  /* interned */
     guint32 cseq;
     guint retransmissions;
+    guint32 first_frame;
 } request_group;
 
 /* One 401/407 challenge. */
 struct challenge {
     guint32 challenge_frame;
+    gint64 time_ns;
+    sipkb_rechallenge rechallenge; /* what this challenge was: first, stale, rejected ... */
     GSList *results; /* of the challenge and its resends: their whole-capture findings */
     guint32 request_frame;
     guint32 answered_in; /* the retry with credentials; 0 until seen */
@@ -65,7 +73,10 @@ struct sipkb_analyzer {
     GHashTable *challenges;   /* (Call-ID, method) -> latest challenge */
     GPtrArray *all_challenges;
     GPtrArray *all_transactions;
-    GHashTable *offers; /* Call-ID -> pending offer (offer-answer.c) */
+    GHashTable *offers;         /* Call-ID -> pending offer (offer-answer.c) */
+    GHashTable *nat_peers;      /* "address:port" of a client behind NAT -> first frame (via.c) */
+    GHashTable *accepted_pairs; /* "from user\ndigest user" -> frame of a 2xx (auth.c) */
+    gint64 last_time_ns;        /* of the latest message added */
     gboolean needs_finish;
     gboolean finished_once;
 };
@@ -120,6 +131,8 @@ void transactions_finish(sipkb_analyzer *analyzer, GArray *late_scratch);
 void auth_request(decision *d);
 void auth_response(decision *d);
 void auth_response_callerid(decision *d);
+/* The frame of a 2xx that accepted the request's From user with its digest username, or 0. */
+guint32 auth_pair_accepted_in(const sipkb_analyzer *analyzer, const transaction *txn);
 void auth_finish(sipkb_analyzer *analyzer, GArray *late_scratch);
 
 /* responses.c: the response's kind and expert item, causes ranked from the evidence, the call's

@@ -68,11 +68,29 @@ same_number_other_format(const char *a, const char *b)
     return country_code_len <= 3 && strcmp(x + country_code_len, y) == 0;
 }
 
+static sipkb_callerid_result compare_users(const char *from_user, const char *digest_username);
+
 sipkb_callerid_result
 sipkb_compare_callerid(const char *from_user, const char *digest_username)
 {
     if (!from_user || !digest_username || !*from_user || !*digest_username)
         return SIPKB_CALLERID_NOT_APPLICABLE;
+    sipkb_callerid_result result = compare_users(from_user, digest_username);
+    /* Some clients send the username as user@domain (RFC 3261 section 22.4 leaves its form
+     * to the server): its user part is what the From user is compared with. */
+    const char *at = strchr(digest_username, '@');
+    if (sipkb_callerid_is_mismatch(result) && at && at > digest_username) {
+        char *user = g_strndup(digest_username, (gsize)(at - digest_username));
+        if (compare_users(from_user, user) == SIPKB_CALLERID_MATCH)
+            result = SIPKB_CALLERID_USERNAME_FORM;
+        g_free(user);
+    }
+    return result;
+}
+
+static sipkb_callerid_result
+compare_users(const char *from_user, const char *digest_username)
+{
     GString *from = g_string_new(NULL), *digest = g_string_new(NULL);
     sipkb_callerid_result result;
     if (telephone_number(from_user, from) && telephone_number(digest_username, digest)) {
@@ -94,22 +112,37 @@ sipkb_compare_callerid(const char *from_user, const char *digest_username)
 
 /* ---- re-challenges ----------------------------------------------------------------------- */
 
-sipkb_rechallenge
-sipkb_classify_rechallenge(gboolean request_had_credentials, const char *stale_param,
-                           const char *used_nonce, const char *latest_seen_nonce)
+/* A reason phrase that speaks of the nonce ("Stale nonce", "Nonce has changed"). */
+static gboolean
+reason_speaks_of_nonce(const char *reason_phrase)
 {
-    if (!request_had_credentials)
+    if (!reason_phrase)
+        return FALSE;
+    char *lower = g_ascii_strdown(reason_phrase, -1);
+    gboolean nonce = strstr(lower, "nonce") || strstr(lower, "stale");
+    g_free(lower);
+    return nonce;
+}
+
+sipkb_rechallenge
+sipkb_classify_rechallenge(const sipkb_rechallenge_evidence *e)
+{
+    if (!e->had_credentials)
         return SIPKB_RECHALLENGE_NONE;
     /* RFC 3261 section 22 via RFC 2617 section 3.2.1: stale=true means only the nonce was
      * refused; the client retries with the new one without asking the user. */
-    if (stale_param && g_ascii_strcasecmp(stale_param, "true") == 0)
+    if ((e->stale_param && g_ascii_strcasecmp(e->stale_param, "true") == 0) ||
+        reason_speaks_of_nonce(e->reason_phrase))
         return SIPKB_RECHALLENGE_STALE;
-    /* Credentials computed on the latest nonce the server gave, and still refused. */
-    if (latest_seen_nonce && used_nonce && strcmp(used_nonce, latest_seen_nonce) == 0)
-        return SIPKB_RECHALLENGE_REJECTED;
     /* The client answered a nonce the server has since replaced (or one from before the
      * capture): the server changed its nonce, and the retry decides. */
-    return SIPKB_RECHALLENGE_STALE;
+    if (!e->latest_seen_nonce || !e->used_nonce || strcmp(e->used_nonce, e->latest_seen_nonce))
+        return SIPKB_RECHALLENGE_STALE;
+    /* Credentials computed on the latest nonce the server gave, and still refused: unless the
+     * nonce may have expired meanwhile. */
+    if (e->challenge_to_retry_ns > SIPKB_NONCE_LIFETIME_NS)
+        return SIPKB_RECHALLENGE_UNSURE;
+    return SIPKB_RECHALLENGE_REJECTED;
 }
 
 /* ---- challenges, as the analyzer meets them --------------------------------------------- */
@@ -158,8 +191,9 @@ callerid_words(const decision *d, sipkb_callerid_result result, const char *from
 {
     const char *names[] = {"from_user", "digest_user"};
     const char *values[] = {from_user, digest_user};
-    const char *text = result == SIPKB_CALLERID_MISMATCH         ? "callerid.mismatch"
+    const char *text = result == SIPKB_CALLERID_MISMATCH        ? "callerid.mismatch"
                        : result == SIPKB_CALLERID_FORMAT_DIFFERS ? "callerid.format"
+                       : result == SIPKB_CALLERID_USERNAME_FORM  ? "callerid.username_form"
                                                                  : "callerid.match";
     return decide_words(d, text, names, values, G_N_ELEMENTS(names));
 }
@@ -197,6 +231,30 @@ decide_asserted_identity(decision *d)
 /* Variants of callerid.mismatch's text in the findings table. */
 enum { MISMATCH_TEXT_FORMAT_ONLY = 1 };
 
+/* The Caller-ID a UA presents is the From of a request outside a dialog (no To tag). Inside a
+ * dialog the From is the dialog's local URI, fixed when the dialog began (RFC 3261 sections
+ * 12.1.1 and 12.2.1.1): a BYE from the called side carries the callee's From, which is no
+ * presentation of a caller. */
+static void
+decide_request_callerid(decision *d, transaction *txn)
+{
+    const sipkb_message *msg = d->msg;
+    txn->callerid = msg->to_tag ? SIPKB_CALLERID_NOT_APPLICABLE
+                                : sipkb_compare_callerid(msg->from_user, msg->credentials.username);
+    if (txn->callerid == SIPKB_CALLERID_NOT_APPLICABLE)
+        return;
+    decide_callerid(d, txn, TRUE);
+    if (txn->callerid == SIPKB_CALLERID_USERNAME_FORM)
+        decide_flag(d, SIPKB_F_CALLERID_USERNAME_FORM, 0);
+    if (!sipkb_callerid_is_mismatch(txn->callerid))
+        return;
+    gboolean format_only = txn->callerid == SIPKB_CALLERID_FORMAT_DIFFERS;
+    decide_flag(d, SIPKB_F_CALLERID_MISMATCH, format_only ? MISMATCH_TEXT_FORMAT_ONLY : 0);
+    if (format_only)
+        decide_flag(d, SIPKB_F_CALLERID_FORMAT_ONLY, 0);
+    decide_asserted_identity(d);
+}
+
 void
 auth_request(decision *d)
 {
@@ -213,23 +271,16 @@ auth_request(decision *d)
     txn->from_user = analyzer_keep(d->analyzer, msg->from_user);
     txn->digest_username = analyzer_keep(d->analyzer, msg->credentials.username);
     txn->credentials_nonce = analyzer_keep(d->analyzer, msg->credentials.nonce);
-    txn->callerid = sipkb_compare_callerid(msg->from_user, msg->credentials.username);
+    txn->answered = latest;
     if (latest && !latest->answered_in) {
         latest->answered_in = msg->frame;
         d->answered = latest;
         d->result->challenge_frame = latest->challenge_frame;
         decide_frame(d, SIPKB_F_AUTH_CHALLENGE_FRAME, latest->challenge_frame);
     }
-    if (txn->callerid == SIPKB_CALLERID_NOT_APPLICABLE)
-        return;
-    decide_callerid(d, txn, TRUE);
-    if (!sipkb_callerid_is_mismatch(txn->callerid))
-        return;
-    gboolean format_only = txn->callerid == SIPKB_CALLERID_FORMAT_DIFFERS;
-    decide_flag(d, SIPKB_F_CALLERID_MISMATCH, format_only ? MISMATCH_TEXT_FORMAT_ONLY : 0);
-    if (format_only)
-        decide_flag(d, SIPKB_F_CALLERID_FORMAT_ONLY, 0);
-    decide_asserted_identity(d);
+    if (latest)
+        decide_nanoseconds(d, SIPKB_F_AUTH_RETRY_DELAY, msg->time_ns - latest->time_ns);
+    decide_request_callerid(d, txn);
 }
 
 static void
@@ -250,29 +301,76 @@ decide_challenge_words(decision *d)
                         : sipkb_findings_text(d->analyzer->findings, "algorithm.default"));
 }
 
+static sipkb_rechallenge
+classify(const decision *d)
+{
+    const transaction *txn = d->txn;
+    sipkb_rechallenge_evidence evidence = {
+        .had_credentials = txn->has_credentials,
+        .stale_param = d->msg->challenge.stale,
+        .reason_phrase = d->msg->reason_phrase,
+        .used_nonce = txn->credentials_nonce,
+        .latest_seen_nonce = txn->nonce_seen_before,
+        .challenge_to_retry_ns = txn->answered ? txn->first_time_ns - txn->answered->time_ns : -1,
+    };
+    return sipkb_classify_rechallenge(&evidence);
+}
+
 /* A new challenge, or the same one sent again (the SIP dissector's resend mark). */
 static challenge *
-note_challenge(decision *d, sipkb_rechallenge *rechallenge)
+note_challenge(decision *d)
 {
     const sipkb_message *msg = d->msg;
     challenge **slot = challenge_slot(d->analyzer, msg, TRUE);
-    *rechallenge = SIPKB_RECHALLENGE_NONE;
     if (msg->is_resend && *slot) {
         (*slot)->results = g_slist_prepend((*slot)->results, d->result);
         return *slot;
     }
     challenge *c = analyzer_alloc(d->analyzer, sizeof(challenge));
     c->challenge_frame = msg->frame;
+    c->time_ns = msg->time_ns;
     c->results = g_slist_prepend(NULL, d->result);
     c->request_frame = d->txn ? d->txn->first_frame : 0;
     c->nonce = analyzer_keep(d->analyzer, msg->challenge.nonce);
+    c->rechallenge = d->txn ? classify(d) : SIPKB_RECHALLENGE_NONE;
+    if (d->txn)
+        d->txn->rechallenge = c->rechallenge;
     *slot = c;
     g_ptr_array_add(d->analyzer->all_challenges, c);
-    if (d->txn)
-        *rechallenge =
-            sipkb_classify_rechallenge(d->txn->has_credentials, msg->challenge.stale,
-                                       d->txn->credentials_nonce, d->txn->nonce_seen_before);
     return c;
+}
+
+/* A re-challenge: its verdict as a flag, and the evidence as the first cause. */
+static void
+decide_rechallenge(decision *d, const challenge *c)
+{
+    static const char *const cause_texts[] = {
+        [SIPKB_RECHALLENGE_STALE] = "cause.auth.stale",
+        [SIPKB_RECHALLENGE_REJECTED] = "cause.auth.rejected",
+        [SIPKB_RECHALLENGE_UNSURE] = "cause.auth.stale_or_rejected",
+    };
+    static const sipkb_finding flags[] = {
+        [SIPKB_RECHALLENGE_STALE] = SIPKB_F_AUTH_STALE,
+        [SIPKB_RECHALLENGE_REJECTED] = SIPKB_F_AUTH_REJECTED,
+        [SIPKB_RECHALLENGE_UNSURE] = SIPKB_F_AUTH_STALE_OR_REJECTED,
+    };
+    const transaction *txn = d->txn;
+    if (c->rechallenge == SIPKB_RECHALLENGE_NONE || c->challenge_frame != d->msg->frame)
+        return;
+    gint64 delay = txn->answered ? txn->first_time_ns - txn->answered->time_ns : -1;
+    if (delay >= 0)
+        decide_nanoseconds(d, SIPKB_F_AUTH_RETRY_DELAY, delay);
+    decide_flag(d, flags[c->rechallenge], 0);
+    char request[16], challenge_frame[16], seconds[32];
+    g_snprintf(request, sizeof(request), "%u", txn->first_frame);
+    g_snprintf(challenge_frame, sizeof(challenge_frame), "%u",
+               txn->answered ? txn->answered->challenge_frame : 0);
+    g_snprintf(seconds, sizeof(seconds), "%.1f", delay >= 0 ? (double)delay / 1e9 : 0.0);
+    const char *names[] = {"request", "challenge", "delay"};
+    const char *values[] = {request, challenge_frame, seconds};
+    char *cause = decide_words(d, cause_texts[c->rechallenge], names, values, 3);
+    decide_text(d, SIPKB_F_CAUSE, cause);
+    g_free(cause);
 }
 
 void
@@ -282,23 +380,73 @@ auth_response(decision *d)
     const sipkb_message *msg = d->msg;
     if (!msg->call_id || !msg->has_cseq || !msg->cseq_method)
         return;
-    sipkb_rechallenge rechallenge;
-    challenge *c = note_challenge(d, &rechallenge);
+    challenge *c = note_challenge(d);
     d->result->challenge_frame = c->challenge_frame;
     d->result->facts |= SIPKB_FACT_CHALLENGE;
     if (c->request_frame)
         decide_frame(d, SIPKB_F_AUTH_REQUEST_FRAME, c->request_frame);
-    if (rechallenge == SIPKB_RECHALLENGE_STALE)
-        decide_flag(d, SIPKB_F_AUTH_STALE, 0);
-    else if (rechallenge == SIPKB_RECHALLENGE_REJECTED)
-        decide_flag(d, SIPKB_F_AUTH_REJECTED, 0);
+    if (d->txn)
+        decide_rechallenge(d, c);
+}
+
+static char *
+pair_key(const transaction *txn)
+{
+    return g_strconcat(txn->from_user, "\n", txn->digest_username, NULL);
+}
+
+guint32
+auth_pair_accepted_in(const sipkb_analyzer *analyzer, const transaction *txn)
+{
+    if (!analyzer->accepted_pairs || !txn->from_user || !txn->digest_username)
+        return 0;
+    char *key = pair_key(txn);
+    guint32 frame = GPOINTER_TO_UINT(g_hash_table_lookup(analyzer->accepted_pairs, key));
+    g_free(key);
+    return frame;
+}
+
+/* Variant of auth.accepted's text: the challenge before was a re-challenge. */
+enum { ACCEPTED_TEXT_AFTER_RECHALLENGE = 1 };
+
+/* A 2xx to a request with credentials: the server took them. After a re-challenge that was
+ * not plainly refused, this shows the nonce was stale; a Caller-ID mismatch it accepted is no
+ * cause of refusals elsewhere. */
+static void
+decide_accepted(decision *d)
+{
+    const transaction *txn = d->txn;
+    if (txn->answered) {
+        gboolean after_rechallenge = txn->answered->rechallenge == SIPKB_RECHALLENGE_STALE ||
+                                     txn->answered->rechallenge == SIPKB_RECHALLENGE_UNSURE;
+        decide_flag(d, SIPKB_F_AUTH_ACCEPTED,
+                    after_rechallenge ? ACCEPTED_TEXT_AFTER_RECHALLENGE : 0);
+    }
+    if (!sipkb_callerid_is_mismatch(txn->callerid))
+        return;
+    if (!d->analyzer->accepted_pairs)
+        d->analyzer->accepted_pairs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    char *key = pair_key(txn);
+    if (g_hash_table_contains(d->analyzer->accepted_pairs, key))
+        g_free(key);
+    else
+        g_hash_table_insert(d->analyzer->accepted_pairs, key, GUINT_TO_POINTER(d->msg->frame));
+    decide_callerid(d, txn, FALSE);
+    decide_flag(d, SIPKB_F_CALLERID_ACCEPTED, 0);
 }
 
 void
 auth_response_callerid(decision *d)
 {
     const transaction *txn = d->txn;
-    if (txn && txn->has_credentials && txn->callerid != SIPKB_CALLERID_NOT_APPLICABLE)
+    guint32 code = d->msg->status_code;
+    if (!txn || !txn->has_credentials || code < 200 || code == 401 || code == 407)
+        return;
+    if (code < 300) {
+        decide_accepted(d);
+        return;
+    }
+    if (txn->callerid != SIPKB_CALLERID_NOT_APPLICABLE)
         decide_callerid(d, txn, FALSE);
 }
 
@@ -307,6 +455,11 @@ auth_finish(sipkb_analyzer *analyzer, GArray *late)
 {
     for (guint i = 0; i < analyzer->all_challenges->len; i++) {
         const challenge *c = g_ptr_array_index(analyzer->all_challenges, i);
+        /* No verdict without the challenged client's side in the capture, and none after a
+         * rejection: the client is right not to send the same credentials again. */
+        if (!c->answered_in &&
+            (!c->request_frame || c->rechallenge == SIPKB_RECHALLENGE_REJECTED))
+            continue;
         sipkb_item item = {.finding = SIPKB_F_AUTH_UNANSWERED, .value.number = 1};
         if (c->answered_in) {
             item.finding = SIPKB_F_AUTH_ANSWERED_IN;

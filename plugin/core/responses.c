@@ -81,16 +81,19 @@ add_evidence(sipkb_forbidden_ranking *out, sipkb_forbidden_evidence evidence)
 void
 sipkb_rank_forbidden(const char *reason_phrase, gboolean request_known,
                      gboolean request_had_credentials, sipkb_callerid_result callerid,
-                     sipkb_forbidden_ranking *out)
+                     gboolean pair_accepted_before, sipkb_forbidden_ranking *out)
 {
-    static const char *const credential_words[] = {"password", "credential", "wrong user",
-                                                   "invalid user", NULL};
+    static const char *const credential_words[] = {
+        "password", "credential", "wrong user", "invalid user", "authentication failed", "auth fail",
+        NULL};
     static const char *const credit_words[] = {"credit",  "balance", "fund",
                                                "payment", "prepaid", NULL};
     static const char *const callerid_words[] = {
         "caller", "cli", "identity", "from user", "from number", "does not match", NULL};
     out->count = 0;
-    gboolean mismatch_seen = request_known && sipkb_callerid_is_mismatch(callerid);
+    out->phrase_used = FALSE;
+    gboolean mismatch_seen =
+        request_known && sipkb_callerid_is_mismatch(callerid) && !pair_accepted_before;
     /* What the server itself said weighs most; a reason that speaks of the caller's identity
      * and a mismatch seen on the request are one finding, the mismatch naming both values. */
     if (reason_phrase) {
@@ -102,11 +105,14 @@ sipkb_rank_forbidden(const char *reason_phrase, gboolean request_known,
             add_evidence(out, SIPKB_FORBIDDEN_REASON_CREDIT);
         if (phrase_mentions(lower, credential_words))
             add_evidence(out, SIPKB_FORBIDDEN_REASON_CREDENTIALS);
+        out->phrase_used = out->count > 0;
         g_free(lower);
     }
     if (!request_known)
         return;
-    if (mismatch_seen)
+    if (pair_accepted_before && sipkb_callerid_is_mismatch(callerid))
+        add_evidence(out, SIPKB_FORBIDDEN_CALLERID_ACCEPTED_BEFORE);
+    else if (mismatch_seen)
         add_evidence(out, SIPKB_FORBIDDEN_CALLERID_MISMATCH);
     else if (!request_had_credentials)
         add_evidence(out, SIPKB_FORBIDDEN_NO_CREDENTIALS);
@@ -155,8 +161,8 @@ static const sipkb_finding kind_findings[] = {
 
 /* The values the [text ...] templates of causes and outcomes name. */
 typedef struct {
-    const char *names[12];
-    const char *values[12];
+    const char *names[16];
+    const char *values[16];
     guint n;
     GPtrArray *owned;
 } words;
@@ -164,6 +170,8 @@ typedef struct {
 static void
 word(words *w, const char *name, const char *value)
 {
+    if (w->n == G_N_ELEMENTS(w->names))
+        return;
     w->names[w->n] = name;
     w->values[w->n++] = value;
 }
@@ -199,18 +207,66 @@ static const char *const forbidden_texts[] = {
     [SIPKB_FORBIDDEN_CALLERID_MISMATCH] = "cause.forbidden.callerid_mismatch",
     [SIPKB_FORBIDDEN_NO_CREDENTIALS] = "cause.forbidden.no_credentials",
     [SIPKB_FORBIDDEN_CREDENTIALS_MATCH] = "cause.forbidden.credentials_match",
+    [SIPKB_FORBIDDEN_CALLERID_ACCEPTED_BEFORE] = "cause.forbidden.callerid_accepted_before",
 };
 
-/* 403: causes ranked from what the server said and what the request carried. */
+/* Reason phrases whose words point to one cause, whatever the code. */
+static const struct {
+    const char *words;
+    const char *text;
+} telling_phrases[] = {
+    {"out of order", "cause.reason.out_of_order"},
+    {"dns", "cause.reason.dns"},
+    {"mailbox", "cause.reason.mailbox"},
+};
+
+/* The server's own words first: a reason phrase other than the registered one, and a Warning
+ * header (RFC 3261 sections 7.2 and 20.43) are its account of this failure. `phrase_ranked`:
+ * the 403 evidence already cites the phrase. */
 static void
+decide_server_words(decision *d, const sipkb_response_entry *entry, words *w,
+                    gboolean phrase_ranked)
+{
+    const char *phrase = d->msg->reason_phrase;
+    if (phrase && *phrase && entry && g_ascii_strcasecmp(phrase, entry->reason) != 0) {
+        char *lower = g_ascii_strdown(phrase, -1);
+        const char *text = phrase_ranked ? NULL : "cause.reason";
+        for (gsize i = 0; i < G_N_ELEMENTS(telling_phrases); i++) {
+            if (strstr(lower, telling_phrases[i].words))
+                text = telling_phrases[i].text;
+        }
+        g_free(lower);
+        if (text)
+            decide_worded(d, SIPKB_F_CAUSE, text, w);
+    }
+    const char *warning = d->msg->warning;
+    if (!warning || !*warning)
+        return;
+    char code_text[4] = {0};
+    g_strlcpy(code_text, warning, sizeof(code_text));
+    char *name = g_strdup_printf("warning.%s", code_text);
+    const char *meaning = sipkb_findings_text(d->analyzer->findings, name);
+    g_free(name);
+    word(w, "warn_meaning", meaning ? meaning : "");
+    decide_worded(d, SIPKB_F_CAUSE, "cause.warning", w);
+}
+
+/* 403: causes ranked from what the server said and what the request carried. Returns whether
+ * the reason phrase was among the evidence. */
+static gboolean
 decide_forbidden_causes(decision *d, words *w)
 {
     const transaction *txn = d->txn;
     sipkb_forbidden_ranking ranking;
+    guint32 accepted_in = txn ? auth_pair_accepted_in(d->analyzer, txn) : 0;
     sipkb_rank_forbidden(d->msg->reason_phrase, txn != NULL, txn && txn->has_credentials,
-                         txn ? txn->callerid : SIPKB_CALLERID_NOT_APPLICABLE, &ranking);
+                         txn ? txn->callerid : SIPKB_CALLERID_NOT_APPLICABLE, accepted_in != 0,
+                         &ranking);
+    if (accepted_in)
+        word_number(w, "accepted", accepted_in);
     for (guint i = 0; i < ranking.count; i++)
         decide_worded(d, SIPKB_F_CAUSE, forbidden_texts[ranking.items[i]], w);
+    return ranking.phrase_used;
 }
 
 static const char *
@@ -240,9 +296,11 @@ decide_outcome(decision *d, const words *w, gboolean cancel_known)
         [SIPKB_CALL_UNAVAILABLE] = "outcome.unavailable",
     };
     sipkb_call_outcome outcome = sipkb_call_outcome_of(code, cancel_known);
-    decide_worded(d, SIPKB_F_CALL_OUTCOME,
-                  outcome == SIPKB_CALL_REJECTED ? rejected_text(d->txn) : outcome_texts[outcome],
-                  w);
+    const char *text = outcome == SIPKB_CALL_REJECTED ? rejected_text(d->txn) : outcome_texts[outcome];
+    /* No waiting time or retransmission count is stated of a request the capture lacks. */
+    if (outcome == SIPKB_CALL_TIMED_OUT && !d->txn)
+        text = "outcome.timed_out.no_request";
+    decide_worded(d, SIPKB_F_CALL_OUTCOME, text, w);
 }
 
 /* The values the texts of this response may name. */
@@ -253,6 +311,8 @@ collect_words(const decision *d, const sipkb_response_entry *entry, gboolean can
     const transaction *txn = d->txn;
     word_number(w, "code", msg->status_code);
     word(w, "reason", entry ? entry->reason : "");
+    word(w, "phrase", msg->reason_phrase);
+    word(w, "warning", msg->warning);
     if (txn) {
         word_number(w, "request", txn->first_frame);
         word(w, "from_user", txn->from_user);
@@ -293,6 +353,20 @@ decide_retry_and_redirect(decision *d)
         decide_text(d, SIPKB_F_REDIRECT_TARGET, *uri);
 }
 
+/* Moves the `n` items from `first` behind the ones added after them. */
+static void
+move_to_front(decision *d, guint first, guint n)
+{
+    guint n_after = d->items->len - first - n;
+    if (n == 0 || n_after == 0)
+        return;
+    sipkb_item *items = &g_array_index(d->items, sipkb_item, first);
+    sipkb_item *moved = g_memdup2(items, n * sizeof(sipkb_item));
+    memmove(items, items + n, n_after * sizeof(sipkb_item));
+    memcpy(items + n_after, moved, n * sizeof(sipkb_item));
+    g_free(moved);
+}
+
 void
 responses_decide(decision *d)
 {
@@ -310,15 +384,20 @@ responses_decide(decision *d)
     gboolean cancel_known = txn && txn->cancel_frame && txn->cancel_frame < msg->frame;
     words w = {.owned = g_ptr_array_new_with_free_func(g_free)};
     collect_words(d, class_fallback ? NULL : entry, cancel_known, &w);
-    if (code == 403)
-        decide_forbidden_causes(d, &w);
+    if (code >= 300 && code != 401 && code != 407) {
+        /* The 403 evidence is decided first (it may cite the phrase), shown after the words. */
+        guint first_cause = d->items->len;
+        gboolean phrase_ranked = code == 403 && decide_forbidden_causes(d, &w);
+        guint n_forbidden = d->items->len - first_cause;
+        decide_server_words(d, class_fallback ? NULL : entry, &w, phrase_ranked);
+        move_to_front(d, first_cause, n_forbidden);
+    }
     decide_outcome(d, &w, cancel_known);
     if (txn)
         decide_frame(d, SIPKB_F_TRANSACTION_REQUEST, txn->first_frame);
     if (code == 401 || code == 407)
         auth_response(d);
-    if (code >= 300)
-        auth_response_callerid(d);
+    auth_response_callerid(d);
     if (code == 487)
         decide_cancel(d, cancel_known);
     if (code == 408 && txn) {

@@ -55,7 +55,7 @@ find_group(sipkb_analyzer *analyzer, const char *call_id, guint32 cseq, const ch
            gboolean add)
 {
     request_group probe = {analyzer_keep(analyzer, call_id), analyzer_keep(analyzer, method), cseq,
-                           0};
+                           0, 0};
     request_group *group = g_hash_table_lookup(analyzer->groups, &probe);
     if (!group && add) {
         group = analyzer_alloc(analyzer, sizeof(request_group));

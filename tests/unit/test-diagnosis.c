@@ -33,6 +33,11 @@ test_callerid(void)
         {"alice", "Alice", SIPKB_CALLERID_MISMATCH},
         {"alice", "2138394018", SIPKB_CALLERID_MISMATCH},
         {"21383-", "21383", SIPKB_CALLERID_MATCH},
+        /* a digest username in user@domain form: its user part is compared */
+        {"1001", "1001@pbx.example.com", SIPKB_CALLERID_USERNAME_FORM},
+        {"alice", "alice@example.com", SIPKB_CALLERID_USERNAME_FORM},
+        {"1002", "1001@pbx.example.com", SIPKB_CALLERID_MISMATCH},
+        {"1001", "@pbx.example.com", SIPKB_CALLERID_MISMATCH},
         /* nothing to compare */
         {NULL, "2138394018", SIPKB_CALLERID_NOT_APPLICABLE},
         {"2138394018", NULL, SIPKB_CALLERID_NOT_APPLICABLE},
@@ -49,29 +54,40 @@ test_callerid(void)
     g_assert_false(sipkb_callerid_is_mismatch(SIPKB_CALLERID_NOT_APPLICABLE));
 }
 
+static sipkb_rechallenge
+rechallenge(gboolean had_credentials, const char *stale, const char *reason, const char *used,
+            const char *latest, double seconds)
+{
+    sipkb_rechallenge_evidence e = {had_credentials, stale, reason, used, latest,
+                                    seconds < 0 ? -1 : (gint64)(seconds * 1e9)};
+    return sipkb_classify_rechallenge(&e);
+}
+
+/* RFC 3261 section 22 with RFC 2617 section 3.2.1. */
 static void
 test_rechallenge(void)
 {
     /* a first challenge */
-    g_assert_cmpint(sipkb_classify_rechallenge(FALSE, NULL, NULL, NULL), ==,
-                    SIPKB_RECHALLENGE_NONE);
-    g_assert_cmpint(sipkb_classify_rechallenge(FALSE, "true", NULL, "n1"), ==,
-                    SIPKB_RECHALLENGE_NONE);
-    /* stale=true, in any case */
-    g_assert_cmpint(sipkb_classify_rechallenge(TRUE, "true", "n1", "n1"), ==,
+    g_assert_cmpint(rechallenge(FALSE, NULL, NULL, NULL, NULL, -1), ==, SIPKB_RECHALLENGE_NONE);
+    g_assert_cmpint(rechallenge(FALSE, "true", NULL, NULL, "n1", 1), ==, SIPKB_RECHALLENGE_NONE);
+    /* stale=true, in any case, or a reason phrase that speaks of the nonce */
+    g_assert_cmpint(rechallenge(TRUE, "true", NULL, "n1", "n1", 1), ==, SIPKB_RECHALLENGE_STALE);
+    g_assert_cmpint(rechallenge(TRUE, "TRUE", NULL, "n1", NULL, -1), ==, SIPKB_RECHALLENGE_STALE);
+    g_assert_cmpint(rechallenge(TRUE, NULL, "Nonce has changed", "n1", "n1", 1), ==,
                     SIPKB_RECHALLENGE_STALE);
-    g_assert_cmpint(sipkb_classify_rechallenge(TRUE, "TRUE", "n1", NULL), ==,
+    g_assert_cmpint(rechallenge(TRUE, NULL, "Stale nonce", "n1", "n1", 1), ==,
                     SIPKB_RECHALLENGE_STALE);
-    /* fresh nonce, challenged again without stale: rejected */
-    g_assert_cmpint(sipkb_classify_rechallenge(TRUE, NULL, "n1", "n1"), ==,
+    /* the current nonce, challenged again soon after the challenge: rejected */
+    g_assert_cmpint(rechallenge(TRUE, NULL, "Unauthorized", "n1", "n1", 0.2), ==,
                     SIPKB_RECHALLENGE_REJECTED);
-    g_assert_cmpint(sipkb_classify_rechallenge(TRUE, "false", "n1", "n1"), ==,
+    g_assert_cmpint(rechallenge(TRUE, "false", NULL, "n1", "n1", 29), ==,
                     SIPKB_RECHALLENGE_REJECTED);
+    /* ... long after it: the nonce may have expired */
+    g_assert_cmpint(rechallenge(TRUE, NULL, "Unauthorized", "n1", "n1", 95), ==,
+                    SIPKB_RECHALLENGE_UNSURE);
     /* the client answered an older nonce, or one from before the capture */
-    g_assert_cmpint(sipkb_classify_rechallenge(TRUE, NULL, "n0", "n1"), ==,
-                    SIPKB_RECHALLENGE_STALE);
-    g_assert_cmpint(sipkb_classify_rechallenge(TRUE, NULL, "n0", NULL), ==,
-                    SIPKB_RECHALLENGE_STALE);
+    g_assert_cmpint(rechallenge(TRUE, NULL, NULL, "n0", "n1", 1), ==, SIPKB_RECHALLENGE_STALE);
+    g_assert_cmpint(rechallenge(TRUE, NULL, NULL, "n0", NULL, -1), ==, SIPKB_RECHALLENGE_STALE);
 }
 
 static void
@@ -89,30 +105,42 @@ test_forbidden_ranking(void)
 
     /* Kamailio's reason for a From/digest mismatch, with the mismatch seen: one finding */
     sipkb_rank_forbidden("Forbidden - Authentication ID does not match", TRUE, TRUE,
-                         SIPKB_CALLERID_MISMATCH, &r);
+                         SIPKB_CALLERID_MISMATCH, FALSE, &r);
     assert_ranking(&r, 1, (int[]){SIPKB_FORBIDDEN_CALLERID_MISMATCH});
 
     /* plain "Forbidden" after a matching authenticated request */
-    sipkb_rank_forbidden("Forbidden", TRUE, TRUE, SIPKB_CALLERID_MATCH, &r);
+    sipkb_rank_forbidden("Forbidden", TRUE, TRUE, SIPKB_CALLERID_MATCH, FALSE, &r);
     assert_ranking(&r, 1, (int[]){SIPKB_FORBIDDEN_CREDENTIALS_MATCH});
 
     /* the server's words come first */
-    sipkb_rank_forbidden("Insufficient Funds", TRUE, TRUE, SIPKB_CALLERID_FORMAT_DIFFERS, &r);
+    sipkb_rank_forbidden("Insufficient Funds", TRUE, TRUE, SIPKB_CALLERID_FORMAT_DIFFERS, FALSE, &r);
     assert_ranking(&r, 2,
                    (int[]){SIPKB_FORBIDDEN_REASON_CREDIT, SIPKB_FORBIDDEN_CALLERID_MISMATCH});
-    sipkb_rank_forbidden("Wrong password", TRUE, TRUE, SIPKB_CALLERID_MATCH, &r);
+    sipkb_rank_forbidden("Wrong password", TRUE, TRUE, SIPKB_CALLERID_MATCH, FALSE, &r);
     assert_ranking(&r, 2,
                    (int[]){SIPKB_FORBIDDEN_REASON_CREDENTIALS, SIPKB_FORBIDDEN_CREDENTIALS_MATCH});
     sipkb_rank_forbidden("No credit / low BALANCE", FALSE, FALSE, SIPKB_CALLERID_NOT_APPLICABLE,
-                         &r);
+                         FALSE, &r);
     assert_ranking(&r, 1, (int[]){SIPKB_FORBIDDEN_REASON_CREDIT});
-    sipkb_rank_forbidden("Caller ID not allowed", TRUE, FALSE, SIPKB_CALLERID_NOT_APPLICABLE, &r);
+    sipkb_rank_forbidden("Caller ID not allowed", TRUE, FALSE, SIPKB_CALLERID_NOT_APPLICABLE, FALSE, &r);
     assert_ranking(&r, 2, (int[]){SIPKB_FORBIDDEN_REASON_CALLERID, SIPKB_FORBIDDEN_NO_CREDENTIALS});
 
+    /* "Authentication Failed" speaks of credentials */
+    sipkb_rank_forbidden("Authentication Failed", TRUE, TRUE, SIPKB_CALLERID_MATCH, FALSE, &r);
+    assert_ranking(&r, 2,
+                   (int[]){SIPKB_FORBIDDEN_REASON_CREDENTIALS, SIPKB_FORBIDDEN_CREDENTIALS_MATCH});
+
+    /* a mismatch the server accepted earlier in the capture ranks last, as such */
+    sipkb_rank_forbidden("Forbidden", TRUE, TRUE, SIPKB_CALLERID_MISMATCH, TRUE, &r);
+    assert_ranking(&r, 1, (int[]){SIPKB_FORBIDDEN_CALLERID_ACCEPTED_BEFORE});
+    sipkb_rank_forbidden("Wrong password", TRUE, TRUE, SIPKB_CALLERID_MISMATCH, TRUE, &r);
+    assert_ranking(&r, 2, (int[]){SIPKB_FORBIDDEN_REASON_CREDENTIALS,
+                                  SIPKB_FORBIDDEN_CALLERID_ACCEPTED_BEFORE});
+
     /* no request in the capture, no telling phrase: only the KB's list remains */
-    sipkb_rank_forbidden("Forbidden", FALSE, FALSE, SIPKB_CALLERID_NOT_APPLICABLE, &r);
+    sipkb_rank_forbidden("Forbidden", FALSE, FALSE, SIPKB_CALLERID_NOT_APPLICABLE, FALSE, &r);
     assert_ranking(&r, 0, NULL);
-    sipkb_rank_forbidden(NULL, FALSE, FALSE, SIPKB_CALLERID_NOT_APPLICABLE, &r);
+    sipkb_rank_forbidden(NULL, FALSE, FALSE, SIPKB_CALLERID_NOT_APPLICABLE, FALSE, &r);
     assert_ranking(&r, 0, NULL);
 }
 
