@@ -314,6 +314,11 @@ title(show_ctx *c)
         proto_item_append_text(c->top, ": %s", r->method ? r->method : "request");
         return;
     }
+    if (r->kind == SIPKB_MESSAGE_QUOTED) {
+        proto_item_append_text(c->top, ": %s quoted in an ICMP error",
+                               r->method ? r->method : "SIP message");
+        return;
+    }
     if (!c->entry) {
         proto_item_append_text(c->top, ": %u is not a SIP status code", r->status_code);
         return;

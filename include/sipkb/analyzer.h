@@ -33,6 +33,7 @@ typedef enum {
     SIPKB_MESSAGE_OTHER, /* neither a Request-Line nor a Status-Line was read */
     SIPKB_MESSAGE_REQUEST,
     SIPKB_MESSAGE_RESPONSE,
+    SIPKB_MESSAGE_QUOTED, /* a request or response quoted inside an ICMP error */
 } sipkb_message_kind;
 
 /* Facts about a message that taps and statistics count (sipkb_result.facts). */

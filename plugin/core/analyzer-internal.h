@@ -20,21 +20,25 @@ typedef struct transaction {
     const char *method;         /* CSeq method, interned */
     guint retransmissions;      /* copies after the first on this hop */
     struct request_group *group;
-    const char *hop;              /* "source:port>destination:port" of its first copy, interned */
-    guint32 provisional_frame;    /* the first 1xx, 0 if none */
-    guint32 final_frame;          /* 0 until a final response is seen */
+    const char *hop;           /* "source:port>destination:port" of its first copy, interned */
+    guint32 provisional_frame; /* the first 1xx, 0 if none */
+    guint32 final_frame;       /* 0 until a final response is seen */
     guint32 final_code;
     guint32 transport_error_frame; /* an ICMP error quoting it, 0 if none */
-    guint32 cancel_frame; /* INVITE: the CANCEL of this transaction, 0 if none */
+    guint32 cancel_frame;          /* INVITE: the CANCEL of this transaction, 0 if none */
     gint64 cancel_time_ns;
     gboolean expects_response; /* every request but ACK */
     gboolean has_credentials;
     sipkb_callerid_result callerid;
-    const char *from_user;         /* interned */
-    const char *digest_username;   /* interned */
-    const char *credentials_nonce; /* interned */
-    const char *nonce_seen_before; /* latest challenge nonce of this client when it was sent */
-    challenge *answered;           /* the latest challenge when its credentials were made */
+    const char *from_user;           /* interned */
+    const char *digest_username;     /* interned */
+    const char *credentials_nonce;   /* interned */
+    const char *nonce_seen_before;   /* latest challenge nonce of this client when it was sent */
+    challenge *answered;             /* the latest challenge when its credentials were made */
+    struct transaction *same_branch; /* the next transaction of its group and branch (another
+                                        hop), or NULL */
+    struct transaction *next_in_group;
+    guint32 ack_frame;             /* INVITE: an ACK of its CSeq on the same hop */
     sipkb_rechallenge rechallenge; /* of the challenge this request received, if one */
 } transaction;
 
@@ -45,6 +49,8 @@ typedef struct request_group {
     guint32 cseq;
     guint retransmissions;
     guint32 first_frame;
+    guint32 final_frame;              /* a final response on any leg, 0 if none */
+    struct transaction *transactions; /* its legs, latest first (next_in_group) */
 } request_group;
 
 /* One 401/407 challenge. */
@@ -123,6 +129,7 @@ gpointer analyzer_alloc(sipkb_analyzer *analyzer, gsize size);
  * retransmissions, CANCEL, Timer B/F waiting; whole-capture: no final response. */
 void transactions_init(sipkb_analyzer *analyzer);
 void transactions_request(decision *d);
+void transactions_quoted(decision *d); /* SIP quoted in an ICMP error */
 void transactions_response(decision *d);
 void transactions_finish(sipkb_analyzer *analyzer, GArray *late_scratch);
 

@@ -58,8 +58,11 @@ sipkb_analyzer_free(sipkb_analyzer *analyzer)
         return;
     g_hash_table_destroy(analyzer->groups);
     g_hash_table_destroy(analyzer->transactions);
-    if (analyzer->challenges)
-        g_hash_table_destroy(analyzer->challenges);
+    GHashTable *optional[] = {analyzer->challenges, analyzer->nat_peers, analyzer->accepted_pairs};
+    for (gsize i = 0; i < G_N_ELEMENTS(optional); i++) {
+        if (optional[i])
+            g_hash_table_destroy(optional[i]);
+    }
     for (guint i = 0; i < analyzer->all_challenges->len; i++)
         g_slist_free(((challenge *)g_ptr_array_index(analyzer->all_challenges, i))->results);
     g_hash_table_destroy(analyzer->offers);
@@ -225,22 +228,44 @@ trackable(const sipkb_message *msg)
     return msg->call_id && msg->has_cseq && msg->cseq_method;
 }
 
+/* The rule files in the order the tree shows their findings. */
+static void
+decide_message(decision *d)
+{
+    const sipkb_message *msg = d->msg;
+    switch (d->result->kind) {
+    case SIPKB_MESSAGE_QUOTED:
+        /* A copy inside an ICMP error is no live message: it only says its original failed
+         * (RFC 3261 section 18.4). */
+        if (trackable(msg))
+            transactions_quoted(d);
+        return;
+    case SIPKB_MESSAGE_REQUEST:
+        if (trackable(msg)) {
+            transactions_request(d);
+            auth_request(d);
+        }
+        break;
+    case SIPKB_MESSAGE_RESPONSE:
+        if (trackable(msg))
+            transactions_response(d);
+        responses_decide(d);
+        break;
+    case SIPKB_MESSAGE_OTHER:
+        break;
+    }
+    offer_answer_decide(d);
+    via_decide(d);
+}
+
 const sipkb_result *
 sipkb_analyzer_add(sipkb_analyzer *analyzer, const sipkb_message *msg)
 {
     analyzer->needs_finish = TRUE;
+    analyzer->last_time_ns = MAX(analyzer->last_time_ns, msg->time_ns);
     decision d = {analyzer, msg, new_result(analyzer, msg), NULL, NULL, FALSE, NULL};
     d.items = g_array_sized_new(FALSE, TRUE, sizeof(sipkb_item), 16);
-    if (d.result->kind == SIPKB_MESSAGE_REQUEST && trackable(msg)) {
-        transactions_request(&d);
-        auth_request(&d);
-    } else if (d.result->kind == SIPKB_MESSAGE_RESPONSE) {
-        if (trackable(msg))
-            transactions_response(&d);
-        responses_decide(&d);
-    }
-    offer_answer_decide(&d);
-    via_decide(&d);
+    decide_message(&d);
     d.result->items = keep_items(analyzer, (sipkb_item *)d.items->data, d.items->len);
     d.result->n_items = d.items->len;
     d.result->severity =

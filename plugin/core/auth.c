@@ -191,7 +191,7 @@ callerid_words(const decision *d, sipkb_callerid_result result, const char *from
 {
     const char *names[] = {"from_user", "digest_user"};
     const char *values[] = {from_user, digest_user};
-    const char *text = result == SIPKB_CALLERID_MISMATCH        ? "callerid.mismatch"
+    const char *text = result == SIPKB_CALLERID_MISMATCH         ? "callerid.mismatch"
                        : result == SIPKB_CALLERID_FORMAT_DIFFERS ? "callerid.format"
                        : result == SIPKB_CALLERID_USERNAME_FORM  ? "callerid.username_form"
                                                                  : "callerid.match";
@@ -457,8 +457,7 @@ auth_finish(sipkb_analyzer *analyzer, GArray *late)
         const challenge *c = g_ptr_array_index(analyzer->all_challenges, i);
         /* No verdict without the challenged client's side in the capture, and none after a
          * rejection: the client is right not to send the same credentials again. */
-        if (!c->answered_in &&
-            (!c->request_frame || c->rechallenge == SIPKB_RECHALLENGE_REJECTED))
+        if (!c->answered_in && (!c->request_frame || c->rechallenge == SIPKB_RECHALLENGE_REJECTED))
             continue;
         sipkb_item item = {.finding = SIPKB_F_AUTH_UNANSWERED, .value.number = 1};
         if (c->answered_in) {

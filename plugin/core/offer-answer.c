@@ -13,6 +13,7 @@ typedef struct {
     guint32 cseq_number;
     const char *cseq_method; /* interned */
     gboolean in_response;    /* offer in a 2xx/18x: the answer comes in ACK or PRACK */
+    gboolean later;          /* an earlier offer of the call came in another transaction */
     guint n_media;
     sipkb_media *media; /* kept by the analyzer */
 } pending_offer;
@@ -75,9 +76,14 @@ decide_nat(decision *d, const sipkb_sdp_body *body)
     }
 }
 
+/* Hold is a change of an established session (RFC 3264 section 8.4): sendonly, inactive or
+ * c=0.0.0.0 in a later offer of the call. In a first offer they say no more than the
+ * direction or address the offerer wants. */
 static void
-decide_hold(decision *d, const sipkb_sdp_body *body)
+decide_hold(decision *d, const sipkb_sdp_body *body, gboolean later_offer)
 {
+    if (!later_offer)
+        return;
     for (guint m = 0; m < body->n_media; m++) {
         const sipkb_media *media = &body->media[m];
         if (!media->port || !sipkb_media_on_hold(media))
@@ -94,7 +100,7 @@ decide_hold(decision *d, const sipkb_sdp_body *body)
 }
 
 static void
-decide_media(decision *d, const sipkb_sdp_body *body)
+decide_media(decision *d, const sipkb_sdp_body *body, gboolean later_offer)
 {
     GString *no_rtpmap = g_string_new(NULL);
     for (guint m = 0; m < body->n_media; m++) {
@@ -112,7 +118,7 @@ decide_media(decision *d, const sipkb_sdp_body *body)
         decide_text(d, SIPKB_F_SDP_NO_RTPMAP, no_rtpmap->str);
     g_string_free(no_rtpmap, TRUE);
     decide_nat(d, body);
-    decide_hold(d, body);
+    decide_hold(d, body, later_offer);
 }
 
 /* ---- answers -------------------------------------------------------------------------------- */
@@ -150,47 +156,123 @@ append_not_offered(GString *not_offered, const sipkb_media *answer,
     }
 }
 
+/* A payload type number the answer maps to another encoding than the offer did: RFC 3264
+ * section 6.1 says the answer SHOULD keep the offer's mapping. */
+static void
+append_remapped(GString *remapped, const sipkb_media *offer, const sipkb_media *answer)
+{
+    for (guint i = 0; i < answer->n_formats; i++) {
+        const sipkb_payload *a = &answer->formats[i];
+        const sipkb_payload *o = find_format(offer, a->payload_type);
+        if (!o || !o->encoding || !a->encoding ||
+            (g_ascii_strcasecmp(o->encoding, a->encoding) == 0 && o->clock_rate == a->clock_rate))
+            continue;
+        char *offered = sipkb_payload_text(o), *answered = sipkb_payload_text(a);
+        g_string_append_printf(remapped, "%s%u is %s in the offer, %s in the answer",
+                               remapped->len ? "; " : "", a->payload_type, offered, answered);
+        g_free(offered);
+        g_free(answered);
+    }
+}
+
+/* RFC 3264 section 6.1: the answer's direction for each direction of the offer. */
+static gboolean
+direction_fits(sipkb_direction offer, sipkb_direction answer)
+{
+    switch (offer) {
+    case SIPKB_DIRECTION_SENDONLY:
+        return answer == SIPKB_DIRECTION_RECVONLY || answer == SIPKB_DIRECTION_INACTIVE;
+    case SIPKB_DIRECTION_RECVONLY:
+        return answer == SIPKB_DIRECTION_SENDONLY || answer == SIPKB_DIRECTION_INACTIVE;
+    case SIPKB_DIRECTION_INACTIVE:
+        return answer == SIPKB_DIRECTION_INACTIVE;
+    case SIPKB_DIRECTION_SENDRECV:
+        break;
+    }
+    return TRUE;
+}
+
+static const char *
+direction_name(sipkb_direction direction)
+{
+    static const char *const names[] = {"sendrecv", "sendonly", "recvonly", "inactive"};
+    return (guint)direction < G_N_ELEMENTS(names) ? names[direction] : "sendrecv";
+}
+
+/* What one answered stream says, gathered over the streams of a body. */
+typedef struct {
+    GString *chosen, *not_offered, *extra, *remapped, *directions;
+    gboolean no_common, dtmf_dropped, ptime, profile;
+} answer_findings;
+
+static void
+compare_stream(const sipkb_media *offer, const sipkb_media *answer, answer_findings *f)
+{
+    sipkb_offer_answer result;
+    sipkb_compare_offer_answer(offer, answer, &result);
+    if (!result.rejected) {
+        char *codecs = sipkb_media_codecs_text(answer);
+        g_string_append_printf(f->chosen, "%s%s: %s", f->chosen->len ? "; " : "", answer->media,
+                               codecs);
+        g_free(codecs);
+        append_remapped(f->remapped, offer, answer);
+        if (!direction_fits(offer->direction, answer->direction))
+            g_string_append_printf(f->directions, "%soffer %s, answer %s",
+                                   f->directions->len ? "; " : "", direction_name(offer->direction),
+                                   direction_name(answer->direction));
+    }
+    /* Formats the offer lacked are allowed beside a common one (RFC 3264 section 6.1); with
+     * none in common they are what the answerer wants instead. */
+    append_not_offered(result.n_common ? f->extra : f->not_offered, answer, &result);
+    f->no_common |= result.no_common;
+    f->dtmf_dropped |= result.dtmf_dropped;
+    f->ptime |= result.ptime_differs;
+    f->profile |= result.profile_differs && !result.rejected;
+}
+
 static void
 decide_answer(decision *d, const pending_offer *offer, const sipkb_sdp_body *body)
 {
-    GString *chosen = g_string_new(NULL), *not_offered = g_string_new(NULL);
-    gboolean no_common = FALSE, dtmf_dropped = FALSE, ptime = FALSE, profile = FALSE;
-    for (guint m = 0; m < body->n_media && m < offer->n_media; m++) {
-        sipkb_offer_answer result;
-        const sipkb_media *answer = &body->media[m];
-        sipkb_compare_offer_answer(&offer->media[m], answer, &result);
-        if (!result.rejected) {
-            char *codecs = sipkb_media_codecs_text(answer);
-            g_string_append_printf(chosen, "%s%s: %s", chosen->len ? "; " : "", answer->media,
-                                   codecs);
-            g_free(codecs);
-        }
-        append_not_offered(not_offered, answer, &result);
-        no_common |= result.no_common;
-        dtmf_dropped |= result.dtmf_dropped;
-        ptime |= result.ptime_differs;
-        profile |= result.profile_differs && !result.rejected;
-    }
+    answer_findings f = {g_string_new(NULL),
+                         g_string_new(NULL),
+                         g_string_new(NULL),
+                         g_string_new(NULL),
+                         g_string_new(NULL),
+                         FALSE,
+                         FALSE,
+                         FALSE,
+                         FALSE};
+    for (guint m = 0; m < body->n_media && m < offer->n_media; m++)
+        compare_stream(&offer->media[m], &body->media[m], &f);
     decide_frame(d, SIPKB_F_SDP_OFFER_FRAME, offer->frame);
-    if (chosen->len)
-        decide_text(d, SIPKB_F_SDP_CHOSEN, chosen->str);
-    if (not_offered->len)
-        decide_text(d, SIPKB_F_SDP_NOT_OFFERED, not_offered->str);
+    const struct {
+        GString *text;
+        sipkb_finding finding;
+    } texts[] = {
+        {f.chosen, SIPKB_F_SDP_CHOSEN},
+        {f.not_offered, SIPKB_F_SDP_NOT_OFFERED},
+        {f.extra, SIPKB_F_SDP_EXTRA_FORMATS},
+        {f.remapped, SIPKB_F_SDP_PAYLOAD_REMAPPED},
+        {f.directions, SIPKB_F_SDP_DIRECTION_MISMATCH},
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(texts); i++) {
+        if (texts[i].text->len)
+            decide_text(d, texts[i].finding, texts[i].text->str);
+        g_string_free(texts[i].text, TRUE);
+    }
     const struct {
         gboolean present;
         sipkb_finding finding;
     } flags[] = {
-        {no_common, SIPKB_F_SDP_NO_COMMON_CODEC},
-        {dtmf_dropped, SIPKB_F_SDP_DTMF_NOT_ANSWERED},
-        {ptime, SIPKB_F_SDP_PTIME_MISMATCH},
-        {profile, SIPKB_F_SDP_PROFILE_MISMATCH},
+        {f.no_common, SIPKB_F_SDP_NO_COMMON_CODEC},
+        {f.dtmf_dropped, SIPKB_F_SDP_DTMF_NOT_ANSWERED},
+        {f.ptime, SIPKB_F_SDP_PTIME_MISMATCH},
+        {f.profile, SIPKB_F_SDP_PROFILE_MISMATCH},
     };
     for (gsize i = 0; i < G_N_ELEMENTS(flags); i++) {
         if (flags[i].present)
             decide_flag(d, flags[i].finding, 0);
     }
-    g_string_free(chosen, TRUE);
-    g_string_free(not_offered, TRUE);
 }
 
 /* ---- refusals (488, 606) -------------------------------------------------------------------- */
@@ -209,9 +291,22 @@ offers_only_compressed_audio(const sipkb_media *media)
 }
 
 /* The part of the offer the other side most likely refused, in words. */
+static gboolean
+every_stream_disabled(const pending_offer *offer)
+{
+    for (guint m = 0; m < offer->n_media; m++) {
+        if (offer->media[m].port != 0)
+            return FALSE;
+    }
+    return TRUE;
+}
+
 static char *
 likely_refused(const decision *d, const pending_offer *offer)
 {
+    /* Port 0 on every stream offers no media at all (RFC 3264 section 5.1): nothing to agree on. */
+    if (every_stream_disabled(offer))
+        return decide_words(d, "sdp.refused.no_media", NULL, NULL, 0);
     gboolean only_compressed_audio = FALSE;
     for (guint m = 0; m < offer->n_media; m++) {
         const sipkb_media *media = &offer->media[m];
@@ -262,6 +357,7 @@ keep_offer(decision *d, pending_offer *offer, const sipkb_sdp_body *body)
                g_strcmp0(msg->cseq_method, offer->cseq_method) == 0 && msg->is_request) {
         return;
     }
+    offer->later = offer->frame && offer->cseq_number != msg->cseq_number;
     offer->frame = msg->frame;
     offer->cseq_number = msg->cseq_number;
     offer->cseq_method = analyzer_keep(analyzer, msg->cseq_method);
@@ -270,10 +366,15 @@ keep_offer(decision *d, pending_offer *offer, const sipkb_sdp_body *body)
     offer->media = keep_media(analyzer, body->media, body->n_media);
 }
 
+/* A 488 or 606 refuses the offer of its own transaction (RFC 3264 section 4 with RFC 3261
+ * section 13.2.1): the one its request carried, or, for an INVITE without SDP, the one of a
+ * provisional or success response to it. Never an earlier offer of the call. */
 static gboolean
-is_refusal(const sipkb_message *msg)
+refuses(const sipkb_message *msg, const pending_offer *offer)
 {
-    return msg->is_response && (msg->status_code == 488 || msg->status_code == 606);
+    return offer && msg->is_response && (msg->status_code == 488 || msg->status_code == 606) &&
+           msg->cseq_number == offer->cseq_number &&
+           g_strcmp0(msg->cseq_method, offer->cseq_method) == 0;
 }
 
 void
@@ -284,15 +385,18 @@ offer_answer_decide(decision *d)
         msg->call_id
             ? g_hash_table_lookup(d->analyzer->offers, analyzer_keep(d->analyzer, msg->call_id))
             : NULL;
-    gboolean refusal = offer && is_refusal(msg);
+    gboolean refusal = refuses(msg, offer);
     if (!msg->has_sdp && !refusal)
         return;
     sipkb_sdp_body *body = g_new(sipkb_sdp_body, 1);
     sipkb_sdp_body_build(msg->sdp_lines, msg->n_sdp_lines, body);
     /* A refusal that carries no codecs of its own is titled as one. */
     decide_flag(d, SIPKB_F_SDP, refusal && (!msg->has_sdp || body->n_media == 0) ? 1 : 0);
+    /* A body in a call whose offer came in an earlier transaction renegotiates it. */
+    gboolean later_offer = offer && (offer->cseq_number != msg->cseq_number ||
+                                     (offer->later && !answers_offer(offer, msg)));
     if (msg->has_sdp)
-        decide_media(d, body);
+        decide_media(d, body, later_offer);
     if (refusal)
         decide_refusal(d, offer);
     gboolean trackable =

@@ -84,8 +84,8 @@ sipkb_rank_forbidden(const char *reason_phrase, gboolean request_known,
                      gboolean pair_accepted_before, sipkb_forbidden_ranking *out)
 {
     static const char *const credential_words[] = {
-        "password", "credential", "wrong user", "invalid user", "authentication failed", "auth fail",
-        NULL};
+        "password",  "credential", "wrong user", "invalid user", "authentication failed",
+        "auth fail", NULL};
     static const char *const credit_words[] = {"credit",  "balance", "fund",
                                                "payment", "prepaid", NULL};
     static const char *const callerid_words[] = {
@@ -296,7 +296,8 @@ decide_outcome(decision *d, const words *w, gboolean cancel_known)
         [SIPKB_CALL_UNAVAILABLE] = "outcome.unavailable",
     };
     sipkb_call_outcome outcome = sipkb_call_outcome_of(code, cancel_known);
-    const char *text = outcome == SIPKB_CALL_REJECTED ? rejected_text(d->txn) : outcome_texts[outcome];
+    const char *text =
+        outcome == SIPKB_CALL_REJECTED ? rejected_text(d->txn) : outcome_texts[outcome];
     /* No waiting time or retransmission count is stated of a request the capture lacks. */
     if (outcome == SIPKB_CALL_TIMED_OUT && !d->txn)
         text = "outcome.timed_out.no_request";

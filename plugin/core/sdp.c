@@ -390,7 +390,7 @@ sipkb_direction_text(sipkb_direction direction)
     case SIPKB_DIRECTION_SENDONLY:
         return "sendonly: this side only sends media (the usual way to put the other on hold)";
     case SIPKB_DIRECTION_RECVONLY:
-        return "recvonly: this side only receives media (answer to a hold)";
+        return "recvonly: this side only receives media";
     case SIPKB_DIRECTION_INACTIVE:
         return "inactive: no media either way (hold, or a stream parked)";
     case SIPKB_DIRECTION_SENDRECV:
@@ -489,7 +489,8 @@ connection_text(const sipkb_sdp_line *line)
         return g_strdup("connection line without an address: media has nowhere to go");
     sipkb_address_kind kind = sipkb_classify_address(address);
     if (kind == SIPKB_ADDRESS_UNSPECIFIED)
-        return g_strdup("connection address 0.0.0.0: no media wanted now (RFC 2543-style hold)");
+        return g_strdup("connection address 0.0.0.0: the address is not known yet or no media "
+                        "is to flow (RFC 3264 section 8.4; RFC 2543 used it for hold)");
     char *ttl_text = ttl ? g_strdup_printf(", multicast TTL %s", ttl) : g_strdup("");
     char *text =
         g_strdup_printf("connection: media is to be sent to %s (%s%s%s)", address,

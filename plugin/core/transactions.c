@@ -54,8 +54,8 @@ static request_group *
 find_group(sipkb_analyzer *analyzer, const char *call_id, guint32 cseq, const char *method,
            gboolean add)
 {
-    request_group probe = {analyzer_keep(analyzer, call_id), analyzer_keep(analyzer, method), cseq,
-                           0, 0};
+    request_group probe = {
+        analyzer_keep(analyzer, call_id), analyzer_keep(analyzer, method), cseq, 0, 0, 0, NULL};
     request_group *group = g_hash_table_lookup(analyzer->groups, &probe);
     if (!group && add) {
         group = analyzer_alloc(analyzer, sizeof(request_group));
@@ -72,8 +72,24 @@ top_branch(sipkb_analyzer *analyzer, const sipkb_message *msg)
     return analyzer_keep(analyzer, branch ? branch : "");
 }
 
+/* Where a message went, "source:port>destination:port"; `reverse` gives the other way. */
+static const char *
+hop_of(sipkb_analyzer *analyzer, const sipkb_message *msg, gboolean reverse)
+{
+    const sipkb_path *p = &msg->path;
+    char *hop =
+        reverse ? g_strdup_printf("%s:%u>%s:%u", p->destination ? p->destination : "",
+                                  p->destination_port, p->source ? p->source : "", p->source_port)
+                : g_strdup_printf("%s:%u>%s:%u", p->source ? p->source : "", p->source_port,
+                                  p->destination ? p->destination : "", p->destination_port);
+    const char *kept = analyzer_keep(analyzer, hop);
+    g_free(hop);
+    return kept;
+}
+
+/* The transactions of a group and branch: one per hop they were seen on, latest first. */
 static transaction *
-find_transaction(sipkb_analyzer *analyzer, const request_group *group, const char *branch)
+branch_transactions(sipkb_analyzer *analyzer, const request_group *group, const char *branch)
 {
     if (!group)
         return NULL;
@@ -81,8 +97,23 @@ find_transaction(sipkb_analyzer *analyzer, const request_group *group, const cha
     return g_hash_table_lookup(analyzer->transactions, &probe);
 }
 
+/* The transaction of (group, branch) on `hop`; with `any_hop`, else the latest one (a
+ * response seen from another address than its request went to, a quoted copy). */
 static transaction *
-add_transaction(decision *d, request_group *group, const char *branch)
+find_transaction(sipkb_analyzer *analyzer, const request_group *group, const char *branch,
+                 const char *hop, gboolean any_hop)
+{
+    transaction *latest = branch_transactions(analyzer, group, branch);
+    for (transaction *txn = latest; txn; txn = txn->same_branch) {
+        if (txn->hop == hop)
+            return txn;
+    }
+    return any_hop ? latest : NULL;
+}
+
+/* A new transaction: the request's first copy on this hop. */
+static transaction *
+add_transaction(decision *d, request_group *group, const char *branch, const char *hop)
 {
     sipkb_analyzer *analyzer = d->analyzer;
     transaction *txn = analyzer_alloc(analyzer, sizeof(transaction));
@@ -91,26 +122,47 @@ add_transaction(decision *d, request_group *group, const char *branch)
     txn->first_result = d->result;
     txn->method = group->method;
     txn->group = group;
+    txn->hop = hop;
     txn->expects_response = strcmp(group->method, "ACK") != 0;
+    txn->same_branch = branch_transactions(analyzer, group, branch);
+    txn->next_in_group = group->transactions;
+    group->transactions = txn;
     transaction_key *key = analyzer_alloc(analyzer, sizeof(transaction_key));
     key->group = group;
     key->branch = branch;
-    g_hash_table_insert(analyzer->transactions, key, txn);
+    g_hash_table_replace(analyzer->transactions, key, txn);
     g_ptr_array_add(analyzer->all_transactions, txn);
+    if (!group->first_frame)
+        group->first_frame = d->msg->frame;
     return txn;
 }
 
 /* A CANCEL shares the INVITE's Call-ID, CSeq number and branch (RFC 3261 section 9.1). */
 static void
-link_cancel(decision *d, const char *branch)
+link_cancel(decision *d, const char *branch, const char *hop)
 {
     const sipkb_message *msg = d->msg;
     request_group *invite_group =
         find_group(d->analyzer, msg->call_id, msg->cseq_number, "INVITE", FALSE);
-    transaction *invite = find_transaction(d->analyzer, invite_group, branch);
+    transaction *invite = find_transaction(d->analyzer, invite_group, branch, hop, TRUE);
     if (invite && !invite->cancel_frame) {
         invite->cancel_frame = msg->frame;
         invite->cancel_time_ns = msg->time_ns;
+    }
+}
+
+/* An ACK of an INVITE's CSeq on the INVITE's hop shows a final response reached that hop's
+ * client (RFC 3261 sections 17.1.1.3 and 13.2.2.4), whether or not the capture holds it. */
+static void
+link_ack(decision *d, const char *hop)
+{
+    const sipkb_message *msg = d->msg;
+    request_group *invite_group =
+        find_group(d->analyzer, msg->call_id, msg->cseq_number, "INVITE", FALSE);
+    for (transaction *invite = invite_group ? invite_group->transactions : NULL; invite;
+         invite = invite->next_in_group) {
+        if (invite->hop == hop && !invite->ack_frame)
+            invite->ack_frame = msg->frame;
     }
 }
 
@@ -121,9 +173,11 @@ transactions_request(decision *d)
     request_group *group =
         find_group(d->analyzer, msg->call_id, msg->cseq_number, msg->cseq_method, TRUE);
     const char *branch = top_branch(d->analyzer, msg);
-    transaction *txn = find_transaction(d->analyzer, group, branch);
+    const char *hop = hop_of(d->analyzer, msg, FALSE);
+    transaction *txn = find_transaction(d->analyzer, group, branch, hop, FALSE);
     if (txn) {
-        /* The same transaction again from its client: a retransmission (RFC 3261 17.1). */
+        /* The same request again on the same hop: a retransmission (RFC 3261 section 17.1).
+         * A copy on another hop is another transaction. */
         txn->retransmissions++;
         group->retransmissions++;
         d->txn = txn;
@@ -133,12 +187,26 @@ transactions_request(decision *d)
         decide_frame(d, SIPKB_F_TRANSACTION_RETRANSMISSION_OF, txn->first_frame);
         return;
     }
-    d->txn = add_transaction(d, group, branch);
+    d->txn = add_transaction(d, group, branch, hop);
     d->result->request_frame = d->txn->first_frame;
     d->result->facts |=
         SIPKB_FACT_TRACKED | (d->txn->expects_response ? SIPKB_FACT_EXPECTS_FINAL : 0);
     if (strcmp(group->method, "CANCEL") == 0)
-        link_cancel(d, branch);
+        link_cancel(d, branch, hop);
+    else if (strcmp(group->method, "ACK") == 0)
+        link_ack(d, hop);
+}
+
+/* The same final response to an INVITE again: its ACK did not come (RFC 3261 section 17.2.1,
+ * Timer G; section 13.3.1.4 for a 2xx, which the UA core repeats until the ACK). */
+static void
+decide_repeated_final(decision *d, const transaction *txn)
+{
+    if (strcmp(txn->method, "INVITE") != 0 || txn->final_code != d->msg->status_code ||
+        txn->final_frame == d->msg->frame)
+        return;
+    decide_flag(d, SIPKB_F_TRANSACTION_FINAL_REPEATED, 0);
+    decide_frame(d, SIPKB_F_TRANSACTION_FINAL_FIRST, txn->final_frame);
 }
 
 void
@@ -147,16 +215,65 @@ transactions_response(decision *d)
     const sipkb_message *msg = d->msg;
     request_group *group =
         find_group(d->analyzer, msg->call_id, msg->cseq_number, msg->cseq_method, FALSE);
-    transaction *txn = find_transaction(d->analyzer, group, top_branch(d->analyzer, msg));
+    transaction *txn = find_transaction(d->analyzer, group, top_branch(d->analyzer, msg),
+                                        hop_of(d->analyzer, msg, TRUE), TRUE);
     d->txn = txn;
     if (!txn)
         return;
     d->result->request_frame = txn->first_frame;
     d->result->facts |= SIPKB_FACT_TRACKED | (msg->status_code >= 200 ? SIPKB_FACT_FINAL : 0);
-    if (msg->status_code >= 200 && !txn->final_frame) {
-        txn->final_frame = msg->frame;
-        txn->final_code = msg->status_code;
+    if (msg->status_code < 200) {
+        if (!txn->provisional_frame)
+            txn->provisional_frame = msg->frame;
+        return;
     }
+    if (txn->final_frame) {
+        decide_repeated_final(d, txn);
+        return;
+    }
+    txn->final_frame = msg->frame;
+    txn->final_code = msg->status_code;
+    if (!txn->group->final_frame)
+        txn->group->final_frame = msg->frame;
+}
+
+void
+transactions_quoted(decision *d)
+{
+    const sipkb_message *msg = d->msg;
+    request_group *group =
+        find_group(d->analyzer, msg->call_id, msg->cseq_number, msg->cseq_method, FALSE);
+    transaction *txn =
+        find_transaction(d->analyzer, group, top_branch(d->analyzer, msg), NULL, TRUE);
+    decide_flag(d, SIPKB_F_TRANSPORT_ICMP_ERROR, 0);
+    decide_text(d, SIPKB_F_TRANSPORT_ICMP_FROM, msg->path.source);
+    if (!txn)
+        return;
+    decide_frame(d, SIPKB_F_TRANSPORT_QUOTED_FRAME, txn->first_frame);
+    if (msg->is_request && !txn->transport_error_frame)
+        txn->transport_error_frame = msg->frame;
+}
+
+/* ---- whole capture: requests without a final response --------------------------------------- */
+
+/* How long a client waits for a final response before its transaction times out: 64*T1 (Timer
+ * B and F, RFC 3261 sections 17.1.1.2 and 17.1.2.2); an INVITE that got a provisional
+ * response, more than 3 minutes (Timer C, section 16.6). */
+static gint64
+timeout_of(const transaction *txn)
+{
+    if (strcmp(txn->method, "INVITE") == 0 && txn->provisional_frame)
+        return G_GINT64_CONSTANT(180) * 1000000000;
+    return G_GINT64_CONSTANT(32) * 1000000000;
+}
+
+static void
+add_late(sipkb_analyzer *analyzer, GArray *late, const transaction *txn, const sipkb_item *items,
+         guint n)
+{
+    g_array_set_size(late, 0);
+    g_array_append_vals(late, items, n);
+    analyzer_add_late(analyzer, txn->first_result, (sipkb_item *)late->data, late->len);
 }
 
 void
@@ -164,14 +281,31 @@ transactions_finish(sipkb_analyzer *analyzer, GArray *late)
 {
     for (guint i = 0; i < analyzer->all_transactions->len; i++) {
         const transaction *txn = g_ptr_array_index(analyzer->all_transactions, i);
-        if (!txn->expects_response || txn->final_frame)
+        if (!txn->expects_response || txn->final_frame || txn->transport_error_frame)
             continue;
-        g_array_set_size(late, 0);
-        sipkb_item items[] = {
-            {.finding = SIPKB_F_TRANSACTION_NO_FINAL_RESPONSE, .value.number = 1},
-            {.finding = SIPKB_F_TRANSACTION_RETRANSMISSIONS, .value.number = txn->retransmissions},
-        };
-        g_array_append_vals(late, items, G_N_ELEMENTS(items));
-        analyzer_add_late(analyzer, txn->first_result, (sipkb_item *)late->data, late->len);
+        guint32 proof = txn->ack_frame;
+        gint64 observed = analyzer->last_time_ns - txn->first_time_ns;
+        /* Another leg of the same request was answered: the proxy gave up on this one. */
+        gboolean other_leg_ended = txn->group->final_frame > txn->first_frame;
+        if (proof) {
+            sipkb_item items[] = {
+                {.finding = SIPKB_F_TRANSACTION_FINAL_MISSING, .value.number = 1},
+                {.finding = SIPKB_F_TRANSACTION_PROOF_FRAME, .value.number = proof},
+            };
+            add_late(analyzer, late, txn, items, G_N_ELEMENTS(items));
+        } else if (!other_leg_ended && observed < timeout_of(txn)) {
+            sipkb_item items[] = {
+                {.finding = SIPKB_F_TRANSACTION_CAPTURE_ENDED, .value.number = 1},
+                {.finding = SIPKB_F_TRANSACTION_WAITED, .value.nanoseconds = observed},
+            };
+            add_late(analyzer, late, txn, items, G_N_ELEMENTS(items));
+        } else {
+            sipkb_item items[] = {
+                {.finding = SIPKB_F_TRANSACTION_NO_FINAL_RESPONSE, .value.number = 1},
+                {.finding = SIPKB_F_TRANSACTION_RETRANSMISSIONS,
+                 .value.number = txn->retransmissions},
+            };
+            add_late(analyzer, late, txn, items, G_N_ELEMENTS(items));
+        }
     }
 }

@@ -112,6 +112,31 @@ nat_seen(const sipkb_message *msg, const sipkb_via *top)
     return NULL;
 }
 
+/* A client behind NAT is said once, on the first message that shows it; later messages link
+ * to that frame. The client is the public address (and port) its messages come from. */
+static void
+decide_nat_once(decision *d, const sipkb_via *top, const char *seen)
+{
+    sipkb_analyzer *analyzer = d->analyzer;
+    const sipkb_message *msg = d->msg;
+    guint port = seen == msg->path.source ? msg->path.source_port : 0;
+    if (top->rport && *top->rport)
+        port = (guint)g_ascii_strtoull(top->rport, NULL, 10);
+    char *peer = g_strdup_printf("%s:%u", seen, port);
+    if (!analyzer->nat_peers)
+        analyzer->nat_peers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    guint32 first = GPOINTER_TO_UINT(g_hash_table_lookup(analyzer->nat_peers, peer));
+    if (first) {
+        g_free(peer);
+        decide_frame(d, SIPKB_F_VIA_NAT_FIRST_FRAME, first);
+        return;
+    }
+    g_hash_table_insert(analyzer->nat_peers, peer, GUINT_TO_POINTER(msg->frame));
+    decide_flag(d, SIPKB_F_VIA_NAT, 0);
+    decide_text(d, SIPKB_F_VIA_NAT_SENT_BY, top->host);
+    decide_text(d, SIPKB_F_VIA_NAT_SEEN, seen);
+}
+
 void
 via_decide(decision *d)
 {
@@ -126,9 +151,6 @@ via_decide(decision *d)
         decide_text(d, SIPKB_F_VIA_TRANSPORT_USED, msg->path.transport);
     }
     const char *seen = nat_seen(msg, top);
-    if (seen) {
-        decide_flag(d, SIPKB_F_VIA_NAT, 0);
-        decide_text(d, SIPKB_F_VIA_NAT_SENT_BY, top->host);
-        decide_text(d, SIPKB_F_VIA_NAT_SEEN, seen);
-    }
+    if (seen)
+        decide_nat_once(d, top, seen);
 }
