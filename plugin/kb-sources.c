@@ -13,16 +13,17 @@
 #include "kb-data.h"
 #include "ws-compat.h"
 
-/* The provider profiles built into the plugin. */
+/* The provider profiles built into the plugin. A profile's notes are true on its provider's
+ * network only, so none is on unless chosen. */
 typedef enum { PROFILE_GENERIC, PROFILE_CARRIER } provider_profile;
 
 static const enum_val_t profile_values[] = {
     {"generic", "Generic: RFC meanings only", PROFILE_GENERIC},
-    {"carrier", "Generic plus the carrier notes", PROFILE_CARRIER},
+    {"carrier", "Generic plus the notes of the carrier SIPcity", PROFILE_CARRIER},
     {NULL, NULL, -1},
 };
 
-static gint pref_profile = PROFILE_CARRIER;
+static gint pref_profile = PROFILE_GENERIC;
 static const char *pref_team_file = "";
 static char *loaded_team_file;
 
@@ -178,7 +179,7 @@ sipkb_kb_sources_layer_text(sipkb_layer layer)
     case SIPKB_LAYER_GENERIC:
         return "generic KB (RFC meanings)";
     case SIPKB_LAYER_PROVIDER:
-        return "provider profile (carrier notes)";
+        return "provider profile (SIPcity notes)";
     case SIPKB_LAYER_USER:
         return loaded_team_file ? loaded_team_file : "team KB file";
     case SIPKB_LAYER_COUNT:
@@ -212,7 +213,8 @@ sipkb_kb_sources_register(module_t *prefs)
     }
 
     prefs_register_enum_preference(prefs, "provider_profile", "Provider profile",
-                                   "Which provider's notes join the generic RFC meanings",
+                                   "Which provider's notes join the generic RFC meanings: "
+                                   "choose a provider only for captures of its network",
                                    &pref_profile, profile_values, FALSE);
     prefs_register_filename_preference(prefs, "team_kb_file", "Team KB file",
                                        "A KB file in sipkb's format (see README) whose texts "

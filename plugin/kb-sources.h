@@ -17,7 +17,8 @@ void sipkb_kb_sources_apply(void);
 
 const sipkb_kb *sipkb_kb_sources_kb(void);
 
-/* How the tree names a layer: "generic KB", "provider profile carrier", "team KB file ...". */
+/* How the tree names a layer: "generic KB ...", "provider profile (SIPcity notes)", the team
+ * file. */
 const char *sipkb_kb_sources_layer_text(sipkb_layer layer);
 
 /* The override row that applies to a response, or NULL; *row is its 1-based number. */

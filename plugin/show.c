@@ -163,12 +163,12 @@ show_item(show_ctx *c, const sipkb_item *item)
 /* ---- a response's KB texts ------------------------------------------------------------------ */
 
 static void
-add_lines(GPtrArray *lines, const char *first, const char *const *rest)
+add_lines(GPtrArray *lines, const char *first, const GPtrArray *rest)
 {
     if (first)
         g_ptr_array_add(lines, (gpointer)first);
-    for (const char *const *line = rest; line && *line; line++)
-        g_ptr_array_add(lines, (gpointer)*line);
+    for (guint i = 0; rest && i < rest->len; i++)
+        g_ptr_array_add(lines, g_ptr_array_index(rest, i));
 }
 
 /* Says which KB layer each text came from. */
@@ -228,23 +228,38 @@ show_kb_texts(show_ctx *c)
     guint row = 0;
     const sipkb_override *override =
         sipkb_kb_sources_override(r->status_code, r->reason_phrase, r->method, &row);
+    /* The KB's texts for the request this answers: its method, and whether it carried an
+     * offer (one refused in this capture, or one that may lie outside it; see the KB header). */
+    gboolean offer =
+        sipkb_kb_offer_assumed(r->method, sipkb_result_find(r, SIPKB_F_SDP_OFFER_FRAME) ||
+                                              sipkb_result_find(r, SIPKB_F_SDP_OFFERED));
     const char *meaning = override ? sipkb_override_meaning(override) : NULL;
-    add_text(c, c->sipkb_tree, SIPKB_F_EXPLANATION, meaning ? meaning : entry->meaning);
+    add_text(c, c->sipkb_tree, SIPKB_F_EXPLANATION,
+             meaning ? meaning : sipkb_kb_entry_text(entry, SIPKB_KB_MEANING, r->method, offer));
     GPtrArray *lines = g_ptr_array_new();
     add_lines(lines, override ? sipkb_override_cause(override) : NULL, NULL);
     for (guint i = 0; i < r->n_items; i++) {
         if (r->items[i].finding == SIPKB_F_CAUSE)
             g_ptr_array_add(lines, (gpointer)r->items[i].value.text);
     }
-    add_lines(lines, NULL, entry->causes);
+    GPtrArray *kb_lines = sipkb_kb_entry_lines(entry, SIPKB_KB_CAUSES, r->method, offer);
+    add_lines(lines, NULL, kb_lines);
+    g_ptr_array_unref(kb_lines);
     add_text_list(c, c->sipkb_tree, SIPKB_F_CAUSE, sipkb_ids.ett_causes, "Likely causes", lines);
     g_ptr_array_set_size(lines, 0);
-    add_lines(lines, override ? sipkb_override_advice(override) : NULL, entry->advice);
+    kb_lines = sipkb_kb_entry_lines(entry, SIPKB_KB_ADVICE, r->method, offer);
+    add_lines(lines, override ? sipkb_override_advice(override) : NULL, kb_lines);
+    g_ptr_array_unref(kb_lines);
     add_text_list(c, c->sipkb_tree, SIPKB_F_ADVICE, sipkb_ids.ett_advice, "What to check next",
                   lines);
     g_ptr_array_free(lines, TRUE);
-    if (entry->provider_note)
-        add_text(c, c->sipkb_tree, SIPKB_F_PROVIDER_NOTE, entry->provider_note);
+    /* A note may name the Caller-ID values of the message: filled from its findings. */
+    const sipkb_item *from_user = sipkb_result_find(r, SIPKB_F_CALLERID_FROM_USER);
+    const sipkb_item *auth_user = sipkb_result_find(r, SIPKB_F_CALLERID_AUTH_USER);
+    const char *note = sipkb_kb_entry_note(entry, from_user ? from_user->value.text : NULL,
+                                           auth_user ? auth_user->value.text : NULL);
+    if (note)
+        add_text(c, c->sipkb_tree, SIPKB_F_PROVIDER_NOTE, render(c, note));
     show_about(c, override, row);
 }
 

@@ -2,7 +2,9 @@
  *
  * Wireshark-free: plain GLib. The KB is a stack of layers (generic RFC meaning,
  * then a provider profile, then user overrides); a lookup returns the merged
- * entry and says which layer each text came from.
+ * entry and says which layer each text came from. Some texts depend on the request the
+ * response answers (its CSeq method, whether it carried an SDP offer): the sipkb_kb_entry_*
+ * functions pick the ones that apply.
  */
 #ifndef SIPKB_KB_H
 #define SIPKB_KB_H
@@ -19,19 +21,29 @@ typedef enum {
     SIPKB_LAYER_COUNT
 } sipkb_layer;
 
-/* One response code (or one class, code 1..6) after layering. Strings are owned by the KB. */
+/* When a cause or advice line applies (its cause.N.for or advice.N.for list); opaque. */
+typedef struct sipkb_kb_condition sipkb_kb_condition;
+/* The method-specific texts of an entry (summary.METHOD, meaning.no_offer, ...); opaque. */
+typedef struct sipkb_kb_variants sipkb_kb_variants;
+
+/* One response code (or one class, code 1..6) after layering. Strings are owned by the KB.
+ * summary, meaning, causes and advice are the texts for any request; show the ones that apply
+ * to a message with the sipkb_kb_entry_* functions below. */
 typedef struct sipkb_response_entry {
-    unsigned code;             /* 100..699, or 1..6 for a class entry */
-    const char *reason;        /* the standard reason phrase, or the class name */
-    const char *summary;       /* one line: expert item, Info column */
-    const char *meaning;       /* what the code means */
-    const char *const *causes; /* NULL-terminated, most likely first */
-    const char *const *advice; /* NULL-terminated, what to check next */
-    const char *provider_note; /* NULL when no profile has one */
-    const char *reference;     /* defining RFC and section */
-    sipkb_layer meaning_layer; /* layer that supplied summary and meaning */
-    sipkb_layer causes_layer;  /* layer that supplied the causes */
-    sipkb_layer advice_layer;  /* layer that supplied the advice */
+    unsigned code;                               /* 100..699, or 1..6 for a class entry */
+    const char *reason;                          /* the standard reason phrase, or the class name */
+    const char *summary;                         /* one line: expert item, Info column */
+    const char *meaning;                         /* what the code means */
+    const char *const *causes;                   /* NULL-terminated, most likely first */
+    const char *const *advice;                   /* NULL-terminated, what to check next */
+    const char *provider_note;                   /* NULL when no profile has one */
+    const char *reference;                       /* defining RFC and section */
+    sipkb_layer meaning_layer;                   /* layer that supplied summary and meaning */
+    sipkb_layer causes_layer;                    /* layer that supplied the causes */
+    sipkb_layer advice_layer;                    /* layer that supplied the advice */
+    const sipkb_kb_condition *const *cause_for;  /* parallel to causes; a NULL item: always */
+    const sipkb_kb_condition *const *advice_for; /* parallel to advice */
+    const sipkb_kb_variants *variants;           /* NULL when the entry has none */
 } sipkb_response_entry;
 
 typedef struct sipkb_kb sipkb_kb;
@@ -65,6 +77,44 @@ const sipkb_response_entry *sipkb_kb_class(const sipkb_kb *kb, unsigned code);
 const char *sipkb_kb_version(const sipkb_kb *kb, sipkb_layer layer);
 /* "name" of the given layer's file, or NULL. */
 const char *sipkb_kb_name(const sipkb_kb *kb, sipkb_layer layer);
+
+/* "domains" of the given layer's file (the SIP domains and realms a provider serves), a
+ * NULL-terminated list, or NULL when it gives none. Read and checked only: profiles do not yet
+ * apply per domain. */
+const char *const *sipkb_kb_domains(const sipkb_kb *kb, sipkb_layer layer);
+
+/* ---- the texts that apply to one response ----------------------------------------------- */
+
+typedef enum {
+    SIPKB_KB_SUMMARY,
+    SIPKB_KB_MEANING,
+    SIPKB_KB_CAUSES,
+    SIPKB_KB_ADVICE,
+} sipkb_kb_part;
+
+/* Whether to take the request as carrying an SDP offer: `offer_seen` (the capture shows the
+ * offer), or a method that may carry one (RFC 3264: INVITE, UPDATE, PRACK, ACK; also an unknown
+ * method) whose offer may be outside the capture. */
+gboolean sipkb_kb_offer_assumed(const char *method, gboolean offer_seen);
+
+/* SIPKB_KB_SUMMARY or SIPKB_KB_MEANING for a response to `method` (its CSeq method; NULL when
+ * unknown): the text for that method, else the one for requests without an offer (when !offer),
+ * else the entry's own. */
+const char *sipkb_kb_entry_text(const sipkb_response_entry *entry, sipkb_kb_part part,
+                                const char *method, gboolean offer);
+
+/* SIPKB_KB_CAUSES or SIPKB_KB_ADVICE that apply to a response to `method` (NULL when unknown:
+ * no method condition is applied), in order. Free with g_ptr_array_unref(); the strings are
+ * the KB's. */
+GPtrArray *sipkb_kb_entry_lines(const sipkb_response_entry *entry, sipkb_kb_part part,
+                                const char *method, gboolean offer);
+
+/* The provider note for a response whose request had From user `from_user` and digest username
+ * `auth_user` (NULL when unknown): provider_note.callerid when the two differ (the analyzer's
+ * comparison) and the entry has one, else provider_note; NULL when none. A template: fill its
+ * {callerid.from_user} and {callerid.auth_user} from the message's findings. */
+const char *sipkb_kb_entry_note(const sipkb_response_entry *entry, const char *from_user,
+                                const char *auth_user);
 
 /* The codes that have an entry of their own, ascending; for tests and statistics. */
 GArray *sipkb_kb_codes(const sipkb_kb *kb);

@@ -2,6 +2,9 @@
  *
  * The KB format is documented at the top of plugin/kb/sip-responses.kb. Every file is
  * validated completely before it replaces its layer, so a broken file never half-applies.
+ * Texts may depend on the request a response answers: cause.N.for and advice.N.for say for
+ * which methods (and offers) a line applies, summary.METHOD and meaning.METHOD replace the
+ * entry's own text for one method.
  */
 #include "sipkb/kb.h"
 
@@ -9,32 +12,63 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sipkb/diagnosis.h"
+
 #define MAX_NUMBERED_ITEMS 16
 /* Limits in bytes, so that "Likely cause: " + text fits one packet-details line (Wireshark
  * truncates item labels at 240 bytes). */
 #define MAX_SUMMARY_CHARS 100
 #define MAX_TEXT_CHARS 220
 
+/* Which requests a cause or advice line applies to (cause.N.for = INVITE,UPDATE,offer). */
+typedef enum { OFFER_ANY, OFFER_REQUIRED, OFFER_ABSENT } offer_condition;
+
+struct sipkb_kb_condition {
+    char **methods;  /* NULL-terminated; empty: every method */
+    char **excluded; /* NULL-terminated: "!METHOD" entries */
+    offer_condition offer;
+};
+
+/* Texts for one method or for requests without an offer: "meaning.REGISTER" -> text. */
+struct sipkb_kb_variants {
+    GHashTable *texts; /* keys and values owned by the layers */
+};
+
+/* The bases of the variant keys, and the one selector that is not a method. */
+static const char *const variant_bases[] = {"summary", "meaning", "provider_note"};
+#define NO_OFFER_SELECTOR "no_offer"
+#define CALLERID_SELECTOR "callerid"
+
 /* One section of one layer, as written in its file. */
 typedef struct {
     char *reason;
     char *summary;
     char *meaning;
-    GPtrArray *causes; /* NULL-terminated, or NULL when the file gives none */
+    GPtrArray *causes;    /* NULL-terminated, or NULL when the file gives none */
+    GPtrArray *cause_for; /* one sipkb_kb_condition (or NULL) per cause, when causes */
     GPtrArray *advice;
+    GPtrArray *advice_for;
     char *provider_note;
     char *reference;
+    GHashTable *variants; /* "summary.CANCEL" -> text, or NULL when none */
 } layer_entry;
 
 typedef struct {
     GHashTable *entries; /* code (1..6 classes, 100..699) -> layer_entry */
     char *version;
     char *name;
+    char **domains; /* NULL-terminated, or NULL */
 } kb_layer;
+
+/* A merged entry and the storage of its merged variants. */
+typedef struct {
+    sipkb_response_entry entry;
+    sipkb_kb_variants variants;
+} merged_entry;
 
 struct sipkb_kb {
     kb_layer layers[SIPKB_LAYER_COUNT];
-    GHashTable *merged; /* code -> sipkb_response_entry */
+    GHashTable *merged; /* code -> merged_entry */
 };
 
 G_DEFINE_QUARK(sipkb - kb - error - quark, sipkb_kb_error)
@@ -49,19 +83,47 @@ sipkb_layer_name(sipkb_layer layer)
 }
 
 static void
+condition_free(gpointer data)
+{
+    sipkb_kb_condition *condition = data;
+    if (!condition)
+        return;
+    g_strfreev(condition->methods);
+    g_strfreev(condition->excluded);
+    g_free(condition);
+}
+
+static void
+unref_if_set(GPtrArray *array)
+{
+    if (array)
+        g_ptr_array_unref(array);
+}
+
+static void
 layer_entry_free(gpointer data)
 {
     layer_entry *entry = data;
     g_free(entry->reason);
     g_free(entry->summary);
     g_free(entry->meaning);
-    if (entry->causes)
-        g_ptr_array_unref(entry->causes);
-    if (entry->advice)
-        g_ptr_array_unref(entry->advice);
+    unref_if_set(entry->causes);
+    unref_if_set(entry->cause_for);
+    unref_if_set(entry->advice);
+    unref_if_set(entry->advice_for);
     g_free(entry->provider_note);
     g_free(entry->reference);
+    if (entry->variants)
+        g_hash_table_unref(entry->variants);
     g_free(entry);
+}
+
+static void
+merged_entry_free(gpointer data)
+{
+    merged_entry *merged = data;
+    g_hash_table_unref(merged->variants.texts);
+    g_free(merged);
 }
 
 static GHashTable *
@@ -77,6 +139,7 @@ kb_layer_clear(kb_layer *layer)
         g_hash_table_unref(layer->entries);
     g_free(layer->version);
     g_free(layer->name);
+    g_strfreev(layer->domains);
     memset(layer, 0, sizeof(*layer));
 }
 
@@ -84,7 +147,7 @@ sipkb_kb *
 sipkb_kb_new(void)
 {
     sipkb_kb *kb = g_new0(sipkb_kb, 1);
-    kb->merged = new_entry_table(g_free);
+    kb->merged = new_entry_table(merged_entry_free);
     return kb;
 }
 
@@ -157,12 +220,132 @@ read_text(GKeyFile *file, const parse_ctx *ctx, const char *key, size_t max_char
     return TRUE;
 }
 
-/* Reads prefix.1, prefix.2, ... in order; a gap or a number past the limit is an error. */
+/* A SIP method as written on the wire: RFC 3261 token characters, in capitals (methods are
+ * case-sensitive and every registered one is upper case; "invite" would never match). */
 static gboolean
-read_numbered(GKeyFile *file, const parse_ctx *ctx, const char *prefix, GPtrArray **out,
-              GError **error)
+is_method_name(const char *name)
+{
+    if (!name || !*name)
+        return FALSE;
+    for (const char *p = name; *p; p++) {
+        if (!g_ascii_isupper(*p) && !g_ascii_isdigit(*p) && !strchr("-._+%*`'~", *p))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean
+in_list(const char *const *list, const char *name)
+{
+    return list && g_strv_contains(list, name);
+}
+
+static char **
+steal_strv(GPtrArray *names)
+{
+    g_ptr_array_add(names, NULL);
+    return (char **)g_ptr_array_free(names, FALSE);
+}
+
+/* One entry of a condition list into `condition`; the problem in words, or NULL. */
+static const char *
+add_condition_entry(sipkb_kb_condition *condition, const char *entry, GPtrArray *methods,
+                    GPtrArray *excluded)
+{
+    if (!*entry)
+        return "has an empty entry (a doubled, leading or trailing comma)";
+    offer_condition offer = strcmp(entry, "offer") == 0    ? OFFER_REQUIRED
+                            : strcmp(entry, "!offer") == 0 ? OFFER_ABSENT
+                                                           : OFFER_ANY;
+    if (offer != OFFER_ANY) {
+        if (condition->offer != OFFER_ANY && condition->offer != offer)
+            return "asks for 'offer' and '!offer' at once";
+        condition->offer = offer;
+        return NULL;
+    }
+    gboolean exclude = entry[0] == '!';
+    const char *method = exclude ? entry + 1 : entry;
+    if (!is_method_name(method))
+        return "has an entry that is not a method in capitals (INVITE), '!METHOD', 'offer' "
+               "or '!offer'";
+    GPtrArray *other = exclude ? methods : excluded;
+    for (guint i = 0; i < other->len; i++) {
+        if (strcmp(g_ptr_array_index(other, i), method) == 0)
+            return "both names and excludes one method";
+    }
+    g_ptr_array_add(exclude ? excluded : methods, g_strdup(method));
+    return NULL;
+}
+
+/* Reads an optional condition list: "INVITE,UPDATE", "!REGISTER", "offer", "!offer". */
+static gboolean
+read_condition(GKeyFile *file, const parse_ctx *ctx, const char *key, sipkb_kb_condition **out,
+               GError **error)
+{
+    char *value = NULL;
+    *out = NULL;
+    if (!read_text(file, ctx, key, MAX_SUMMARY_CHARS, &value, error))
+        return FALSE;
+    if (!value)
+        return TRUE;
+    sipkb_kb_condition *condition = g_new0(sipkb_kb_condition, 1);
+    GPtrArray *methods = g_ptr_array_new(), *excluded = g_ptr_array_new();
+    char **entries = g_strsplit(value, ",", -1);
+    const char *problem = NULL;
+    const char *culprit = NULL;
+    for (char **entry = entries; !problem && *entry; entry++) {
+        culprit = g_strstrip(*entry);
+        problem = add_condition_entry(condition, culprit, methods, excluded);
+    }
+    condition->methods = steal_strv(methods);
+    condition->excluded = steal_strv(excluded);
+    gboolean ok = TRUE;
+    if (problem)
+        ok = fail(error, ctx, "'%s' %s: '%s' in '%s'", key, problem, culprit, value);
+    else
+        *out = condition;
+    g_strfreev(entries);
+    g_free(value);
+    if (!ok)
+        condition_free(condition);
+    return ok;
+}
+
+/* Reads prefix.N.for for the `count` items read; a condition without its item is an error. */
+static gboolean
+read_conditions(GKeyFile *file, const parse_ctx *ctx, const char *prefix, guint count,
+                GPtrArray **out, GError **error)
 {
     *out = NULL;
+    GPtrArray *conditions = g_ptr_array_new_with_free_func(condition_free);
+    g_ptr_array_set_size(conditions, (gint)count);
+    gboolean ok = TRUE;
+    for (unsigned n = 1; ok && n <= MAX_NUMBERED_ITEMS; n++) {
+        char *key = g_strdup_printf("%s.%u.for", prefix, n);
+        if (n > count && g_key_file_has_key(file, ctx->group, key, NULL))
+            ok = fail(error, ctx, "'%s' without '%s.%u'", key, prefix, n);
+        else if (n <= count)
+            ok =
+                read_condition(file, ctx, key,
+                               (sipkb_kb_condition **)&g_ptr_array_index(conditions, n - 1), error);
+        g_free(key);
+    }
+    if (!ok || count == 0) {
+        g_ptr_array_unref(conditions);
+        return ok;
+    }
+    *out = conditions;
+    return TRUE;
+}
+
+/* Reads prefix.1, prefix.2, ... in order; a gap or a number past the limit is an error. Their
+ * conditions (prefix.N.for) go to *conditions, NULL when there are no items. */
+static gboolean
+read_numbered(GKeyFile *file, const parse_ctx *ctx, const char *prefix, GPtrArray **out,
+              GPtrArray **conditions, GError **error)
+{
+    *out = NULL;
+    *conditions = NULL;
     GPtrArray *items = g_ptr_array_new_with_free_func(g_free);
     for (unsigned n = 1; n <= MAX_NUMBERED_ITEMS; n++) {
         char *key = g_strdup_printf("%s.%u", prefix, n);
@@ -192,6 +375,10 @@ read_numbered(GKeyFile *file, const parse_ctx *ctx, const char *prefix, GPtrArra
         }
         break;
     }
+    if (!read_conditions(file, ctx, prefix, items->len, conditions, error)) {
+        g_ptr_array_unref(items);
+        return FALSE;
+    }
     if (items->len == 0) {
         g_ptr_array_unref(items);
         return TRUE;
@@ -199,6 +386,46 @@ read_numbered(GKeyFile *file, const parse_ctx *ctx, const char *prefix, GPtrArra
     g_ptr_array_add(items, NULL);
     *out = items;
     return TRUE;
+}
+
+/* "cause.3", "cause.3.for" (and advice): NULL when fine, else the problem. */
+static const char *
+numbered_key_problem(const char *key)
+{
+    const char *dot = strchr(key, '.');
+    char *end = NULL;
+    unsigned long number = strtoul(dot + 1, &end, 10);
+    if (!g_ascii_isdigit(dot[1]) || dot[1] == '0' || number < 1 || number > MAX_NUMBERED_ITEMS)
+        return "items are numbered 1 to " G_STRINGIFY(MAX_NUMBERED_ITEMS);
+    if (*end != '\0' && strcmp(end, ".for") != 0)
+        return "unknown key (a numbered item takes only '.for' after its number)";
+    return NULL;
+}
+
+/* "meaning.REGISTER", "summary.no_offer", "provider_note.callerid": NULL when fine. */
+static const char *
+variant_key_problem(const char *base, const char *selector)
+{
+    if (strcmp(base, "provider_note") == 0)
+        return strcmp(selector, CALLERID_SELECTOR) == 0
+                   ? NULL
+                   : "unknown key (the only provider_note variant is 'provider_note.callerid')";
+    if (strcmp(selector, NO_OFFER_SELECTOR) == 0 || is_method_name(selector))
+        return NULL;
+    return "unknown key (after the dot: a method in capitals, as in 'meaning.REGISTER', or "
+           "'no_offer')";
+}
+
+/* The base of a variant key ("meaning" of "meaning.CANCEL"), or NULL. */
+static const char *
+variant_base(const char *key)
+{
+    for (gsize i = 0; i < G_N_ELEMENTS(variant_bases); i++) {
+        gsize length = strlen(variant_bases[i]);
+        if (strncmp(key, variant_bases[i], length) == 0 && key[length] == '.')
+            return variant_bases[i];
+    }
+    return NULL;
 }
 
 /* Every key must be one the format knows: catches typos such as "casue.1". */
@@ -210,25 +437,84 @@ check_keys(GKeyFile *file, const parse_ctx *ctx, gboolean is_class, GError **err
     gboolean ok = TRUE;
     for (gsize i = 0; ok && i < n_keys; i++) {
         const char *key = keys[i];
-        unsigned long number = 0;
-        const char *dot = strchr(key, '.');
-        if (dot && (strncmp(key, "cause.", 6) == 0 || strncmp(key, "advice.", 7) == 0)) {
-            char *end = NULL;
-            number = strtoul(dot + 1, &end, 10);
-            if (end && *end == '\0' && number >= 1 && number <= MAX_NUMBERED_ITEMS)
-                continue;
-            ok = fail(error, ctx, "'%s': items are numbered 1 to %d", key, MAX_NUMBERED_ITEMS);
-            break;
+        const char *base = variant_base(key);
+        const char *problem = NULL;
+        if (strncmp(key, "cause.", 6) == 0 || strncmp(key, "advice.", 7) == 0)
+            problem = numbered_key_problem(key);
+        else if (base)
+            problem = variant_key_problem(base, key + strlen(base) + 1);
+        else {
+            static const char *const known[] = {"summary", "meaning", "provider_note", "reference"};
+            gboolean found = g_strcmp0(key, is_class ? "name" : "reason") == 0;
+            for (gsize k = 0; !found && k < G_N_ELEMENTS(known); k++)
+                found = strcmp(key, known[k]) == 0;
+            if (!found)
+                problem = "unknown key";
         }
-        static const char *const known[] = {"summary", "meaning", "provider_note", "reference"};
-        gboolean found = g_strcmp0(key, is_class ? "name" : "reason") == 0;
-        for (gsize k = 0; !found && k < G_N_ELEMENTS(known); k++)
-            found = strcmp(key, known[k]) == 0;
-        if (!found)
-            ok = fail(error, ctx, "unknown key '%s'", key);
+        if (problem && g_str_has_prefix(problem, "unknown key"))
+            ok = fail(error, ctx, "%s '%s'%s", "unknown key", key, problem + strlen("unknown key"));
+        else if (problem)
+            ok = fail(error, ctx, "'%s': %s", key, problem);
     }
     g_strfreev(keys);
     return ok;
+}
+
+/* A provider note is shown as written, except that provider_note.callerid may name the two
+ * values of the Caller-ID comparison; any other {...} would be shown as "(unknown)". */
+static gboolean
+check_placeholders(const parse_ctx *ctx, const char *key, const char *text, GError **error)
+{
+    static const char *const callerid_names[] = {"callerid.from_user", "callerid.auth_user"};
+    gboolean fillable = g_str_has_suffix(key, "." CALLERID_SELECTOR);
+    for (const char *open = strchr(text, '{'); open; open = strchr(open + 1, '{')) {
+        const char *close = strchr(open, '}');
+        if (!close)
+            return fail(error, ctx, "'%s': '{' without '}'", key);
+        char *name = g_strndup(open + 1, (gsize)(close - open - 1));
+        gboolean known = FALSE;
+        for (gsize i = 0; fillable && i < G_N_ELEMENTS(callerid_names); i++)
+            known = known || strcmp(name, callerid_names[i]) == 0;
+        if (!known) {
+            gboolean ok = fail(error, ctx,
+                               "'%s': '{%s}' cannot be filled here (only 'provider_note.callerid' "
+                               "takes {callerid.from_user} and {callerid.auth_user})",
+                               key, name);
+            g_free(name);
+            return ok;
+        }
+        g_free(name);
+    }
+    return TRUE;
+}
+
+/* summary.X, meaning.X and provider_note.callerid of a section (names checked by check_keys). */
+static gboolean
+read_variants(GKeyFile *file, const parse_ctx *ctx, layer_entry *entry, GError **error)
+{
+    char **keys = g_key_file_get_keys(file, ctx->group, NULL, NULL);
+    gboolean ok = TRUE;
+    for (char **key = keys; ok && key && *key; key++) {
+        const char *base = variant_base(*key);
+        if (!base)
+            continue;
+        char *text = NULL;
+        gboolean is_summary = strcmp(base, "summary") == 0;
+        ok = read_text(file, ctx, *key, is_summary ? MAX_SUMMARY_CHARS : MAX_TEXT_CHARS, &text,
+                       error);
+        if (!ok)
+            break;
+        if (!entry->variants)
+            entry->variants = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+        g_hash_table_insert(entry->variants, g_strdup(*key), text);
+        if (strcmp(base, "provider_note") == 0 && !entry->provider_note)
+            ok = fail(error, ctx, "'%s' without 'provider_note'", *key);
+        else if (strcmp(base, "provider_note") == 0)
+            ok = check_placeholders(ctx, *key, text, error);
+    }
+    g_strfreev(keys);
+    return ok && (!entry->provider_note ||
+                  check_placeholders(ctx, "provider_note", entry->provider_note, error));
 }
 
 /* "response 403" -> 403, "class 4xx" -> 4; 0 when the group name is neither. */
@@ -260,10 +546,11 @@ read_entry(GKeyFile *file, const parse_ctx *ctx, gboolean is_class, sipkb_layer 
                   error) &&
         read_text(file, ctx, "summary", MAX_SUMMARY_CHARS, &entry->summary, error) &&
         read_text(file, ctx, "meaning", MAX_TEXT_CHARS, &entry->meaning, error) &&
-        read_numbered(file, ctx, "cause", &entry->causes, error) &&
-        read_numbered(file, ctx, "advice", &entry->advice, error) &&
+        read_numbered(file, ctx, "cause", &entry->causes, &entry->cause_for, error) &&
+        read_numbered(file, ctx, "advice", &entry->advice, &entry->advice_for, error) &&
         read_text(file, ctx, "provider_note", MAX_TEXT_CHARS, &entry->provider_note, error) &&
-        read_text(file, ctx, "reference", MAX_SUMMARY_CHARS, &entry->reference, error);
+        read_text(file, ctx, "reference", MAX_SUMMARY_CHARS, &entry->reference, error) &&
+        read_variants(file, ctx, entry, error);
     if (ok && layer == SIPKB_LAYER_GENERIC) {
         /* The generic layer is the fallback for everything: it must be complete. */
         const char *missing = !entry->reason      ? (is_class ? "name" : "reason")
@@ -277,7 +564,7 @@ read_entry(GKeyFile *file, const parse_ctx *ctx, gboolean is_class, sipkb_layer 
             ok = fail(error, ctx, "'%s' is missing (the generic KB needs it)", missing);
     }
     if (ok && !entry->reason && !entry->summary && !entry->meaning && !entry->causes &&
-        !entry->advice && !entry->provider_note && !entry->reference)
+        !entry->advice && !entry->provider_note && !entry->reference && !entry->variants)
         ok = fail(error, ctx, "the section is empty");
     if (!ok) {
         layer_entry_free(entry);
@@ -285,6 +572,32 @@ read_entry(GKeyFile *file, const parse_ctx *ctx, gboolean is_class, sipkb_layer 
     }
     *out = entry;
     return TRUE;
+}
+
+/* "domains": the SIP domains or realms a provider serves, comma-separated host names. */
+static gboolean
+read_domains(GKeyFile *file, const parse_ctx *ctx, kb_layer *parsed, GError **error)
+{
+    char *value = NULL;
+    if (!read_text(file, ctx, "domains", MAX_TEXT_CHARS, &value, error))
+        return FALSE;
+    if (!value)
+        return TRUE;
+    parsed->domains = g_strsplit(value, ",", -1);
+    gboolean ok = TRUE;
+    for (char **domain = parsed->domains; ok && *domain; domain++) {
+        g_strstrip(*domain);
+        gboolean host_chars = **domain != '\0';
+        for (const char *p = *domain; host_chars && *p; p++)
+            host_chars = g_ascii_isalnum(*p) || strchr("-.:[]*", *p);
+        if (!host_chars)
+            ok = fail(error, ctx,
+                      "'domains' entry '%s' is not a host name, IP address or '*.' "
+                      "pattern (entries are separated by commas)",
+                      *domain);
+    }
+    g_free(value);
+    return ok;
 }
 
 static gboolean
@@ -296,7 +609,8 @@ read_header(GKeyFile *file, const char *source, kb_layer *parsed, GError **error
     char *format = NULL;
     gboolean ok = read_text(file, &ctx, "format", 8, &format, error) &&
                   read_text(file, &ctx, "kb_version", MAX_SUMMARY_CHARS, &parsed->version, error) &&
-                  read_text(file, &ctx, "name", MAX_TEXT_CHARS, &parsed->name, error);
+                  read_text(file, &ctx, "name", MAX_TEXT_CHARS, &parsed->name, error) &&
+                  read_domains(file, &ctx, parsed, error);
     if (ok && g_strcmp0(format, "1") != 0)
         ok = fail(error, &ctx, "'format' must be 1 (this sipkb reads format 1)");
     if (ok && !parsed->version)
@@ -358,9 +672,51 @@ items_or_null(GPtrArray *items)
     return items ? (const char *const *)items->pdata : NULL;
 }
 
-static void
-merge_entry(sipkb_response_entry *merged, const layer_entry *entry, sipkb_layer layer)
+static const sipkb_kb_condition *const *
+conditions_or_null(GPtrArray *conditions)
 {
+    return conditions ? (const sipkb_kb_condition *const *)conditions->pdata : NULL;
+}
+
+static gboolean
+gives_plain(const layer_entry *entry, const char *base)
+{
+    return strcmp(base, "summary") == 0   ? entry->summary != NULL
+           : strcmp(base, "meaning") == 0 ? entry->meaning != NULL
+                                          : entry->provider_note != NULL;
+}
+
+static gboolean
+has_base(gpointer key, gpointer value, gpointer base)
+{
+    (void)value;
+    return g_strcmp0(variant_base(key), base) == 0;
+}
+
+/* A layer that gives a text replaces the lower layers' variants of it too (a team's own 404
+ * meaning also wins for REGISTER); one that gives only variants adds or replaces those. */
+static void
+merge_variants(merged_entry *merged, const layer_entry *entry)
+{
+    for (gsize i = 0; i < G_N_ELEMENTS(variant_bases); i++) {
+        if (gives_plain(entry, variant_bases[i]))
+            g_hash_table_foreach_remove(merged->variants.texts, has_base,
+                                        (gpointer)variant_bases[i]);
+    }
+    if (!entry->variants)
+        return;
+    GHashTableIter iter;
+    gpointer key, value;
+    g_hash_table_iter_init(&iter, entry->variants);
+    while (g_hash_table_iter_next(&iter, &key, &value))
+        g_hash_table_insert(merged->variants.texts, key, value);
+}
+
+static void
+merge_entry(merged_entry *merged_item, const layer_entry *entry, sipkb_layer layer)
+{
+    sipkb_response_entry *merged = &merged_item->entry;
+    merge_variants(merged_item, entry);
     if (entry->reason)
         merged->reason = entry->reason;
     if (entry->summary || entry->meaning)
@@ -371,16 +727,56 @@ merge_entry(sipkb_response_entry *merged, const layer_entry *entry, sipkb_layer 
         merged->meaning = entry->meaning;
     if (entry->causes) {
         merged->causes = items_or_null(entry->causes);
+        merged->cause_for = conditions_or_null(entry->cause_for);
         merged->causes_layer = layer;
     }
     if (entry->advice) {
         merged->advice = items_or_null(entry->advice);
+        merged->advice_for = conditions_or_null(entry->advice_for);
         merged->advice_layer = layer;
     }
     if (entry->provider_note)
         merged->provider_note = entry->provider_note;
     if (entry->reference)
         merged->reference = entry->reference;
+}
+
+/* An entry without a meaning of its own takes its class's, with the class's meaning variants. */
+static void
+inherit_meaning(merged_entry *merged, const merged_entry *cls)
+{
+    merged->entry.meaning = cls->entry.meaning;
+    merged->entry.meaning_layer = cls->entry.meaning_layer;
+    GHashTableIter iter;
+    gpointer key, value;
+    g_hash_table_iter_init(&iter, cls->variants.texts);
+    while (g_hash_table_iter_next(&iter, &key, &value)) {
+        if (strcmp(variant_base(key), "meaning") == 0 &&
+            !g_hash_table_contains(merged->variants.texts, key))
+            g_hash_table_insert(merged->variants.texts, key, value);
+    }
+}
+
+static void
+complete_from_class(merged_entry *merged, const merged_entry *cls)
+{
+    sipkb_response_entry *entry = &merged->entry;
+    if (!entry->reason)
+        entry->reason = "(unregistered code)";
+    if (!entry->meaning)
+        inherit_meaning(merged, cls);
+    if (!entry->causes) {
+        entry->causes = cls->entry.causes;
+        entry->cause_for = cls->entry.cause_for;
+        entry->causes_layer = cls->entry.causes_layer;
+    }
+    if (!entry->advice) {
+        entry->advice = cls->entry.advice;
+        entry->advice_for = cls->entry.advice_for;
+        entry->advice_layer = cls->entry.advice_layer;
+    }
+    if (!entry->reference)
+        entry->reference = cls->entry.reference;
 }
 
 static void
@@ -394,10 +790,11 @@ rebuild_merged(sipkb_kb *kb)
         gpointer key, value;
         g_hash_table_iter_init(&iter, kb->layers[layer].entries);
         while (g_hash_table_iter_next(&iter, &key, &value)) {
-            sipkb_response_entry *merged = g_hash_table_lookup(kb->merged, key);
+            merged_entry *merged = g_hash_table_lookup(kb->merged, key);
             if (!merged) {
-                merged = g_new0(sipkb_response_entry, 1);
-                merged->code = GPOINTER_TO_UINT(key);
+                merged = g_new0(merged_entry, 1);
+                merged->entry.code = GPOINTER_TO_UINT(key);
+                merged->variants.texts = g_hash_table_new(g_str_hash, g_str_equal);
                 g_hash_table_insert(kb->merged, key, merged);
             }
             merge_entry(merged, value, (sipkb_layer)layer);
@@ -409,29 +806,19 @@ rebuild_merged(sipkb_kb *kb)
     gpointer key, value;
     g_hash_table_iter_init(&iter, kb->merged);
     while (g_hash_table_iter_next(&iter, &key, &value)) {
-        sipkb_response_entry *entry = value;
-        const sipkb_response_entry *cls =
-            entry->code >= 100
-                ? g_hash_table_lookup(kb->merged, GUINT_TO_POINTER(entry->code / 100))
+        merged_entry *merged = value;
+        const merged_entry *cls =
+            merged->entry.code >= 100
+                ? g_hash_table_lookup(kb->merged, GUINT_TO_POINTER(merged->entry.code / 100))
                 : NULL;
-        if (!cls || !entry->summary)
-            continue;
-        if (!entry->reason)
-            entry->reason = "(unregistered code)";
-        if (!entry->meaning) {
-            entry->meaning = cls->meaning;
-            entry->meaning_layer = cls->meaning_layer;
-        }
-        if (!entry->causes) {
-            entry->causes = cls->causes;
-            entry->causes_layer = cls->causes_layer;
-        }
-        if (!entry->advice) {
-            entry->advice = cls->advice;
-            entry->advice_layer = cls->advice_layer;
-        }
-        if (!entry->reference)
-            entry->reference = cls->reference;
+        if (cls && merged->entry.summary)
+            complete_from_class(merged, cls);
+    }
+    g_hash_table_iter_init(&iter, kb->merged);
+    while (g_hash_table_iter_next(&iter, &key, &value)) {
+        merged_entry *merged = value;
+        merged->entry.variants =
+            g_hash_table_size(merged->variants.texts) ? &merged->variants : NULL;
     }
 }
 
@@ -470,7 +857,8 @@ sipkb_kb_class(const sipkb_kb *kb, unsigned code)
 {
     if (!kb || code < 100 || code > 699)
         return NULL;
-    return g_hash_table_lookup(kb->merged, GUINT_TO_POINTER(code / 100));
+    const merged_entry *cls = g_hash_table_lookup(kb->merged, GUINT_TO_POINTER(code / 100));
+    return cls ? &cls->entry : NULL;
 }
 
 const sipkb_response_entry *
@@ -480,7 +868,8 @@ sipkb_kb_response(const sipkb_kb *kb, unsigned code, gboolean *is_class_fallback
         *is_class_fallback = FALSE;
     if (!kb || code < 100 || code > 699)
         return NULL;
-    const sipkb_response_entry *entry = g_hash_table_lookup(kb->merged, GUINT_TO_POINTER(code));
+    const merged_entry *merged = g_hash_table_lookup(kb->merged, GUINT_TO_POINTER(code));
+    const sipkb_response_entry *entry = merged ? &merged->entry : NULL;
     /* An entry that only carries a note (e.g. a profile's) still needs the generic meaning. */
     if (entry && entry->summary)
         return entry;
@@ -519,9 +908,93 @@ sipkb_kb_codes(const sipkb_kb *kb)
     g_hash_table_iter_init(&iter, kb->merged);
     while (g_hash_table_iter_next(&iter, &key, &value)) {
         guint code = GPOINTER_TO_UINT(key);
-        if (code >= 100 && ((const sipkb_response_entry *)value)->summary)
+        if (code >= 100 && ((const merged_entry *)value)->entry.summary)
             g_array_append_val(codes, code);
     }
     g_array_sort(codes, compare_uint);
     return codes;
+}
+
+const char *const *
+sipkb_kb_domains(const sipkb_kb *kb, sipkb_layer layer)
+{
+    return kb && layer < SIPKB_LAYER_COUNT ? (const char *const *)kb->layers[layer].domains : NULL;
+}
+
+/* ---- the texts that apply to one response ------------------------------------------------ */
+
+gboolean
+sipkb_kb_offer_assumed(const char *method, gboolean offer_seen)
+{
+    static const char *const may_offer[] = {"INVITE", "UPDATE", "PRACK", "ACK", NULL};
+    return offer_seen || !method || !*method || g_strv_contains(may_offer, method);
+}
+
+static const char *
+variant_text(const sipkb_response_entry *entry, const char *base, const char *selector)
+{
+    if (!entry->variants)
+        return NULL;
+    char *key = g_strconcat(base, ".", selector, NULL);
+    const char *text = g_hash_table_lookup(entry->variants->texts, key);
+    g_free(key);
+    return text;
+}
+
+const char *
+sipkb_kb_entry_text(const sipkb_response_entry *entry, sipkb_kb_part part, const char *method,
+                    gboolean offer)
+{
+    g_return_val_if_fail(entry && (part == SIPKB_KB_SUMMARY || part == SIPKB_KB_MEANING), NULL);
+    const char *base = part == SIPKB_KB_SUMMARY ? "summary" : "meaning";
+    const char *text = is_method_name(method) ? variant_text(entry, base, method) : NULL;
+    if (!text && !offer)
+        text = variant_text(entry, base, NO_OFFER_SELECTOR);
+    if (text)
+        return text;
+    return part == SIPKB_KB_SUMMARY ? entry->summary : entry->meaning;
+}
+
+/* An unknown method meets every method condition: better a line too many than a lost one. */
+static gboolean
+condition_applies(const sipkb_kb_condition *condition, const char *method, gboolean offer)
+{
+    if (!condition)
+        return TRUE;
+    if ((condition->offer == OFFER_REQUIRED && !offer) ||
+        (condition->offer == OFFER_ABSENT && offer))
+        return FALSE;
+    if (!method || !*method)
+        return TRUE;
+    if (in_list((const char *const *)condition->excluded, method))
+        return FALSE;
+    return !condition->methods[0] || in_list((const char *const *)condition->methods, method);
+}
+
+GPtrArray *
+sipkb_kb_entry_lines(const sipkb_response_entry *entry, sipkb_kb_part part, const char *method,
+                     gboolean offer)
+{
+    GPtrArray *lines = g_ptr_array_new();
+    g_return_val_if_fail(entry && (part == SIPKB_KB_CAUSES || part == SIPKB_KB_ADVICE), lines);
+    const char *const *texts = part == SIPKB_KB_CAUSES ? entry->causes : entry->advice;
+    const sipkb_kb_condition *const *conditions =
+        part == SIPKB_KB_CAUSES ? entry->cause_for : entry->advice_for;
+    for (gsize i = 0; texts && texts[i]; i++) {
+        if (!conditions || condition_applies(conditions[i], method, offer))
+            g_ptr_array_add(lines, (gpointer)texts[i]);
+    }
+    return lines;
+}
+
+const char *
+sipkb_kb_entry_note(const sipkb_response_entry *entry, const char *from_user, const char *auth_user)
+{
+    if (!entry)
+        return NULL;
+    const char *callerid = variant_text(entry, "provider_note", CALLERID_SELECTOR);
+    if (callerid && from_user && auth_user &&
+        sipkb_callerid_is_mismatch(sipkb_compare_callerid(from_user, auth_user)))
+        return callerid;
+    return entry->provider_note;
 }

@@ -26,7 +26,7 @@ row='"403","","REGISTER","On our PBX a 403 on REGISTER means the extension is di
 actual=$(run -o "uat:sipkb_overrides:$row" -r "$mismatch" -Y 'sipkb.explanation contains "our PBX"' \
     -T fields -e frame.number -e sipkb.code -e sipkb.source | tr '\n' ' ')
 expect "override row changes the 403 and names its layer" \
-    "4	403	Explanation: user override (SIP KB overrides row 1),Causes: user override (SIP KB overrides row 1) first, then generic KB (RFC meanings),Advice: user override (SIP KB overrides row 1) first, then generic KB (RFC meanings),Provider note: provider profile (carrier notes) " "$actual"
+    "4	403	Explanation: user override (SIP KB overrides row 1),Causes: user override (SIP KB overrides row 1) first, then generic KB (RFC meanings),Advice: user override (SIP KB overrides row 1) first, then generic KB (RFC meanings) " "$actual"
 actual=$(run -o "uat:sipkb_overrides:$row" -r "$mismatch" -Y 'sipkb.code == 403' \
     -T fields -E aggregator='|' -e sipkb.cause | cut -d'|' -f1)
 expect "override cause comes first" "The extension is disabled" "$actual"

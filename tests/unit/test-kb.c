@@ -36,6 +36,63 @@ load_shipped_kb(void)
     return kb;
 }
 
+/* Methods a response may answer, and NULL: an unknown CSeq method. */
+static const char *const methods[] = {
+    "INVITE", "ACK",       "BYE",    "CANCEL", "REGISTER", "OPTIONS", "INFO", "UPDATE",
+    "PRACK",  "SUBSCRIBE", "NOTIFY", "REFER",  "MESSAGE",  "PUBLISH", "FOO",  NULL,
+};
+
+static gboolean
+lines_contain(const GPtrArray *lines, const char *needle)
+{
+    for (guint i = 0; i < lines->len; i++) {
+        if (strstr(g_ptr_array_index(lines, i), needle))
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* The causes (or advice) of `code` for a response to `method`, with the offer rule of the show
+ * code: only what the capture shows, or a method that may carry an offer. */
+static GPtrArray *
+lines_for(const sipkb_kb *kb, guint code, sipkb_kb_part part, const char *method)
+{
+    const sipkb_response_entry *entry = sipkb_kb_response(kb, code, NULL);
+    return sipkb_kb_entry_lines(entry, part, method, sipkb_kb_offer_assumed(method, FALSE));
+}
+
+static const char *
+text_for(const sipkb_kb *kb, guint code, sipkb_kb_part part, const char *method)
+{
+    const sipkb_response_entry *entry = sipkb_kb_response(kb, code, NULL);
+    return sipkb_kb_entry_text(entry, part, method, sipkb_kb_offer_assumed(method, FALSE));
+}
+
+/* Every code and class explains a response to any method, with or without an offer, within
+ * the file's limits: 1 to 5 causes and 1 to 4 pieces of advice apply to a known method. */
+static void
+check_every_method(const sipkb_response_entry *entry)
+{
+    for (gsize m = 0; m < G_N_ELEMENTS(methods); m++) {
+        for (int offer = 0; offer <= 1; offer++) {
+            g_test_message("code %u, method %s, offer %d", entry->code,
+                           methods[m] ? methods[m] : "(unknown)", offer);
+            GPtrArray *causes = sipkb_kb_entry_lines(entry, SIPKB_KB_CAUSES, methods[m], offer);
+            GPtrArray *advice = sipkb_kb_entry_lines(entry, SIPKB_KB_ADVICE, methods[m], offer);
+            g_assert_cmpuint(causes->len, >=, 1);
+            g_assert_cmpuint(advice->len, >=, 1);
+            if (methods[m]) { /* an unknown method gets every line */
+                g_assert_cmpuint(causes->len, <=, 5);
+                g_assert_cmpuint(advice->len, <=, 4);
+            }
+            g_ptr_array_unref(causes);
+            g_ptr_array_unref(advice);
+            g_assert_nonnull(sipkb_kb_entry_text(entry, SIPKB_KB_SUMMARY, methods[m], offer));
+            g_assert_nonnull(sipkb_kb_entry_text(entry, SIPKB_KB_MEANING, methods[m], offer));
+        }
+    }
+}
+
 static void
 test_every_registry_code_complete(void)
 {
@@ -55,7 +112,10 @@ test_every_registry_code_complete(void)
         g_assert_nonnull(entry->advice);
         g_assert_cmpstr(entry->advice[0], !=, "");
         g_assert_true(g_str_has_prefix(entry->reference, "RFC "));
+        check_every_method(entry);
     }
+    for (guint cls = 1; cls <= 6; cls++)
+        check_every_method(sipkb_kb_class(kb, cls * 100));
     GArray *codes = sipkb_kb_codes(kb);
     g_assert_cmpuint(codes->len, ==, G_N_ELEMENTS(registry_codes));
     g_array_free(codes, TRUE);
@@ -81,10 +141,354 @@ test_carrier_facts_kept(void)
     g_assert_cmpint(forbidden->meaning_layer, ==, SIPKB_LAYER_GENERIC);
 
     static const guint noted[] = {401, 403, 487, 503, 603};
-    for (gsize i = 0; i < G_N_ELEMENTS(noted); i++)
-        g_assert_nonnull(sipkb_kb_response(kb, noted[i], NULL)->provider_note);
+    for (gsize i = 0; i < G_N_ELEMENTS(noted); i++) {
+        const char *note = sipkb_kb_response(kb, noted[i], NULL)->provider_note;
+        g_assert_nonnull(note);
+        g_assert_true(g_str_has_prefix(note, "On SIPcity's network, "));
+        /* No example numbers of the articles: a note is shown on every capture. */
+        g_assert_false(g_regex_match_simple("[0-9]{6}", note, 0, 0));
+    }
     g_assert_null(sipkb_kb_response(kb, 180, NULL)->provider_note);
-    g_assert_nonnull(strstr(sipkb_kb_response(kb, 403, NULL)->provider_note, "2138394018"));
+    g_assert_nonnull(strstr(sipkb_kb_name(kb, SIPKB_LAYER_PROVIDER), "SIPcity"));
+    g_assert_null(sipkb_kb_domains(kb, SIPKB_LAYER_PROVIDER));
+
+    /* The Caller-ID note only where the message shows a mismatch, with its numbers filled. */
+    const char *plain = forbidden->provider_note;
+    g_assert_true(sipkb_kb_entry_note(forbidden, NULL, NULL) == plain);
+    g_assert_true(sipkb_kb_entry_note(forbidden, "2138394020", "2138394020") == plain);
+    g_assert_true(sipkb_kb_entry_note(forbidden, "2138394020", NULL) == plain);
+    const char *mismatch = sipkb_kb_entry_note(forbidden, "2138394020", "2138394018");
+    g_assert_true(mismatch != plain);
+    g_assert_nonnull(strstr(mismatch, "{callerid.from_user}"));
+    g_assert_nonnull(strstr(mismatch, "{callerid.auth_user}"));
+    g_assert_null(strchr(plain, '{'));
+    g_assert_true(sipkb_kb_entry_note(sipkb_kb_response(kb, 401, NULL), "1", "2") ==
+                  sipkb_kb_response(kb, 401, NULL)->provider_note);
+    sipkb_kb_free(kb);
+}
+
+/* The texts fit the request the response answers (RFC 3261 and the extension RFCs). */
+static void
+test_selection_per_method(void)
+{
+    sipkb_kb *kb = load_shipped_kb();
+    GPtrArray *lines;
+
+    /* 404 to REGISTER: the address-of-record, not a dialled number. */
+    lines = lines_for(kb, 404, SIPKB_KB_CAUSES, "REGISTER");
+    g_assert_false(lines_contain(lines, "dialled"));
+    g_assert_false(lines_contain(lines, "Number format"));
+    g_assert_false(lines_contain(lines, "DID"));
+    g_assert_true(lines_contain(lines, "address-of-record"));
+    g_ptr_array_unref(lines);
+    lines = lines_for(kb, 404, SIPKB_KB_ADVICE, "REGISTER");
+    g_assert_false(lines_contain(lines, "carrier expects"));
+    g_ptr_array_unref(lines);
+    g_assert_nonnull(strstr(text_for(kb, 404, SIPKB_KB_MEANING, "REGISTER"), "address-of-record"));
+    lines = lines_for(kb, 404, SIPKB_KB_CAUSES, "INVITE");
+    g_assert_true(lines_contain(lines, "dialled number"));
+    g_assert_false(lines_contain(lines, "address-of-record"));
+    g_ptr_array_unref(lines);
+    lines = lines_for(kb, 404, SIPKB_KB_CAUSES, "SUBSCRIBE");
+    g_assert_true(lines_contain(lines, "notifier"));
+    g_ptr_array_unref(lines);
+
+    /* 488 to a NOTIFY without SDP: no codec causes, and a meaning without the offer. */
+    g_assert_false(sipkb_kb_offer_assumed("NOTIFY", FALSE));
+    lines = lines_for(kb, 488, SIPKB_KB_CAUSES, "NOTIFY");
+    g_assert_false(lines_contain(lines, "codec"));
+    g_assert_false(lines_contain(lines, "T.38"));
+    g_assert_true(lines_contain(lines, "body"));
+    g_ptr_array_unref(lines);
+    lines = lines_for(kb, 488, SIPKB_KB_ADVICE, "NOTIFY");
+    g_assert_false(lines_contain(lines, "m= lines"));
+    g_ptr_array_unref(lines);
+    g_assert_nonnull(strstr(text_for(kb, 488, SIPKB_KB_MEANING, "NOTIFY"), "not about codecs"));
+    g_assert_nonnull(strstr(text_for(kb, 606, SIPKB_KB_MEANING, "MESSAGE"), "request or its body"));
+    /* ... but an INVITE's offer may lie outside the capture: its codec causes stay. */
+    lines = lines_for(kb, 488, SIPKB_KB_CAUSES, "INVITE");
+    g_assert_true(lines_contain(lines, "No codec in common"));
+    g_assert_false(lines_contain(lines, "body"));
+    g_ptr_array_unref(lines);
+    g_assert_true(text_for(kb, 488, SIPKB_KB_MEANING, "INVITE") ==
+                  sipkb_kb_response(kb, 488, NULL)->meaning);
+    /* A NOTIFY whose refused offer the capture shows gets the codec causes. */
+    lines = sipkb_kb_entry_lines(sipkb_kb_response(kb, 488, NULL), SIPKB_KB_CAUSES, "NOTIFY",
+                                 sipkb_kb_offer_assumed("NOTIFY", TRUE));
+    g_assert_true(lines_contain(lines, "No codec in common"));
+    g_ptr_array_unref(lines);
+
+    /* 200 to CANCEL: the CANCEL succeeded, not the call. */
+    const char *cancel_meaning = text_for(kb, 200, SIPKB_KB_MEANING, "CANCEL");
+    g_assert_nonnull(strstr(cancel_meaning, "487"));
+    g_assert_nonnull(strstr(text_for(kb, 200, SIPKB_KB_SUMMARY, "CANCEL"), "CANCEL accepted"));
+    lines = lines_for(kb, 200, SIPKB_KB_CAUSES, "CANCEL");
+    g_assert_false(lines_contain(lines, "callee answered,"));
+    g_assert_false(lines_contain(lines, "voicemail"));
+    g_ptr_array_unref(lines);
+    g_assert_nonnull(strstr(text_for(kb, 200, SIPKB_KB_MEANING, "BYE"), "BYE"));
+    g_assert_nonnull(strstr(text_for(kb, 200, SIPKB_KB_MEANING, "REGISTER"), "binding"));
+    g_assert_nonnull(strstr(text_for(kb, 200, SIPKB_KB_MEANING, "OPTIONS"), "capability"));
+    g_assert_true(text_for(kb, 200, SIPKB_KB_MEANING, "INVITE") ==
+                  sipkb_kb_response(kb, 200, NULL)->meaning);
+    lines = lines_for(kb, 200, SIPKB_KB_CAUSES, "INVITE");
+    g_assert_true(lines_contain(lines, "The callee answered"));
+    g_ptr_array_unref(lines);
+    static const char *const not_calls[] = {"PRACK", "UPDATE", "NOTIFY", "BYE", "REGISTER"};
+    for (gsize i = 0; i < G_N_ELEMENTS(not_calls); i++) {
+        lines = lines_for(kb, 200, SIPKB_KB_CAUSES, not_calls[i]);
+        g_assert_false(lines_contain(lines, "callee answered"));
+        g_ptr_array_unref(lines);
+    }
+
+    /* 202 to SUBSCRIBE is no transfer. */
+    g_assert_null(strstr(text_for(kb, 202, SIPKB_KB_MEANING, "SUBSCRIBE"), "transfer"));
+    g_assert_null(strstr(text_for(kb, 202, SIPKB_KB_SUMMARY, "SUBSCRIBE"), "REFER"));
+    lines = lines_for(kb, 202, SIPKB_KB_CAUSES, "SUBSCRIBE");
+    g_assert_false(lines_contain(lines, "transfer"));
+    g_ptr_array_unref(lines);
+    lines = lines_for(kb, 202, SIPKB_KB_CAUSES, "REFER");
+    g_assert_true(lines_contain(lines, "transfer"));
+    g_ptr_array_unref(lines);
+
+    /* A 1xx to REGISTER: nobody received an INVITE. */
+    static const guint provisional[] = {100, 180, 183, 150};
+    for (gsize i = 0; i < G_N_ELEMENTS(provisional); i++) {
+        const sipkb_response_entry *entry = sipkb_kb_response(kb, provisional[i], NULL);
+        GPtrArray *causes = sipkb_kb_entry_lines(entry, SIPKB_KB_CAUSES, "REGISTER", FALSE);
+        GPtrArray *advice = sipkb_kb_entry_lines(entry, SIPKB_KB_ADVICE, "REGISTER", FALSE);
+        g_test_message("code %u", provisional[i]);
+        g_assert_false(lines_contain(causes, "received the INVITE"));
+        g_assert_false(lines_contain(causes, "ringing"));
+        g_assert_false(lines_contain(advice, "repeated INVITEs"));
+        g_ptr_array_unref(causes);
+        g_ptr_array_unref(advice);
+    }
+    g_assert_null(strstr(text_for(kb, 100, SIPKB_KB_MEANING, "REGISTER"), "INVITE retrans"));
+    g_assert_nonnull(strstr(text_for(kb, 100, SIPKB_KB_MEANING, "INVITE"), "INVITE retrans"));
+
+    /* 503 to OPTIONS: no channels or calls. */
+    lines = lines_for(kb, 503, SIPKB_KB_CAUSES, "OPTIONS");
+    g_assert_false(lines_contain(lines, "channel"));
+    g_assert_false(lines_contain(lines, "calls"));
+    g_assert_true(lines_contain(lines, "OPTIONS"));
+    g_ptr_array_unref(lines);
+    lines = lines_for(kb, 503, SIPKB_KB_ADVICE, "REGISTER");
+    g_assert_false(lines_contain(lines, "channel"));
+    g_ptr_array_unref(lines);
+    lines = lines_for(kb, 503, SIPKB_KB_CAUSES, "INVITE");
+    g_assert_true(lines_contain(lines, "channels"));
+    g_ptr_array_unref(lines);
+
+    /* 403: authorisation will not help a request refused without credentials (21.4.4); the
+     * password cause speaks of credentials that were sent. */
+    lines = lines_for(kb, 403, SIPKB_KB_CAUSES, "INVITE");
+    g_assert_true(lines_contain(lines, "carried no credentials"));
+    g_assert_true(lines_contain(lines, "authorisation will not help"));
+    g_assert_true(lines_contain(lines, "credentials sent were refused: wrong password"));
+    g_assert_false(lines_contain(lines, "For REGISTER"));
+    g_ptr_array_unref(lines);
+    lines = lines_for(kb, 403, SIPKB_KB_CAUSES, "REGISTER");
+    g_assert_true(lines_contain(lines, "carried no credentials"));
+    g_assert_true(lines_contain(lines, "For REGISTER"));
+    g_assert_false(lines_contain(lines, "rated"));
+    g_ptr_array_unref(lines);
+
+    /* 483 and 480 to REGISTER; 489 to PUBLISH. */
+    lines = lines_for(kb, 483, SIPKB_KB_CAUSES, "REGISTER");
+    g_assert_true(lines_contain(lines, "Request-URI domain"));
+    g_assert_false(lines_contain(lines, "PBX, SBC and carrier"));
+    g_ptr_array_unref(lines);
+    lines = lines_for(kb, 480, SIPKB_KB_CAUSES, "REGISTER");
+    g_assert_false(lines_contain(lines, "Do Not Disturb"));
+    g_assert_true(lines_contain(lines, "section 10.2"));
+    g_ptr_array_unref(lines);
+    g_assert_nonnull(strstr(text_for(kb, 489, SIPKB_KB_MEANING, "PUBLISH"), "PUBLISH"));
+
+    /* An unknown method gets every line: better one too many than a lost one. */
+    const sipkb_response_entry *not_found = sipkb_kb_response(kb, 404, NULL);
+    lines = sipkb_kb_entry_lines(not_found, SIPKB_KB_CAUSES, NULL, TRUE);
+    g_assert_cmpuint(lines->len, ==, g_strv_length((char **)not_found->causes));
+    g_ptr_array_unref(lines);
+    sipkb_kb_free(kb);
+}
+
+static void
+test_offer_assumed(void)
+{
+    static const char *const may_offer[] = {"INVITE", "UPDATE", "PRACK", "ACK", NULL, ""};
+    for (gsize i = 0; i < G_N_ELEMENTS(may_offer); i++)
+        g_assert_true(sipkb_kb_offer_assumed(may_offer[i], FALSE));
+    static const char *const cannot[] = {"NOTIFY", "MESSAGE", "REGISTER", "OPTIONS", "invite"};
+    for (gsize i = 0; i < G_N_ELEMENTS(cannot); i++) {
+        g_assert_false(sipkb_kb_offer_assumed(cannot[i], FALSE));
+        g_assert_true(sipkb_kb_offer_assumed(cannot[i], TRUE));
+    }
+}
+
+/* A small generic KB with every kind of condition. */
+static const char conditions_kb[] =
+    "[sipkb]\nformat=1\nkb_version=t\n"
+    "[class 1xx]\nname=P\nsummary=s\nmeaning=m\ncause.1=c\nadvice.1=a\nreference=RFC 1\n"
+    "[class 2xx]\nname=S\nsummary=s\nmeaning=m\ncause.1=c\nadvice.1=a\nreference=RFC 1\n"
+    "[class 3xx]\nname=R\nsummary=s\nmeaning=m\ncause.1=c\nadvice.1=a\nreference=RFC 1\n"
+    "[class 4xx]\nname=F\nsummary=s\nmeaning=m 4xx\nmeaning.REGISTER=m 4xx register\n"
+    "cause.1=c\ncause.1.for=INVITE\ncause.2=d\nadvice.1=a\nreference=RFC 1\n"
+    "[class 5xx]\nname=F\nsummary=s\nmeaning=m\ncause.1=c\nadvice.1=a\nreference=RFC 1\n"
+    "[class 6xx]\nname=G\nsummary=s\nmeaning=m\ncause.1=c\nadvice.1=a\nreference=RFC 1\n"
+    "[response 488]\nreason=Not Acceptable Here\nsummary=Offer refused\n"
+    "summary.no_offer=Request refused\nsummary.MESSAGE=Message refused\n"
+    "meaning=m offer\nmeaning.no_offer=m plain\n"
+    "cause.1=all\n"
+    "cause.2=invite or update with offer\ncause.2.for= INVITE , UPDATE ,offer\n"
+    "cause.3=offer\ncause.3.for=offer\n"
+    "cause.4=no offer\ncause.4.for=!offer\n"
+    "cause.5=not register\ncause.5.for=!REGISTER,!OPTIONS\n"
+    "cause.6=an extension method\ncause.6.for=X-FOO.BAR\n"
+    "advice.1=a\nadvice.2=b for message\nadvice.2.for=MESSAGE\nreference=RFC 3261\n";
+
+static char *
+joined(GPtrArray *lines)
+{
+    g_ptr_array_add(lines, NULL);
+    char *text = g_strjoinv("|", (char **)lines->pdata);
+    g_ptr_array_unref(lines);
+    return text;
+}
+
+static void
+assert_lines(const sipkb_response_entry *entry, sipkb_kb_part part, const char *method,
+             gboolean offer, const char *expected)
+{
+    char *text = joined(sipkb_kb_entry_lines(entry, part, method, offer));
+    g_assert_cmpstr(text, ==, expected);
+    g_free(text);
+}
+
+static sipkb_kb *
+load_conditions_kb(void)
+{
+    sipkb_kb *kb = sipkb_kb_new();
+    GError *error = NULL;
+    g_assert_true(sipkb_kb_add_layer(kb, SIPKB_LAYER_GENERIC, conditions_kb, strlen(conditions_kb),
+                                     "conditions.kb", &error));
+    g_assert_no_error(error);
+    return kb;
+}
+
+static void
+test_conditions(void)
+{
+    sipkb_kb *kb = load_conditions_kb();
+    const sipkb_response_entry *e = sipkb_kb_response(kb, 488, NULL);
+    assert_lines(e, SIPKB_KB_CAUSES, "INVITE", TRUE,
+                 "all|invite or update with offer|offer|not register");
+    assert_lines(e, SIPKB_KB_CAUSES, "INVITE", FALSE, "all|no offer|not register");
+    assert_lines(e, SIPKB_KB_CAUSES, "UPDATE", TRUE,
+                 "all|invite or update with offer|offer|not register");
+    assert_lines(e, SIPKB_KB_CAUSES, "REGISTER", FALSE, "all|no offer");
+    assert_lines(e, SIPKB_KB_CAUSES, "OPTIONS", TRUE, "all|offer");
+    assert_lines(e, SIPKB_KB_CAUSES, "X-FOO.BAR", FALSE,
+                 "all|no offer|not register|an extension method");
+    assert_lines(e, SIPKB_KB_CAUSES, "invite", TRUE, "all|offer|not register");
+    assert_lines(e, SIPKB_KB_CAUSES, NULL, TRUE,
+                 "all|invite or update with offer|offer|not register|an extension method");
+    assert_lines(e, SIPKB_KB_ADVICE, "MESSAGE", FALSE, "a|b for message");
+    assert_lines(e, SIPKB_KB_ADVICE, "NOTIFY", FALSE, "a");
+
+    /* Summary and meaning: the method's, else the one without an offer, else the entry's. */
+    g_assert_cmpstr(sipkb_kb_entry_text(e, SIPKB_KB_SUMMARY, "INVITE", TRUE), ==, "Offer refused");
+    g_assert_cmpstr(sipkb_kb_entry_text(e, SIPKB_KB_SUMMARY, "NOTIFY", FALSE), ==,
+                    "Request refused");
+    g_assert_cmpstr(sipkb_kb_entry_text(e, SIPKB_KB_SUMMARY, "MESSAGE", FALSE), ==,
+                    "Message refused");
+    g_assert_cmpstr(sipkb_kb_entry_text(e, SIPKB_KB_MEANING, "MESSAGE", FALSE), ==, "m plain");
+    g_assert_cmpstr(sipkb_kb_entry_text(e, SIPKB_KB_MEANING, NULL, TRUE), ==, "m offer");
+    g_assert_cmpstr(e->meaning, ==, "m offer");
+
+    /* A code without a section of its own uses its class, conditions and variants included. */
+    gboolean fallback = FALSE;
+    const sipkb_response_entry *cls = sipkb_kb_response(kb, 499, &fallback);
+    g_assert_true(fallback);
+    assert_lines(cls, SIPKB_KB_CAUSES, "REGISTER", TRUE, "d");
+    g_assert_cmpstr(sipkb_kb_entry_text(cls, SIPKB_KB_MEANING, "REGISTER", TRUE), ==,
+                    "m 4xx register");
+    sipkb_kb_free(kb);
+}
+
+/* A layer's causes replace the lower layer's with their conditions; its meaning replaces the
+ * lower layer's method meanings; a method meaning alone replaces only that one. */
+static void
+test_conditions_layered(void)
+{
+    sipkb_kb *kb = load_conditions_kb();
+    static const char profile[] =
+        "[sipkb]\nformat=1\nkb_version=p\n"
+        "[response 488]\ncause.1=profile cause\ncause.2=profile register\n"
+        "cause.2.for=REGISTER\nsummary.NOTIFY=profile notify\n"
+        "[class 4xx]\nmeaning=profile 4xx\n";
+    GError *error = NULL;
+    g_assert_true(sipkb_kb_add_layer(kb, SIPKB_LAYER_PROVIDER, profile, strlen(profile),
+                                     "profile.kb", &error));
+    g_assert_no_error(error);
+    const sipkb_response_entry *e = sipkb_kb_response(kb, 488, NULL);
+    assert_lines(e, SIPKB_KB_CAUSES, "INVITE", TRUE, "profile cause");
+    assert_lines(e, SIPKB_KB_CAUSES, "REGISTER", TRUE, "profile cause|profile register");
+    g_assert_cmpint(e->causes_layer, ==, SIPKB_LAYER_PROVIDER);
+    assert_lines(e, SIPKB_KB_ADVICE, "MESSAGE", FALSE, "a|b for message");
+    g_assert_cmpstr(sipkb_kb_entry_text(e, SIPKB_KB_SUMMARY, "NOTIFY", FALSE), ==,
+                    "profile notify");
+    g_assert_cmpstr(sipkb_kb_entry_text(e, SIPKB_KB_SUMMARY, "MESSAGE", FALSE), ==,
+                    "Message refused");
+    g_assert_cmpstr(sipkb_kb_entry_text(e, SIPKB_KB_MEANING, "OPTIONS", FALSE), ==, "m plain");
+    /* The profile's own 4xx meaning wins for REGISTER too. */
+    const sipkb_response_entry *cls = sipkb_kb_class(kb, 499);
+    g_assert_cmpstr(sipkb_kb_entry_text(cls, SIPKB_KB_MEANING, "REGISTER", TRUE), ==,
+                    "profile 4xx");
+    /* A team file replacing the causes without conditions applies them to every method. */
+    static const char team[] = "[sipkb]\nformat=1\nkb_version=u\n"
+                               "[response 488]\ncause.1=team cause\n";
+    g_assert_true(sipkb_kb_add_layer(kb, SIPKB_LAYER_USER, team, strlen(team), "team.kb", &error));
+    assert_lines(sipkb_kb_response(kb, 488, NULL), SIPKB_KB_CAUSES, "REGISTER", FALSE,
+                 "team cause");
+    /* Clearing the layers brings the generic conditions back. */
+    sipkb_kb_clear_layer(kb, SIPKB_LAYER_USER);
+    sipkb_kb_clear_layer(kb, SIPKB_LAYER_PROVIDER);
+    assert_lines(sipkb_kb_response(kb, 488, NULL), SIPKB_KB_CAUSES, "REGISTER", FALSE,
+                 "all|no offer");
+    g_assert_cmpstr(
+        sipkb_kb_entry_text(sipkb_kb_class(kb, 499), SIPKB_KB_MEANING, "REGISTER", TRUE), ==,
+        "m 4xx register");
+    sipkb_kb_free(kb);
+}
+
+/* Placeholders and domains of a provider profile. */
+static void
+test_profile_note_and_domains(void)
+{
+    sipkb_kb *kb = load_conditions_kb();
+    static const char profile[] =
+        "[sipkb]\nformat=1\nkb_version=p\ndomains=sip.example.net, *.example.org,192.0.2.1\n"
+        "[response 488]\nprovider_note=Plain note.\n"
+        "provider_note.callerid=From {callerid.from_user} is not {callerid.auth_user}.\n";
+    GError *error = NULL;
+    g_assert_true(sipkb_kb_add_layer(kb, SIPKB_LAYER_PROVIDER, profile, strlen(profile),
+                                     "profile.kb", &error));
+    g_assert_no_error(error);
+    const char *const *domains = sipkb_kb_domains(kb, SIPKB_LAYER_PROVIDER);
+    g_assert_nonnull(domains);
+    g_assert_cmpstr(domains[0], ==, "sip.example.net");
+    g_assert_cmpstr(domains[1], ==, "*.example.org");
+    g_assert_cmpstr(domains[2], ==, "192.0.2.1");
+    g_assert_null(domains[3]);
+    const sipkb_response_entry *e = sipkb_kb_response(kb, 488, NULL);
+    g_assert_cmpstr(sipkb_kb_entry_note(e, "100", "101"), ==,
+                    "From {callerid.from_user} is not {callerid.auth_user}.");
+    g_assert_cmpstr(sipkb_kb_entry_note(e, "100", "100"), ==, "Plain note.");
+    /* Same number written differently: the server still sees a mismatch. */
+    g_assert_cmpstr(sipkb_kb_entry_note(e, "+61383940220", "0383940220"), ==,
+                    "From {callerid.from_user} is not {callerid.auth_user}.");
+    g_assert_null(sipkb_kb_entry_note(sipkb_kb_response(kb, 403, NULL), "1", "2"));
     sipkb_kb_free(kb);
 }
 
@@ -159,6 +563,56 @@ test_broken_kb_rejected(void)
         {"[response 403]\n", "broken.kb: [response 403]: the section is empty"},
         {"[response 403]\ncause.17=x\n",
          "broken.kb: [response 403]: 'cause.17': items are numbered 1 to 16"},
+        /* conditions */
+        {"[response 403]\ncause.1=a\ncause.1.for=INVITE,,BYE\n",
+         "broken.kb: [response 403]: 'cause.1.for' has an empty entry (a doubled, leading or "
+         "trailing comma): '' in 'INVITE,,BYE'"},
+        {"[response 403]\ncause.1=a\ncause.1.for=INVITE,\n",
+         "broken.kb: [response 403]: 'cause.1.for' has an empty entry"},
+        {"[response 403]\ncause.1=a\ncause.1.for=\n",
+         "broken.kb: [response 403]: 'cause.1.for' is empty"},
+        {"[response 403]\nadvice.1=a\nadvice.1.for=invite\n",
+         "broken.kb: [response 403]: 'advice.1.for' has an entry that is not a method in "
+         "capitals (INVITE), '!METHOD', 'offer' or '!offer': 'invite' in 'invite'"},
+        {"[response 403]\ncause.1=a\ncause.1.for=INVITE UPDATE\n",
+         "broken.kb: [response 403]: 'cause.1.for' has an entry that is not a method"},
+        {"[response 403]\ncause.1=a\ncause.1.for=!\n",
+         "broken.kb: [response 403]: 'cause.1.for' has an entry that is not a method"},
+        {"[response 403]\ncause.1=a\ncause.1.for=!!BYE\n",
+         "broken.kb: [response 403]: 'cause.1.for' has an entry that is not a method"},
+        {"[response 403]\ncause.1=a\ncause.1.for=offer,!offer\n",
+         "broken.kb: [response 403]: 'cause.1.for' asks for 'offer' and '!offer' at once"},
+        {"[response 403]\ncause.1=a\ncause.1.for=BYE,!BYE\n",
+         "broken.kb: [response 403]: 'cause.1.for' both names and excludes one method: '!BYE'"},
+        {"[response 403]\ncause.1=a\ncause.2.for=BYE\n",
+         "broken.kb: [response 403]: 'cause.2.for' without 'cause.2'"},
+        {"[response 403]\nprovider_note=x\nadvice.1.for=BYE\n",
+         "broken.kb: [response 403]: 'advice.1.for' without 'advice.1'"},
+        {"[response 403]\ncause.1=a\ncause.1.fro=BYE\n",
+         "broken.kb: [response 403]: unknown key 'cause.1.fro' (a numbered item takes only"},
+        /* method texts and notes */
+        {"[response 403]\nmeaning.register=x\n",
+         "broken.kb: [response 403]: unknown key 'meaning.register' (after the dot: a method"},
+        {"[response 403]\nsummary.=x\n", "broken.kb: [response 403]: unknown key 'summary.'"},
+        {"[response 403]\nmeaning.CANCEL=\n",
+         "broken.kb: [response 403]: 'meaning.CANCEL' is empty"},
+        {"[response 403]\nprovider_note=x\nprovider_note.FOO=y\n",
+         "broken.kb: [response 403]: unknown key 'provider_note.FOO' (the only provider_note"},
+        {"[response 403]\nprovider_note.callerid=y\n",
+         "broken.kb: [response 403]: 'provider_note.callerid' without 'provider_note'"},
+        {"[response 403]\nprovider_note=From {callerid.from_user}\n",
+         "broken.kb: [response 403]: 'provider_note': '{callerid.from_user}' cannot be filled "
+         "here"},
+        {"[response 403]\nprovider_note=x\nprovider_note.callerid=From {callerid.from}\n",
+         "broken.kb: [response 403]: 'provider_note.callerid': '{callerid.from}' cannot be "
+         "filled"},
+        {"[response 403]\nprovider_note=x\nprovider_note.callerid=From {callerid.from_user\n",
+         "broken.kb: [response 403]: 'provider_note.callerid': '{' without '}'"},
+        /* domains */
+        {"[response 403]\nprovider_note=x\n[sipkb]\ndomains=a.example,,b.example\n",
+         "broken.kb: [sipkb]: 'domains' entry '' is not a host name"},
+        {"[response 403]\nprovider_note=x\n[sipkb]\ndomains=a example\n",
+         "broken.kb: [sipkb]: 'domains' entry 'a example' is not a host name"},
     };
     sipkb_kb *kb = load_shipped_kb();
     const char *note_before = sipkb_kb_response(kb, 403, NULL)->provider_note;
@@ -205,6 +659,11 @@ main(int argc, char **argv)
     g_test_add_func("/kb/every-registry-code-complete", test_every_registry_code_complete);
     g_test_add_func("/kb/carrier-facts-kept", test_carrier_facts_kept);
     g_test_add_func("/kb/unknown-codes-fall-back-to-class", test_unknown_codes_fall_back_to_class);
+    g_test_add_func("/kb/selection-per-method", test_selection_per_method);
+    g_test_add_func("/kb/offer-assumed", test_offer_assumed);
+    g_test_add_func("/kb/conditions", test_conditions);
+    g_test_add_func("/kb/conditions-layered", test_conditions_layered);
+    g_test_add_func("/kb/profile-note-and-domains", test_profile_note_and_domains);
     g_test_add_func("/kb/broken-kb-rejected", test_broken_kb_rejected);
     g_test_add_func("/response/severities", test_severities);
     return g_test_run();
