@@ -29,7 +29,7 @@ expert_list_wanted(proto_tree *tree)
         proto_expert_id = proto_get_id_by_filter_name("_ws.expert");
     }
     return (expert_tap_id >= 0 && have_tap_listener(expert_tap_id)) ||
-           (proto_expert_id > 0 && proto_field_is_referenced(tree, proto_expert_id));
+           (tree && proto_expert_id > 0 && proto_field_is_referenced(tree, proto_expert_id));
 }
 
 int
@@ -52,14 +52,14 @@ dissect_sipkb(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U
     }
     /* Items only where someone can see them: a visible tree, or a filter, colouring rule or
      * column that names a sipkb field, or the expert list. */
-    gboolean detailed =
-        tree && (proto_field_is_referenced(tree, sipkb_ids.proto) || expert_list_wanted(tree));
+    gboolean expert_list = expert_list_wanted(tree);
+    gboolean detailed = tree && (proto_field_is_referenced(tree, sipkb_ids.proto) || expert_list);
     gboolean visible = sipkb_tree_is_visible(tree) && n_extracted == n_results;
     for (guint i = 0; i < n_results; i++) {
         if (detailed)
             sipkb_show(tree, pinfo, tvb, results[i], visible ? &extracted[i] : NULL);
         else
-            sipkb_show_brief(pinfo, results[i]);
+            sipkb_show_brief(pinfo, results[i], expert_list);
         /* The statistics count every message, with or without a tree (tshark -q). */
         sipkb_stats_queue(pinfo, results[i]);
     }

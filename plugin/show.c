@@ -380,21 +380,28 @@ sipkb_show(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const sipkb_resu
 }
 
 void
-sipkb_show_brief(packet_info *pinfo, const sipkb_result *result)
+sipkb_show_brief(packet_info *pinfo, const sipkb_result *result, gboolean with_texts)
 {
+    show_ctx *c = wmem_new0(pinfo->pool, show_ctx);
+    c->pinfo = pinfo;
+    c->result = result;
+    c->reason = "";
+    look_up_kb(c);
     const sipkb_item *lists[] = {result->items, result->late};
     const guint counts[] = {result->n_items, result->n_late};
     for (gsize l = 0; l < G_N_ELEMENTS(lists); l++) {
         for (guint i = 0; i < counts[l]; i++) {
-            if (sipkb_ids.has_ei[lists[l][i].finding])
-                expert_add_info(pinfo, NULL, &sipkb_ids.ei[lists[l][i].finding]);
+            const sipkb_finding_def *def = def_of((sipkb_finding)lists[l][i].finding);
+            if (!sipkb_ids.has_ei[def->id])
+                continue;
+            /* The expert list reads the texts (tshark -2 -z expert, the GUI's Expert
+             * Information); otherwise the severity is all that counts. */
+            if (with_texts)
+                add_expert(c, NULL, def, lists[l][i].variant);
+            else
+                expert_add_info(pinfo, NULL, &sipkb_ids.ei[def->id]);
         }
     }
-    if (!sipkb_ids.info_column || result->kind != SIPKB_MESSAGE_RESPONSE)
-        return;
-    gboolean class_fallback;
-    const sipkb_response_entry *entry =
-        sipkb_kb_response(sipkb_kb_sources_kb(), result->status_code, &class_fallback);
-    if (entry)
-        col_append_fstr(pinfo->cinfo, COL_INFO, " [sipkb: %s]", entry->summary);
+    if (sipkb_ids.info_column && c->entry)
+        col_append_fstr(pinfo->cinfo, COL_INFO, " [sipkb: %s]", c->entry->summary);
 }

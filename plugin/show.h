@@ -14,9 +14,9 @@
 void sipkb_show(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const sipkb_result *result,
                 const sipkb_extracted *extracted);
 
-/* When nobody can see items (tshark's summary lines, a GUI's first pass without filters):
- * the message's expert items without their texts (they still set the frame's severity), and
- * the Info column. */
-void sipkb_show_brief(packet_info *pinfo, const sipkb_result *result);
+/* When nobody can see items (tshark's summary lines, a pass without a tree): the message's
+ * expert items, with their texts when the expert list reads them (`with_texts`), else without
+ * (they still set the frame's severity); and the Info column. */
+void sipkb_show_brief(packet_info *pinfo, const sipkb_result *result, gboolean with_texts);
 
 #endif /* SIPKB_SHOW_H */
