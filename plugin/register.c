@@ -169,13 +169,32 @@ expand_failures(void)
         tree_expanded_set(open_by_default[i], TRUE);
 }
 
+/* The SIP and SDP fields the first pass reads, resolved at hand-off. */
+static GArray *wanted_fields;
+
+/* Wireshark builds every field a post-dissector wants on every packet that has it, whether
+ * the post-dissector is enabled or not. So the fields are handed over when a capture is
+ * opened (or dissected again after Enabled Protocols changed), and only while sipkb is
+ * enabled, as TRANSUM does (plugins/epan/transum). */
+static void
+hand_over_wanted_fields(void)
+{
+    if (!proto_is_protocol_enabled(find_protocol_by_id(sipkb_ids.proto))) {
+        set_postdissector_wanted_hfids(sipkb_handle, NULL);
+        return;
+    }
+    GArray *copy = g_array_sized_new(FALSE, FALSE, sizeof(int), wanted_fields->len);
+    g_array_append_vals(copy, wanted_fields->data, wanted_fields->len);
+    set_postdissector_wanted_hfids(sipkb_handle, copy);
+}
+
 void
 proto_reg_handoff_sipkb(void)
 {
     register_init_routine(expand_failures);
+    register_init_routine(hand_over_wanted_fields);
     register_init_routine(sipkb_store_init);
     register_cleanup_routine(sipkb_store_cleanup);
-    GArray *wanted = g_array_new(FALSE, FALSE, sizeof(int));
-    sipkb_extract_resolve(wanted);
-    set_postdissector_wanted_hfids(sipkb_handle, wanted);
+    wanted_fields = g_array_new(FALSE, FALSE, sizeof(int));
+    sipkb_extract_resolve(wanted_fields);
 }
