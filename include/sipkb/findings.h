@@ -71,6 +71,9 @@ G_BEGIN_DECLS
     X(CANCEL_FRAME, "cancel.frame")                                                                \
     X(CANCEL_DELAY, "cancel.delay")                                                                \
     X(CANCEL_MISSING, "cancel.missing")                                                            \
+    X(CANCEL_RESPONSE, "cancel.response")                                                          \
+    X(DIALOG_OUTSIDE, "dialog.outside")                                                            \
+    X(DIALOG_ENDED_BY, "dialog.ended_by")                                                          \
     X(RETRY_AFTER, "retry.after")                                                                  \
     X(RETRY_AT, "retry.at")                                                                        \
     X(REDIRECT_TARGET, "redirect.target")                                                          \

@@ -39,6 +39,7 @@ typedef struct transaction {
                                         hop), or NULL */
     struct transaction *next_in_group;
     guint32 ack_frame;             /* INVITE: an ACK of its CSeq on the same hop */
+    struct transaction *cancel;    /* INVITE: the CANCEL's transaction, or NULL */
     sipkb_rechallenge rechallenge; /* of the challenge this request received, if one */
 } transaction;
 
@@ -82,6 +83,7 @@ struct sipkb_analyzer {
     GHashTable *offers;         /* Call-ID -> pending offer (offer-answer.c) */
     GHashTable *nat_peers;      /* "address:port" of a client behind NAT -> first frame (via.c) */
     GHashTable *accepted_pairs; /* "from user\ndigest user" -> frame of a 2xx (auth.c) */
+    GHashTable *calls;          /* Call-ID -> what its INVITEs ended with (transactions.c) */
     gint64 last_time_ns;        /* of the latest message added */
     gboolean needs_finish;
     gboolean finished_once;

@@ -58,7 +58,8 @@ sipkb_analyzer_free(sipkb_analyzer *analyzer)
         return;
     g_hash_table_destroy(analyzer->groups);
     g_hash_table_destroy(analyzer->transactions);
-    GHashTable *optional[] = {analyzer->challenges, analyzer->nat_peers, analyzer->accepted_pairs};
+    GHashTable *optional[] = {analyzer->challenges, analyzer->nat_peers, analyzer->accepted_pairs,
+                              analyzer->calls};
     for (gsize i = 0; i < G_N_ELEMENTS(optional); i++) {
         if (optional[i])
             g_hash_table_destroy(optional[i]);
@@ -202,6 +203,18 @@ index_frame(sipkb_analyzer *analyzer, guint32 frame, guint index)
         *first = index + 1;
 }
 
+static sipkb_message_kind
+kind_of(const sipkb_message *msg)
+{
+    if (!msg->is_request && !msg->is_response)
+        return SIPKB_MESSAGE_OTHER;
+    if (msg->in_icmp)
+        return SIPKB_MESSAGE_QUOTED;
+    if (msg->is_response && msg->has_status_code)
+        return SIPKB_MESSAGE_RESPONSE;
+    return msg->is_request ? SIPKB_MESSAGE_REQUEST : SIPKB_MESSAGE_OTHER;
+}
+
 static sipkb_result *
 new_result(sipkb_analyzer *analyzer, const sipkb_message *msg)
 {
@@ -209,9 +222,7 @@ new_result(sipkb_analyzer *analyzer, const sipkb_message *msg)
     result->frame = msg->frame;
     result->start = msg->start;
     result->length = msg->length;
-    result->kind = msg->is_response && msg->has_status_code ? SIPKB_MESSAGE_RESPONSE
-                   : msg->is_request                        ? SIPKB_MESSAGE_REQUEST
-                                                            : SIPKB_MESSAGE_OTHER;
+    result->kind = kind_of(msg);
     result->status_code = msg->status_code;
     result->method =
         analyzer_keep(analyzer, msg->is_request && msg->method ? msg->method : msg->cseq_method);

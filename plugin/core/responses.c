@@ -401,6 +401,12 @@ responses_decide(decision *d)
     auth_response_callerid(d);
     if (code == 487)
         decide_cancel(d, cancel_known);
+    if (code == 408 && cancel_known) {
+        /* The caller had given up: the CANCEL, and whether it was answered. */
+        decide_cancel(d, TRUE);
+        if (txn->cancel && txn->cancel->final_frame)
+            decide_frame(d, SIPKB_F_CANCEL_RESPONSE, txn->cancel->final_frame);
+    }
     if (code == 408 && txn) {
         decide_number(d, SIPKB_F_TRANSACTION_RETRANSMISSIONS, txn->group->retransmissions);
         decide_nanoseconds(d, SIPKB_F_TRANSACTION_WAITED, msg->time_ns - txn->first_time_ns);

@@ -148,6 +148,7 @@ link_cancel(decision *d, const char *branch, const char *hop)
     if (invite && !invite->cancel_frame) {
         invite->cancel_frame = msg->frame;
         invite->cancel_time_ns = msg->time_ns;
+        invite->cancel = d->txn;
     }
 }
 
@@ -164,6 +165,54 @@ link_ack(decision *d, const char *hop)
         if (invite->hop == hop && !invite->ack_frame)
             invite->ack_frame = msg->frame;
     }
+}
+
+/* ---- dialogs ---------------------------------------------------------------------------- */
+
+/* What the INVITEs of a call ended with. */
+typedef struct {
+    gboolean established;  /* a 2xx to an INVITE: a dialog exists (RFC 3261 section 12.1) */
+    guint32 failure_frame; /* the latest final response >= 300 to an INVITE */
+} call_state;
+
+static call_state *
+call_of(sipkb_analyzer *analyzer, const char *call_id, gboolean add)
+{
+    if (!analyzer->calls)
+        analyzer->calls = g_hash_table_new(g_direct_hash, g_direct_equal);
+    const char *key = analyzer_keep(analyzer, call_id);
+    call_state *call = g_hash_table_lookup(analyzer->calls, key);
+    if (!call && add) {
+        call = analyzer_alloc(analyzer, sizeof(call_state));
+        g_hash_table_insert(analyzer->calls, (gpointer)key, call);
+    }
+    return call;
+}
+
+static void
+note_invite_final(decision *d, const transaction *txn)
+{
+    if (strcmp(txn->method, "INVITE") != 0)
+        return;
+    call_state *call = call_of(d->analyzer, d->msg->call_id, TRUE);
+    if (d->msg->status_code < 300)
+        call->established = TRUE;
+    else
+        call->failure_frame = d->msg->frame;
+}
+
+/* A request with a To tag belongs to a dialog (RFC 3261 section 12.2). When the capture saw the
+ * call's INVITE fail and never succeed, there is none: the request comes outside any dialog
+ * (e.g. a BYE after a failed INVITE) and a 481 is its answer. A call whose INVITE the capture
+ * did not see is given the benefit of the doubt. */
+static void
+decide_outside_dialog(decision *d)
+{
+    const call_state *call = call_of(d->analyzer, d->msg->call_id, FALSE);
+    if (!call || call->established || !call->failure_frame)
+        return;
+    decide_flag(d, SIPKB_F_DIALOG_OUTSIDE, 0);
+    decide_frame(d, SIPKB_F_DIALOG_ENDED_BY, call->failure_frame);
 }
 
 void
@@ -195,6 +244,8 @@ transactions_request(decision *d)
         link_cancel(d, branch, hop);
     else if (strcmp(group->method, "ACK") == 0)
         link_ack(d, hop);
+    else if (msg->to_tag)
+        decide_outside_dialog(d);
 }
 
 /* The same final response to an INVITE again: its ACK did not come (RFC 3261 section 17.2.1,
@@ -235,7 +286,11 @@ transactions_response(decision *d)
     txn->final_code = msg->status_code;
     if (!txn->group->final_frame)
         txn->group->final_frame = msg->frame;
+    note_invite_final(d, txn);
 }
+
+/* Variant of transport.icmp_error's text in the findings table. */
+enum { QUOTED_RESPONSE_TEXT = 1 };
 
 void
 transactions_quoted(decision *d)
@@ -245,7 +300,7 @@ transactions_quoted(decision *d)
         find_group(d->analyzer, msg->call_id, msg->cseq_number, msg->cseq_method, FALSE);
     transaction *txn =
         find_transaction(d->analyzer, group, top_branch(d->analyzer, msg), NULL, TRUE);
-    decide_flag(d, SIPKB_F_TRANSPORT_ICMP_ERROR, 0);
+    decide_flag(d, SIPKB_F_TRANSPORT_ICMP_ERROR, msg->is_request ? 0 : QUOTED_RESPONSE_TEXT);
     decide_text(d, SIPKB_F_TRANSPORT_ICMP_FROM, msg->path.source);
     if (!txn)
         return;
