@@ -96,7 +96,7 @@ register_findings(int proto, const sipkb_findings_table *table)
         sipkb_ids.hf[id] = -1;
         sipkb_ids.ett[id] = -1;
         ett[id] = &sipkb_ids.ett[id];
-        if (def->type != SIPKB_VALUE_NONE || def->subtree) {
+        if (sipkb_finding_has_field(def)) {
             enum ftenum type = field_type(def->type);
             hf[n_hf].p_id = &sipkb_ids.hf[id];
             hf[n_hf].hfinfo = (header_field_info){

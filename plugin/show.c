@@ -11,6 +11,7 @@
 #include "kb-sources.h"
 #include "register.h"
 #include "sipkb/sdp.h"
+#include "sipkb/text.h"
 #include "sipkb/via.h"
 
 typedef struct {
@@ -113,8 +114,7 @@ add_value(show_ctx *c, proto_tree *tree, const sipkb_finding_def *def, const sip
 static void
 add_expert(show_ctx *c, proto_item *item, const sipkb_finding_def *def, guint8 variant)
 {
-    const char *text =
-        variant && variant <= def->n_variants ? def->variants[variant - 1] : def->text;
+    const char *text = sipkb_finding_expert_text(def, variant);
     if (!text) {
         expert_add_info(c->pinfo, item, &sipkb_ids.ei[def->id]);
         return;
@@ -145,9 +145,7 @@ show_item(show_ctx *c, const sipkb_item *item)
     c->items[def->id] = shown;
     c->trees[def->id] = NULL;
     c->last = shown;
-    const char *label = item->variant && item->variant <= def->n_variants && !def->severity
-                            ? def->variants[item->variant - 1]
-                            : def->subtree;
+    const char *label = sipkb_finding_title(def, item->variant);
     if (label)
         proto_item_set_text(shown, "%s", render(c, label));
     if (sipkb_ids.has_ei[def->id])
@@ -276,12 +274,13 @@ show_sdp_lines(show_ctx *c, proto_tree *tree)
     guint media_index = 0;
     for (guint i = 0; i < msg->n_sdp_lines; i++) {
         const sipkb_sdp_line *line = &msg->sdp_lines[i];
-        const char *written = line->value ? line->value : "";
+        gboolean cut = FALSE;
+        char *written = sipkb_text_prefix(line->value ? line->value : "", 48, &cut);
         char *explained = sipkb_sdp_line_text(line);
-        proto_item *item =
-            add_text(c, tree, SIPKB_F_SDP_LINE,
-                     wmem_strdup_printf(c->pinfo->pool, "%c=%.48s%s: %s", line->type, written,
-                                        strlen(written) > 48 ? "..." : "", explained));
+        proto_item *item = add_text(c, tree, SIPKB_F_SDP_LINE,
+                                    wmem_strdup_printf(c->pinfo->pool, "%c=%s%s: %s", line->type,
+                                                       written, cut ? "..." : "", explained));
+        g_free(written);
         g_free(explained);
         if (line->type != 'm' || media_index >= body->n_media)
             continue;

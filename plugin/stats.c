@@ -13,6 +13,7 @@
 #include "kb-sources.h"
 #include "sipkb/response.h"
 #include "stats.h"
+#include "ws-compat.h"
 
 #define RESPONSES_NODE "SIP responses by class and code"
 #define FINDINGS_NODE "SIP messages analysed, by finding"
@@ -109,6 +110,7 @@ typedef struct {
     GHashTable *challenges; /* challenge frame -> GINT_TO_POINTER(answered) */
     guint unanswered_challenges;
     GHashTable *awaiting_final; /* request frames still without a final response */
+    gboolean open_row_shown[G_N_ELEMENTS(finding_rows)];
 } tree_state;
 
 static GHashTable *tree_states; /* stats_tree * -> tree_state * */
@@ -132,8 +134,7 @@ stats_init(stats_tree *st)
     state->awaiting_final = g_hash_table_new(g_direct_hash, g_direct_equal);
     state->responses_node = stats_tree_create_node(st, RESPONSES_NODE, 0, STAT_DT_INT, TRUE);
     state->findings_node = stats_tree_create_node(st, FINDINGS_NODE, 0, STAT_DT_INT, TRUE);
-    for (gsize i = 0; i < G_N_ELEMENTS(finding_rows); i++)
-        stats_tree_create_node(st, finding_rows[i].name, state->findings_node, STAT_DT_INT, FALSE);
+    /* Finding rows appear with their first message: a tree of zeros says nothing. */
     g_hash_table_replace(tree_states, st, state);
 }
 
@@ -196,6 +197,16 @@ track_open(tree_state *state, const sipkb_tap_message *m)
         g_hash_table_remove(state->awaiting_final, request);
 }
 
+/* An open row once it has counted something; it stays, with its current count. */
+static void
+set_open_row(stats_tree *st, tree_state *state, gsize row, guint count)
+{
+    if (count == 0 && !state->open_row_shown[row])
+        return;
+    state->open_row_shown[row] = TRUE;
+    set_stat_node(st, finding_rows[row].name, state->findings_node, FALSE, (gint)count);
+}
+
 static tap_packet_status
 stats_packet(stats_tree *st, packet_info *pinfo _U_, epan_dissect_t *edt _U_, const void *data,
              tap_flags_t flags _U_)
@@ -216,12 +227,10 @@ stats_packet(stats_tree *st, packet_info *pinfo _U_, epan_dissect_t *edt _U_, co
                 tick_stat_node(st, name, state->findings_node, FALSE);
             break;
         case ROW_UNANSWERED_CHALLENGES:
-            set_stat_node(st, name, state->findings_node, FALSE,
-                          (gint)state->unanswered_challenges);
+            set_open_row(st, state, i, state->unanswered_challenges);
             break;
         case ROW_NO_FINAL_RESPONSE:
-            set_stat_node(st, name, state->findings_node, FALSE,
-                          (gint)g_hash_table_size(state->awaiting_final));
+            set_open_row(st, state, i, g_hash_table_size(state->awaiting_final));
             break;
         }
     }
@@ -232,6 +241,7 @@ void
 sipkb_stats_register(void)
 {
     sipkb_tap = register_tap("sipkb");
-    stats_tree_register_plugin("sipkb", "sipkb", "SIP knowledge base (sipkb)", 0, stats_packet,
-                               stats_init, stats_cleanup);
+    /* Under Telephony, beside Wireshark's own SIP statistics. */
+    sipkb_stats_tree_register_telephony("sipkb", "sipkb", "SIP knowledge base (sipkb)",
+                                        stats_packet, stats_init, stats_cleanup);
 }

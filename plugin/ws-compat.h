@@ -251,4 +251,23 @@ sipkb_proto_item_fill_label(field_info *fi, char *label_str)
 #endif
 }
 
+/* A statistics tree in the Telephony group of the Statistics menus: 4.0 registers it with its
+ * group in one call (the group then named REGISTER_STAT_GROUP_TELEPHONY); 4.4 and 4.6 register
+ * it, then set the group (renamed REGISTER_TELEPHONY_GROUP_UNSORTED). 4.2 is not built here. */
+#include <epan/stats_tree.h>
+
+static inline void
+sipkb_stats_tree_register_telephony(const char *tapname, const char *abbr, const char *name,
+                                    stat_tree_packet_cb packet, stat_tree_init_cb init,
+                                    stat_tree_cleanup_cb cleanup)
+{
+#if SIPKB_WS_AT_LEAST(4, 4)
+    stats_tree_cfg *cfg = stats_tree_register_plugin(tapname, abbr, name, 0, packet, init, cleanup);
+    stats_tree_set_group(cfg, REGISTER_TELEPHONY_GROUP_UNSORTED);
+#else
+    stats_tree_register_with_group(tapname, abbr, name, 0, packet, init, cleanup,
+                                   REGISTER_STAT_GROUP_TELEPHONY);
+#endif
+}
+
 #endif /* SIPKB_WS_COMPAT_H */

@@ -12,7 +12,7 @@ as_root() {
     elif command -v sudo > /dev/null; then
         sudo "$@"
     else
-        echo "$packages_prog: installing packages needs root or sudo: $*" >&2
+        echo "$packages_prog: this needs root or sudo, and there is no sudo: $*" >&2
         exit 1
     fi
 }

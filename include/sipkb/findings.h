@@ -185,6 +185,15 @@ const sipkb_finding_def *sipkb_findings_def(const sipkb_findings_table *table, s
 /* A [text NAME] template of the table, or NULL. */
 const char *sipkb_findings_text(const sipkb_findings_table *table, const char *name);
 
+/* How an item of a finding is worded, the same for the tree and for anyone checking it:
+ *  - a field: the finding holds a value or opens a subtree (else it is an expert item only);
+ *  - its expert text: the variant's text.N, else `text`; NULL: the expert summary says it;
+ *  - the title of its item: the variant's text.N for a finding without severity, else
+ *    `subtree`; NULL: the field's label and value. */
+gboolean sipkb_finding_has_field(const sipkb_finding_def *def);
+const char *sipkb_finding_expert_text(const sipkb_finding_def *def, guint8 variant);
+const char *sipkb_finding_title(const sipkb_finding_def *def, guint8 variant);
+
 /* The name of a finding in the list ("callerid.mismatch"). */
 const char *sipkb_finding_name(sipkb_finding id);
 

@@ -40,6 +40,7 @@ typedef struct transaction {
     struct transaction *next_in_group;
     guint32 ack_frame;             /* INVITE: an ACK of its CSeq on the same hop */
     struct transaction *cancel;    /* INVITE: the CANCEL's transaction, or NULL */
+    gboolean in_dialog;            /* its first copy had a To tag */
     sipkb_rechallenge rechallenge; /* of the challenge this request received, if one */
 } transaction;
 

@@ -196,8 +196,11 @@ forget_late(sipkb_analyzer *analyzer)
 static void
 index_frame(sipkb_analyzer *analyzer, guint32 frame, guint index)
 {
+    if (frame == G_MAXUINT32)
+        return; /* no frame number Wireshark gives; kept out of the index */
     if (frame >= analyzer->frame_first->len)
-        g_array_set_size(analyzer->frame_first, MAX(frame + 1, analyzer->frame_first->len * 2));
+        g_array_set_size(analyzer->frame_first,
+                         MAX((guint)frame + 1, analyzer->frame_first->len * 2));
     guint32 *first = &g_array_index(analyzer->frame_first, guint32, frame);
     if (*first == 0)
         *first = index + 1;

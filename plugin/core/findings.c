@@ -267,6 +267,34 @@ sipkb_findings_text(const sipkb_findings_table *table, const char *name)
     return g_hash_table_lookup(table->texts, name);
 }
 
+gboolean
+sipkb_finding_has_field(const sipkb_finding_def *def)
+{
+    return def->type != SIPKB_VALUE_NONE || def->subtree;
+}
+
+static const char *
+variant_text(const sipkb_finding_def *def, guint8 variant)
+{
+    return variant && variant <= def->n_variants ? def->variants[variant - 1] : NULL;
+}
+
+const char *
+sipkb_finding_expert_text(const sipkb_finding_def *def, guint8 variant)
+{
+    const char *text = variant_text(def, variant);
+    return text ? text : def->text;
+}
+
+const char *
+sipkb_finding_title(const sipkb_finding_def *def, guint8 variant)
+{
+    if (!sipkb_finding_has_field(def))
+        return NULL;
+    const char *text = def->severity == SIPKB_SEVERITY_NONE ? variant_text(def, variant) : NULL;
+    return text ? text : def->subtree;
+}
+
 /* ---- templates ------------------------------------------------------------------------------ */
 
 void

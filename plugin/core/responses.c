@@ -220,6 +220,34 @@ static const struct {
     {"mailbox", "cause.reason.mailbox"},
 };
 
+/* Letters and digits only, in lower case: "Server Time-out" reads as "servertimeout". */
+static char *
+bare_words(const char *text)
+{
+    GString *bare = g_string_new(NULL);
+    for (const char *c = text; *c; c++) {
+        if (g_ascii_isalnum(*c))
+            g_string_append_c(bare, g_ascii_tolower(*c));
+    }
+    return g_string_free(bare, FALSE);
+}
+
+/* A reason phrase tells something of its own when it is neither the registered one (however
+ * spelt) nor a word that only says something failed. */
+static gboolean
+phrase_says_more(const char *phrase, const char *registered)
+{
+    static const char *const empty_words[] = {"",       "error",    "failed", "failure", "fail",
+                                              "denied", "rejected", "no",     "nok",     "ko"};
+    char *bare = bare_words(phrase), *bare_registered = bare_words(registered);
+    gboolean says_more = strcmp(bare, bare_registered) != 0;
+    for (gsize i = 0; says_more && i < G_N_ELEMENTS(empty_words); i++)
+        says_more = strcmp(bare, empty_words[i]) != 0;
+    g_free(bare);
+    g_free(bare_registered);
+    return says_more;
+}
+
 /* The server's own words first: a reason phrase other than the registered one, and a Warning
  * header (RFC 3261 sections 7.2 and 20.43) are its account of this failure. `phrase_ranked`:
  * the 403 evidence already cites the phrase. */
@@ -228,7 +256,7 @@ decide_server_words(decision *d, const sipkb_response_entry *entry, words *w,
                     gboolean phrase_ranked)
 {
     const char *phrase = d->msg->reason_phrase;
-    if (phrase && *phrase && entry && g_ascii_strcasecmp(phrase, entry->reason) != 0) {
+    if (phrase && entry && phrase_says_more(phrase, entry->reason)) {
         char *lower = g_ascii_strdown(phrase, -1);
         const char *text = phrase_ranked ? NULL : "cause.reason";
         for (gsize i = 0; i < G_N_ELEMENTS(telling_phrases); i++) {

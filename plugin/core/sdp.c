@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sipkb/address.h"
+#include "sipkb/text.h"
 
 /* RFC 3551 tables 4 and 5: the static payload types. */
 static const sipkb_payload static_payloads[] = {
@@ -266,15 +267,13 @@ apply_rtpmap(GStringChunk *strings, sipkb_media *media, const char *value)
                            channels, format);
 }
 
-/* "rtpmap:18 G729/8000" -> name "rtpmap" (into `name`), value "18 G729/8000". */
-static const char *
-attribute_split(const char *text, char *name, gsize name_size, const char **value)
+/* "rtpmap:18 G729/8000" -> name "rtpmap" (newly allocated), value "18 G729/8000". */
+static char *
+attribute_split(const char *text, const char **value)
 {
     const char *colon = strchr(text, ':');
     *value = colon ? colon + 1 : NULL;
-    gsize length = colon ? (gsize)(colon - text) : strlen(text);
-    g_strlcpy(name, text, MIN(length + 1, name_size));
-    return name;
+    return g_strndup(text, colon ? (gsize)(colon - text) : strlen(text));
 }
 
 static void
@@ -296,9 +295,8 @@ static void
 apply_attribute(GStringChunk *strings, const sipkb_sdp_line *line, sipkb_media *current,
                 sipkb_direction *session_direction)
 {
-    char name[64];
     const char *value = NULL;
-    attribute_split(line->value ? line->value : "", name, sizeof(name), &value);
+    char *name = attribute_split(line->value ? line->value : "", &value);
     if (!line->in_media || !current)
         sipkb_direction_from_attribute(name, session_direction);
     else if (strcmp(name, "rtpmap") == 0 && value)
@@ -307,6 +305,7 @@ apply_attribute(GStringChunk *strings, const sipkb_sdp_line *line, sipkb_media *
         current->ptime = (guint)strtoul(value, NULL, 10);
     else
         sipkb_direction_from_attribute(name, &current->direction);
+    g_free(name);
 }
 
 void
@@ -436,6 +435,16 @@ fmtp_text(const char *value)
     return g_strdup_printf("format parameters: %s", value);
 }
 
+/* `label` and the first `max_chars` characters of `value`. */
+static char *
+with_prefix(const char *label, const char *value, gsize max_chars)
+{
+    char *prefix = sipkb_text_prefix(value, max_chars, NULL);
+    char *text = g_strconcat(label, prefix, NULL);
+    g_free(prefix);
+    return text;
+}
+
 static char *
 attribute_text(const char *name, const char *value)
 {
@@ -455,9 +464,9 @@ attribute_text(const char *name, const char *value)
     if (strcmp(name, "rtcp") == 0)
         return g_strdup_printf("RTCP on %s instead of the RTP port + 1 (RFC 3605)", value);
     if (strcmp(name, "crypto") == 0)
-        return g_strdup_printf("SRTP key and suite (SDES, RFC 4568): %.40s", value);
+        return with_prefix("SRTP key and suite (SDES, RFC 4568): ", value, 40);
     if (strcmp(name, "candidate") == 0)
-        return g_strdup_printf("ICE candidate (RFC 8445): %.80s", value);
+        return with_prefix("ICE candidate (RFC 8445): ", value, 80);
     if (strcmp(name, "fingerprint") == 0)
         return g_strdup("certificate fingerprint for DTLS-SRTP keying (RFC 8122)");
     if (strcmp(name, "setup") == 0)
@@ -575,10 +584,11 @@ sipkb_sdp_line_text(const sipkb_sdp_line *line)
     case 'm':
         return media_line_text(line);
     case 'a': {
-        char name[64];
         const char *value = NULL;
-        attribute_split(line->value ? line->value : "", name, sizeof(name), &value);
-        return attribute_text(name, value);
+        char *name = attribute_split(line->value ? line->value : "", &value);
+        char *text = attribute_text(name, value);
+        g_free(name);
+        return text;
     }
     default:
         return g_strdup("line");

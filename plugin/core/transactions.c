@@ -171,8 +171,10 @@ link_ack(decision *d, const char *hop)
 
 /* What the INVITEs of a call ended with. */
 typedef struct {
-    gboolean established;  /* a 2xx to an INVITE: a dialog exists (RFC 3261 section 12.1) */
-    guint32 failure_frame; /* the latest final response >= 300 to an INVITE */
+    gboolean established;   /* a 2xx to an INVITE: a dialog exists (RFC 3261 section 12.1) */
+    guint32 failure_frame;  /* the latest final response >= 300 to an INVITE */
+    guint32 dialog_shown;   /* a request within the dialog (To tag) that succeeded, 0 if none */
+    const char *dialog_hop; /* the hop it was sent on */
 } call_state;
 
 static call_state *
@@ -192,8 +194,18 @@ call_of(sipkb_analyzer *analyzer, const char *call_id, gboolean add)
 static void
 note_invite_final(decision *d, const transaction *txn)
 {
-    if (strcmp(txn->method, "INVITE") != 0)
+    if (strcmp(txn->method, "INVITE") != 0) {
+        /* A request within the dialog that succeeded shows the dialog was set up, so a 2xx to
+         * its INVITE was sent (RFC 3261 sections 12.2.2 and 15). */
+        if (txn->in_dialog && d->msg->status_code < 300) {
+            call_state *call = call_of(d->analyzer, d->msg->call_id, TRUE);
+            if (!call->dialog_shown) {
+                call->dialog_shown = txn->first_frame;
+                call->dialog_hop = txn->hop;
+            }
+        }
         return;
+    }
     call_state *call = call_of(d->analyzer, d->msg->call_id, TRUE);
     if (d->msg->status_code < 300)
         call->established = TRUE;
@@ -237,6 +249,7 @@ transactions_request(decision *d)
         return;
     }
     d->txn = add_transaction(d, group, branch, hop);
+    d->txn->in_dialog = msg->to_tag != NULL;
     d->result->request_frame = d->txn->first_frame;
     d->result->facts |=
         SIPKB_FACT_TRACKED | (d->txn->expects_response ? SIPKB_FACT_EXPECTS_FINAL : 0);
@@ -304,7 +317,11 @@ transactions_quoted(decision *d)
     decide_text(d, SIPKB_F_TRANSPORT_ICMP_FROM, msg->path.source);
     if (!txn)
         return;
-    decide_frame(d, SIPKB_F_TRANSPORT_QUOTED_FRAME, txn->first_frame);
+    guint32 original = msg->is_request           ? txn->first_frame
+                       : msg->status_code >= 200 ? txn->final_frame
+                                                 : txn->provisional_frame;
+    if (original)
+        decide_frame(d, SIPKB_F_TRANSPORT_QUOTED_FRAME, original);
     if (msg->is_request && !txn->transport_error_frame)
         txn->transport_error_frame = msg->frame;
 }
@@ -320,6 +337,26 @@ timeout_of(const transaction *txn)
     if (strcmp(txn->method, "INVITE") == 0 && txn->provisional_frame)
         return G_GINT64_CONSTANT(180) * 1000000000;
     return G_GINT64_CONSTANT(32) * 1000000000;
+}
+
+/* Copies of a request that got no response at all, not even a provisional one, after which
+ * the peer is taken as silent even if the capture ends before the client would give up: by
+ * the fourth retransmission a UDP client has waited 7.5 s (Timers A and E double from T1 =
+ * 0.5 s, RFC 3261 sections 17.1.1.2 and 17.1.2.2). */
+#define UNHEARD_RETRANSMISSIONS 4
+
+/* An INVITE's final response the capture lacks, shown by a later success in its dialog. */
+static guint32
+dialog_shown_after(sipkb_analyzer *analyzer, const transaction *txn)
+{
+    if (strcmp(txn->method, "INVITE") != 0 || !analyzer->calls)
+        return 0;
+    const call_state *call =
+        g_hash_table_lookup(analyzer->calls, analyzer_keep(analyzer, txn->group->call_id));
+    /* On the INVITE's own hop: another branch of a fork may have made the dialog. */
+    return call && call->dialog_shown > txn->first_frame && call->dialog_hop == txn->hop
+               ? call->dialog_shown
+               : 0;
 }
 
 static void
@@ -338,17 +375,20 @@ transactions_finish(sipkb_analyzer *analyzer, GArray *late)
         const transaction *txn = g_ptr_array_index(analyzer->all_transactions, i);
         if (!txn->expects_response || txn->final_frame || txn->transport_error_frame)
             continue;
-        guint32 proof = txn->ack_frame;
+        guint32 proof = txn->ack_frame ? txn->ack_frame : dialog_shown_after(analyzer, txn);
         gint64 observed = analyzer->last_time_ns - txn->first_time_ns;
-        /* Another leg of the same request was answered: the proxy gave up on this one. */
+        /* Another leg of the same request was answered: the proxy gave up on this one. Or
+         * the client sent it again and again without hearing anything back. */
         gboolean other_leg_ended = txn->group->final_frame > txn->first_frame;
+        gboolean unheard =
+            txn->retransmissions >= UNHEARD_RETRANSMISSIONS && !txn->provisional_frame;
         if (proof) {
             sipkb_item items[] = {
                 {.finding = SIPKB_F_TRANSACTION_FINAL_MISSING, .value.number = 1},
                 {.finding = SIPKB_F_TRANSACTION_PROOF_FRAME, .value.number = proof},
             };
             add_late(analyzer, late, txn, items, G_N_ELEMENTS(items));
-        } else if (!other_leg_ended && observed < timeout_of(txn)) {
+        } else if (!other_leg_ended && !unheard && observed < timeout_of(txn)) {
             sipkb_item items[] = {
                 {.finding = SIPKB_F_TRANSACTION_CAPTURE_ENDED, .value.number = 1},
                 {.finding = SIPKB_F_TRANSACTION_WAITED, .value.nanoseconds = observed},

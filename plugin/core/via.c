@@ -6,6 +6,7 @@
 
 #include "analyzer-internal.h"
 #include "sipkb/address.h"
+#include "sipkb/text.h"
 
 guint
 sipkb_via_default_port(const char *transport)
@@ -39,11 +40,14 @@ sipkb_via_branch_is_rfc3261(const char *branch)
 static char *
 branch_words(const char *branch)
 {
-    return g_strdup_printf("Branch %.40s: %s", branch,
-                           sipkb_via_branch_is_rfc3261(branch)
-                               ? "the transaction ID (z9hG4bK cookie: RFC 3261-compliant)"
-                               : "no z9hG4bK cookie: an RFC 2543 client, transactions matched "
-                                 "the old way");
+    char *shown = sipkb_text_prefix(branch, 40, NULL);
+    char *text = g_strdup_printf(
+        "Branch %s: %s", shown,
+        sipkb_via_branch_is_rfc3261(branch)
+            ? "the transaction ID (z9hG4bK cookie: RFC 3261-compliant)"
+            : "no z9hG4bK cookie: an RFC 2543 client, transactions matched the old way");
+    g_free(shown);
+    return text;
 }
 
 static char *

@@ -61,8 +61,13 @@ editcap -F pcap "$mismatch" "$work/plain.pcap"
 "$run" "$annotate" -q "$mismatch" -w "$work/from-pcapng.pcapng"
 expect "pcap input gives a pcapng output" "pcapng" \
     "$(capinfos -t -M "$work/from-pcap.pcapng" | sed -n 's/^File type: *//p')"
-# pcap keeps time stamps in microseconds: durations agree to the microsecond.
-to_microseconds() { sed -E 's/([0-9]+\.[0-9]{6})[0-9]+ seconds/\1 seconds/g'; }
+# pcap keeps time stamps in microseconds: durations agree to the microsecond (Wireshark 4.0
+# prints them in seconds, 4.6 in the unit that fits).
+to_microseconds() {
+    sed -E -e 's/([0-9]+\.[0-9]{6})[0-9]* seconds/\1 seconds/g' \
+        -e 's/([0-9]+\.[0-9]{3})[0-9]* milliseconds/\1 milliseconds/g' \
+        -e 's/([0-9]+)(\.[0-9]+)? microseconds/\1 microseconds/g'
+}
 expect "pcap input gives the same packet comments" \
     "$(comments "$work/from-pcapng.pcapng" | to_microseconds)" \
     "$(comments "$work/from-pcap.pcapng" | to_microseconds)"

@@ -49,11 +49,12 @@ for row in "${rows[@]}"; do
     read -r -a row_fields <<< "${row#*|}"
     tree_count=$(awk -v label="$label" 'index($0, " " label) == 1 {
         for (i = 2; i <= NF; i++) if ($i ~ /^[0-9]+$/) { print $i; exit } }' "$actual")
+    tree_count=${tree_count:-0} # rows appear with their first message
     marked_count=$(awk -F'\t' -v first="$column" -v n="${#row_fields[@]}" '{
         for (i = first; i < first + n; i++) if ($i != "") { count++; break } }
         END { print count + 0 }' "$marked")
     if [[ $tree_count != "$marked_count" ]]; then
-        echo "row '$label': tree counts ${tree_count:-nothing}, ${row_fields[*]} mark $marked_count frames" >&2
+        echo "row '$label': tree counts $tree_count, ${row_fields[*]} mark $marked_count frames" >&2
         failures=$((failures + 1))
     fi
     column=$((column + ${#row_fields[@]}))

@@ -1,53 +1,36 @@
 #!/usr/bin/env bash
-# Seeds the libFuzzer corpora from the real captures and the real KB files.
+# Seeds the libFuzzer corpora: dialogs for the analyzer, the real KB files, override rows and
+# the responses of the real captures.
 #
-# Usage: make-corpus.sh OUT_DIR CAPTURE...
-# Writes OUT_DIR/rules (the SIP messages of each capture, NUL-separated, with the packet's
-# addresses as X-Src/X-Dst; one seed per capture and one per message), OUT_DIR/kb (the built-in
-# KB files and test KB files, each behind the byte that picks its layer) and OUT_DIR/overrides
-# (override rows, then the responses of the captures to match). Needs tshark and perl.
+# Usage: make-corpus.sh OUT_DIR SEED_WRITER CAPTURE...
+# Writes OUT_DIR/analyzer (the dialogs SEED_WRITER, the built fuzz-analyzer-seeds, encodes for
+# fuzz-analyzer: a REGISTER challenged with 401 and retried, an INVITE challenged with 407, a
+# CANCEL and its 487, offers and answers, ...), OUT_DIR/kb (the built-in KB files and test KB
+# files, each behind the byte that picks its layer) and OUT_DIR/overrides (override rows, then
+# the responses of the captures to match). Needs tshark.
 set -euo pipefail
+shopt -s nullglob
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-out=${1:?usage: make-corpus.sh OUT_DIR CAPTURE...}
-shift
+out=${1:?usage: make-corpus.sh OUT_DIR SEED_WRITER CAPTURE...}
+seed_writer=${2:?usage: make-corpus.sh OUT_DIR SEED_WRITER CAPTURE...}
+shift 2
 rm -rf "$out"
-mkdir -p "$out/rules" "$out/kb" "$out/overrides"
+mkdir -p "$out/analyzer" "$out/kb" "$out/overrides"
 
-# tshark reads each capture once (no plugin needed): the SIP messages' addresses, payloads (hex)
-# and status lines, into one table per capture.
-fields=(-e ip.src -e ip.dst -e ipv6.src -e ipv6.dst -e udp.payload -e tcp.payload
-    -e sip.Status-Code -e sip.Status-Line -e sip.CSeq.method)
+"$seed_writer" "$out/analyzer" > /dev/null
+n_analyzer=$(find "$out/analyzer" -type f | wc -l)
+
+# tshark reads each capture once (no plugin needed): the responses' codes, status lines and
+# CSeq methods, into one table per capture.
+fields=(-e sip.Status-Code -e sip.Status-Line -e sip.CSeq.method)
 tables=$(mktemp -d)
 trap 'rm -rf "$tables"' EXIT
 for capture in "$@"; do
     name=$(basename "$capture")
-    tshark -r "$capture" -Y sip -T fields -E separator=/t -E occurrence=l "${fields[@]}" \
-        > "$tables/${name%.*}.tsv" 2> /dev/null || true
+    tshark -r "$capture" -Y sip.Status-Code -T fields -E separator=/t -E occurrence=l \
+        "${fields[@]}" > "$tables/${name%.*}.tsv" 2> /dev/null || true
 done
-for table in "$tables"/*.tsv; do
-    name=$(basename "$table" .tsv)
-    perl -e '
-        my ($dir, $name) = @ARGV; my $n = 0; my @all;
-        while (my $line = <STDIN>) {
-            chomp $line;
-            my ($s4, $d4, $s6, $d6, $udp, $tcp) = split /\t/, $line, -1;
-            my $hex = $udp ne "" ? $udp : $tcp;
-            next if $hex eq "";
-            $hex =~ s/[^0-9a-fA-F]//g;
-            my $msg = pack("H*", $hex);
-            my ($src, $dst) = ($s4 ne "" ? ($s4, $d4) : ($s6, $d6));
-            $msg =~ s/\r\n/\r\nX-Src: $src\r\nX-Dst: $dst\r\n/;
-            push @all, $msg;
-            open my $f, ">", sprintf("%s/%s-%04d", $dir, $name, ++$n) or die;
-            binmode $f; print $f $msg; close $f;
-        }
-        if (@all) {
-            open my $f, ">", "$dir/$name-all" or die; binmode $f;
-            print $f join("\0", @all); close $f;
-        }' "$out/rules" "$name" < "$table"
-done
-n_rules=$(find "$out/rules" -type f | wc -l)
 
 # KB files: first byte 0 generic, 1 team file, 2 provider profile (see fuzz-kb.c).
 printf '\0' | cat - "$root/plugin/kb/sip-responses.kb" > "$out/kb/generic"
@@ -63,8 +46,8 @@ printf '\1[sipkb]\nformat=1\nkb_version=t\n[class 4xx]\nname=Client error here\n
 rows=$'403\t\tREGISTER\tOn our PBX a 403 on REGISTER means the extension is disabled\tThe extension is disabled\tEnable the extension\n'
 rows+=$'4xx\tauthentication id\t\tID mismatch here\t\t\n480-489\t\tINVITE\t\tCallee offline\tCheck the callee\n'
 rows+=$'6xx\t^decline|busy\tinvite\tDeclined\t\t\n40x\t\t\tm\t\t\n403\t(unclosed\t\tm\t\t\n403\t\t\t\t\t\n'
-probes=$(cat "$tables"/*.tsv | awk -F'\t' '$7 != "" {
-        reason = $8; sub(/^[^ ]* [^ ]* ?/, "", reason); print $7 "\t" reason "\t" $9 }' | sort -u)
+probes=$(cat /dev/null "$tables"/*.tsv | awk -F'\t' '$1 != "" {
+        reason = $2; sub(/^[^ ]* [^ ]* ?/, "", reason); print $1 "\t" reason "\t" $3 }' | sort -u)
 printf '%s--\n%s\n' "$rows" "$probes" > "$out/overrides/all"
 i=0
 while IFS= read -r probe; do
@@ -72,5 +55,5 @@ while IFS= read -r probe; do
     printf '%s--\n%s\n' "$rows" "$probe" > "$out/overrides/probe-$i"
 done <<< "$probes"
 
-echo "corpus: $n_rules rules seeds, $(ls "$out/kb" | wc -l) KB seeds," \
+echo "corpus: $n_analyzer analyzer seeds, $(ls "$out/kb" | wc -l) KB seeds," \
     "$(ls "$out/overrides" | wc -l) overrides seeds in $out"

@@ -2,7 +2,7 @@
 # Runs one libFuzzer target for a while over its corpus, or replays inputs once.
 #
 # Usage: run-fuzzer.sh FUZZER SECONDS SEED_DIR WORK_DIR
-#   FUZZER    a built fuzz-* target (build/tests/fuzz/fuzz-rules, ...)
+#   FUZZER    a built fuzz-* target (build/tests/fuzz/fuzz-analyzer, ...)
 #   SECONDS   how long to fuzz; 0 replays the seeds, the work corpus and the committed
 #             regression inputs (tests/fuzz/regressions/<target>/) once
 #   SEED_DIR  seeds (make-corpus.sh); WORK_DIR keeps the corpus grown by earlier runs and
