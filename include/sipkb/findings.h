@@ -31,6 +31,7 @@ G_BEGIN_DECLS
     X(RESPONSE_CHALLENGE, "response.challenge")                                                    \
     X(RESPONSE_REDIRECT, "response.redirect")                                                      \
     X(RESPONSE_FAILURE, "response.failure")                                                        \
+    X(RESPONSE_CANCELLED, "response.cancelled")                                                    \
     X(RESPONSE_INVALID, "response.invalid")                                                        \
     X(CALL_OUTCOME, "call.outcome")                                                                \
     X(TRANSPORT_ICMP_ERROR, "transport.icmp_error")                                                \

@@ -119,8 +119,6 @@ const char *sipkb_kb_entry_note(const sipkb_response_entry *entry, const char *f
 /* The codes that have an entry of their own, ascending; for tests and statistics. */
 GArray *sipkb_kb_codes(const sipkb_kb *kb);
 
-const char *sipkb_layer_name(sipkb_layer layer);
-
 G_END_DECLS
 
 #endif /* SIPKB_KB_H */

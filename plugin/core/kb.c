@@ -73,15 +73,6 @@ struct sipkb_kb {
 
 G_DEFINE_QUARK(sipkb - kb - error - quark, sipkb_kb_error)
 
-static const char *const layer_names[SIPKB_LAYER_COUNT] = {"generic", "provider profile",
-                                                           "user override"};
-
-const char *
-sipkb_layer_name(sipkb_layer layer)
-{
-    return layer < SIPKB_LAYER_COUNT ? layer_names[layer] : "unknown";
-}
-
 static void
 condition_free(gpointer data)
 {

@@ -402,15 +402,17 @@ responses_decide(decision *d)
     const sipkb_message *msg = d->msg;
     guint32 code = msg->status_code;
     sipkb_response_kind kind = sipkb_response_kind_of(code);
+    const transaction *txn = d->txn;
+    /* A CANCEL that came before this response. */
+    gboolean cancel_known = txn && txn->cancel_frame && txn->cancel_frame < msg->frame;
     decide_number(d, SIPKB_F_CODE, code);
-    decide_item(d, kind_findings[kind]);
+    /* A 487 after the caller's CANCEL is how a cancelled call is meant to end (RFC 3261 section
+     * 9.2): a Note, not a failure. */
+    decide_item(d, code == 487 && cancel_known ? SIPKB_F_RESPONSE_CANCELLED : kind_findings[kind]);
     gboolean class_fallback = FALSE;
     const sipkb_response_entry *entry = sipkb_kb_response(d->analyzer->kb, code, &class_fallback);
     if (!entry)
         return;
-    const transaction *txn = d->txn;
-    /* A CANCEL that came before this response. */
-    gboolean cancel_known = txn && txn->cancel_frame && txn->cancel_frame < msg->frame;
     words w = {.owned = g_ptr_array_new_with_free_func(g_free)};
     collect_words(d, class_fallback ? NULL : entry, cancel_known, &w);
     if (code >= 300 && code != 401 && code != 407) {
