@@ -150,8 +150,6 @@ show_item(show_ctx *c, const sipkb_item *item)
         proto_item_set_text(shown, "%s", render(c, label));
     if (sipkb_ids.has_ei[def->id])
         add_expert(c, shown, def, item->variant);
-    if (def->header && c->result->kind == SIPKB_MESSAGE_REQUEST)
-        proto_item_append_text(c->top, "%s", render(c, def->header));
     if (def->id == SIPKB_F_SDP)
         show_sdp_lines(c, tree_of(c, SIPKB_F_SDP));
     else if (def->id == SIPKB_F_VIA)
@@ -320,26 +318,63 @@ show_via_values(show_ctx *c, proto_tree *tree)
 
 /* ---- one message ---------------------------------------------------------------------------- */
 
-static void
-title(show_ctx *c)
+/* The sipkb item's title: the request and its findings' headers, or the response and what
+ * its code means. */
+static char *
+title_text(show_ctx *c)
 {
     const sipkb_result *r = c->result;
+    if (r->kind == SIPKB_MESSAGE_QUOTED)
+        return wmem_strdup_printf(c->pinfo->pool, "%s quoted in an ICMP error",
+                                  r->method ? r->method : "SIP message");
     if (r->kind == SIPKB_MESSAGE_REQUEST) {
-        proto_item_append_text(c->top, ": %s", r->method ? r->method : "request");
-        return;
+        wmem_strbuf_t *text = wmem_strbuf_new(c->pinfo->pool, r->method ? r->method : "request");
+        const sipkb_item *lists[] = {r->items, r->late};
+        const guint counts[] = {r->n_items, r->n_late};
+        for (gsize l = 0; l < G_N_ELEMENTS(lists); l++) {
+            for (guint i = 0; i < counts[l]; i++) {
+                const sipkb_finding_def *def = def_of((sipkb_finding)lists[l][i].finding);
+                if (def->header)
+                    wmem_strbuf_append(text, render(c, def->header));
+            }
+        }
+        return wmem_strbuf_finalize(text);
     }
-    if (r->kind == SIPKB_MESSAGE_QUOTED) {
-        proto_item_append_text(c->top, ": %s quoted in an ICMP error",
-                               r->method ? r->method : "SIP message");
-        return;
+    if (!c->entry)
+        return wmem_strdup_printf(c->pinfo->pool, "%u is not a SIP status code", r->status_code);
+    return wmem_strdup_printf(c->pinfo->pool, "%u %s: %s", r->status_code, c->reason,
+                              c->entry->summary);
+}
+
+/* The verdict in one line, for a column: a request's title; a response's code with its most
+ * telling finding: the first cause the evidence gives, else its most severe finding's text,
+ * else what the code means. */
+static const char *
+verdict_text(show_ctx *c, const char *title)
+{
+    const sipkb_result *r = c->result;
+    if (r->kind != SIPKB_MESSAGE_RESPONSE || !c->entry)
+        return title;
+    const sipkb_item *cause = sipkb_result_find(r, SIPKB_F_CAUSE);
+    if (cause)
+        return wmem_strdup_printf(c->pinfo->pool, "%u %s: %s", r->status_code, c->reason,
+                                  cause->value.text);
+    const sipkb_item *worst = NULL;
+    sipkb_severity worst_severity = SIPKB_SEVERITY_NOTE - 1;
+    for (guint i = 0; i < r->n_items + r->n_late; i++) {
+        const sipkb_item *item = i < r->n_items ? &r->items[i] : &r->late[i - r->n_items];
+        const sipkb_finding_def *def = def_of((sipkb_finding)item->finding);
+        if (sipkb_finding_has_field(def) && def->severity > worst_severity) {
+            worst = item;
+            worst_severity = def->severity;
+        }
     }
-    if (!c->entry) {
-        proto_item_append_text(c->top, ": %u is not a SIP status code", r->status_code);
-        return;
-    }
-    proto_item_append_text(c->top, ": %u %s: %s", r->status_code, c->reason, c->entry->summary);
-    if (sipkb_ids.info_column)
-        col_append_fstr(c->pinfo->cinfo, COL_INFO, " [sipkb: %s]", c->entry->summary);
+    if (!worst)
+        return title;
+    const sipkb_finding_def *def = def_of((sipkb_finding)worst->finding);
+    const char *text = sipkb_finding_expert_text(def, worst->variant);
+    return wmem_strdup_printf(c->pinfo->pool, "%u %s: %s", r->status_code, c->reason,
+                              text ? render(c, text) : def->summary);
 }
 
 static void
@@ -370,8 +405,12 @@ sipkb_show(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const sipkb_resu
     c->sipkb_tree = proto_item_add_subtree(c->top, result->severity >= SIPKB_SEVERITY_WARN
                                                        ? sipkb_ids.ett_sipkb_failure
                                                        : sipkb_ids.ett_sipkb);
+    const char *title = title_text(c);
+    proto_item_append_text(c->top, ": %s", title);
+    add_text(c, c->sipkb_tree, SIPKB_F_VERDICT, verdict_text(c, title));
+    if (sipkb_ids.info_column && c->entry)
+        col_append_fstr(c->pinfo->cinfo, COL_INFO, " [sipkb: %s]", c->entry->summary);
     c->last = c->top;
-    title(c);
     for (guint i = 0; i < result->n_items; i++)
         show_item(c, &result->items[i]);
     for (guint i = 0; i < result->n_late; i++)

@@ -17,6 +17,7 @@ G_BEGIN_DECLS
 
 /* X(ENUM_NAME, "table name"): the field is "sipkb.<table name>". */
 #define SIPKB_FINDING_LIST(X)                                                                      \
+    X(VERDICT, "verdict")                                                                          \
     X(CODE, "code")                                                                                \
     X(CLASS, "class")                                                                              \
     X(SUMMARY, "summary")                                                                          \

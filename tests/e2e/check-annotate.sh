@@ -23,7 +23,7 @@ fail() {
 }
 
 # The explanations sipkb-annotate leaves out on purpose (tools/annotate/annotate-comments.c).
-explanations=" sipkb.code sipkb.class sipkb.explanation sipkb.cause sipkb.advice
+explanations=" sipkb.verdict sipkb.code sipkb.class sipkb.explanation sipkb.cause sipkb.advice
     sipkb.provider_note sipkb.reference sipkb.source sipkb.sdp.line sipkb.sdp.payload sipkb.sdp.nat.advice
     sipkb.via.value sipkb.via.detail "
 

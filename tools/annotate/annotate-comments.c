@@ -17,10 +17,10 @@
 
 /* Explanations, not findings (the first comment already carries the code and its summary). */
 static const char *const explanation_fields[] = {
-    "sipkb.code",      "sipkb.class",      "sipkb.summary",       "sipkb.explanation",
-    "sipkb.cause",     "sipkb.advice",     "sipkb.provider_note", "sipkb.reference",
-    "sipkb.source",    "sipkb.sdp.line",   "sipkb.sdp.payload",   "sipkb.sdp.nat.advice",
-    "sipkb.via.value", "sipkb.via.detail",
+    "sipkb.verdict",        "sipkb.code",      "sipkb.class",      "sipkb.summary",
+    "sipkb.explanation",    "sipkb.cause",     "sipkb.advice",     "sipkb.provider_note",
+    "sipkb.reference",      "sipkb.source",    "sipkb.sdp.line",   "sipkb.sdp.payload",
+    "sipkb.sdp.nat.advice", "sipkb.via.value", "sipkb.via.detail",
 };
 
 /* The lines of one SIP message, without the prefix. */
