@@ -68,9 +68,10 @@ typedef enum {
     SIPKB_FORBIDDEN_NO_CREDENTIALS,     /* the request carried no credentials */
     SIPKB_FORBIDDEN_CREDENTIALS_MATCH,  /* credentials sent, From matches: password or account */
     SIPKB_FORBIDDEN_CALLERID_ACCEPTED_BEFORE, /* a mismatch the server accepted elsewhere */
+    SIPKB_FORBIDDEN_CREDENTIALS_SENT, /* credentials sent where From is not compared (a dialog) */
 } sipkb_forbidden_evidence;
 
-#define SIPKB_FORBIDDEN_MAX_EVIDENCE 7
+#define SIPKB_FORBIDDEN_MAX_EVIDENCE 8
 
 typedef struct {
     guint count;

@@ -221,9 +221,11 @@ compare_stream(const sipkb_media *offer, const sipkb_media *answer, answer_findi
                                    f->directions->len ? "; " : "", direction_name(offer->direction),
                                    direction_name(answer->direction));
     }
-    /* Formats the offer lacked are allowed beside a common one (RFC 3264 section 6.1); with
-     * none in common they are what the answerer wants instead. */
-    append_not_offered(result.n_common ? f->extra : f->not_offered, answer, &result);
+    /* Formats the offer lacked are allowed beside a common codec (RFC 3264 section 6.1); with
+     * none in common (telephone-event carries no voice) they are what the answerer wants
+     * instead. */
+    append_not_offered(result.n_common && !result.no_common ? f->extra : f->not_offered, answer,
+                       &result);
     f->no_common |= result.no_common;
     f->dtmf_dropped |= result.dtmf_dropped;
     f->ptime |= result.ptime_differs;

@@ -116,6 +116,8 @@ sipkb_rank_forbidden(const char *reason_phrase, gboolean request_known,
         add_evidence(out, SIPKB_FORBIDDEN_CALLERID_MISMATCH);
     else if (!request_had_credentials)
         add_evidence(out, SIPKB_FORBIDDEN_NO_CREDENTIALS);
+    else if (callerid == SIPKB_CALLERID_NOT_APPLICABLE)
+        add_evidence(out, SIPKB_FORBIDDEN_CREDENTIALS_SENT);
     else
         add_evidence(out, SIPKB_FORBIDDEN_CREDENTIALS_MATCH);
 }
@@ -208,6 +210,7 @@ static const char *const forbidden_texts[] = {
     [SIPKB_FORBIDDEN_NO_CREDENTIALS] = "cause.forbidden.no_credentials",
     [SIPKB_FORBIDDEN_CREDENTIALS_MATCH] = "cause.forbidden.credentials_match",
     [SIPKB_FORBIDDEN_CALLERID_ACCEPTED_BEFORE] = "cause.forbidden.callerid_accepted_before",
+    [SIPKB_FORBIDDEN_CREDENTIALS_SENT] = "cause.forbidden.credentials_sent",
 };
 
 /* Reason phrases whose words point to one cause, whatever the code. */

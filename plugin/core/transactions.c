@@ -285,7 +285,12 @@ transactions_response(decision *d)
     if (!txn)
         return;
     d->result->request_frame = txn->first_frame;
-    d->result->facts |= SIPKB_FACT_TRACKED | (msg->status_code >= 200 ? SIPKB_FACT_FINAL : 0);
+    d->result->facts |= SIPKB_FACT_TRACKED;
+    /* Only 100..699 are SIP status codes (RFC 3261 section 7.2): 200..699 end a transaction
+     * (section 8.1.3.2); anything else is none of these. */
+    if (msg->status_code > 699)
+        return;
+    d->result->facts |= msg->status_code >= 200 ? SIPKB_FACT_FINAL : 0;
     if (msg->status_code < 200) {
         if (!txn->provisional_frame)
             txn->provisional_frame = msg->frame;
