@@ -329,14 +329,10 @@ title_text(show_ctx *c)
                                   r->method ? r->method : "SIP message");
     if (r->kind == SIPKB_MESSAGE_REQUEST) {
         wmem_strbuf_t *text = wmem_strbuf_new(c->pinfo->pool, r->method ? r->method : "request");
-        const sipkb_item *lists[] = {r->items, r->late};
-        const guint counts[] = {r->n_items, r->n_late};
-        for (gsize l = 0; l < G_N_ELEMENTS(lists); l++) {
-            for (guint i = 0; i < counts[l]; i++) {
-                const sipkb_finding_def *def = def_of((sipkb_finding)lists[l][i].finding);
-                if (def->header)
-                    wmem_strbuf_append(text, render(c, def->header));
-            }
+        for (guint i = 0; i < sipkb_result_n_all(r); i++) {
+            const sipkb_finding_def *def = def_of((sipkb_finding)sipkb_result_item(r, i)->finding);
+            if (def->header)
+                wmem_strbuf_append(text, render(c, def->header));
         }
         return wmem_strbuf_finalize(text);
     }
@@ -361,8 +357,8 @@ verdict_text(show_ctx *c, const char *title)
                                   cause->value.text);
     const sipkb_item *worst = NULL;
     sipkb_severity worst_severity = SIPKB_SEVERITY_NOTE - 1;
-    for (guint i = 0; i < r->n_items + r->n_late; i++) {
-        const sipkb_item *item = i < r->n_items ? &r->items[i] : &r->late[i - r->n_items];
+    for (guint i = 0; i < sipkb_result_n_all(r); i++) {
+        const sipkb_item *item = sipkb_result_item(r, i);
         const sipkb_finding_def *def = def_of((sipkb_finding)item->finding);
         if (sipkb_finding_has_field(def) && def->severity > worst_severity) {
             worst = item;
@@ -411,10 +407,8 @@ sipkb_show(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const sipkb_resu
     if (sipkb_ids.info_column && c->entry)
         col_append_fstr(c->pinfo->cinfo, COL_INFO, " [sipkb: %s]", c->entry->summary);
     c->last = c->top;
-    for (guint i = 0; i < result->n_items; i++)
-        show_item(c, &result->items[i]);
-    for (guint i = 0; i < result->n_late; i++)
-        show_item(c, &result->late[i]);
+    for (guint i = 0; i < sipkb_result_n_all(result); i++)
+        show_item(c, sipkb_result_item(result, i));
 }
 
 void
@@ -425,20 +419,17 @@ sipkb_show_brief(packet_info *pinfo, const sipkb_result *result, gboolean with_t
     c->result = result;
     c->reason = "";
     look_up_kb(c);
-    const sipkb_item *lists[] = {result->items, result->late};
-    const guint counts[] = {result->n_items, result->n_late};
-    for (gsize l = 0; l < G_N_ELEMENTS(lists); l++) {
-        for (guint i = 0; i < counts[l]; i++) {
-            const sipkb_finding_def *def = def_of((sipkb_finding)lists[l][i].finding);
-            if (!sipkb_ids.has_ei[def->id])
-                continue;
-            /* The expert list reads the texts (tshark -2 -z expert, the GUI's Expert
-             * Information); otherwise the severity is all that counts. */
-            if (with_texts)
-                add_expert(c, NULL, def, lists[l][i].variant);
-            else
-                expert_add_info(pinfo, NULL, &sipkb_ids.ei[def->id]);
-        }
+    for (guint i = 0; i < sipkb_result_n_all(result); i++) {
+        const sipkb_item *item = sipkb_result_item(result, i);
+        const sipkb_finding_def *def = def_of((sipkb_finding)item->finding);
+        if (!sipkb_ids.has_ei[def->id])
+            continue;
+        /* The expert list reads the texts (tshark -2 -z expert, the GUI's Expert Information);
+         * otherwise the severity is all that counts. */
+        if (with_texts)
+            add_expert(c, NULL, def, item->variant);
+        else
+            expert_add_info(pinfo, NULL, &sipkb_ids.ei[def->id]);
     }
     if (sipkb_ids.info_column && c->entry)
         col_append_fstr(pinfo->cinfo, COL_INFO, " [sipkb: %s]", c->entry->summary);

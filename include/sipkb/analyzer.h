@@ -83,6 +83,20 @@ gboolean sipkb_analyzer_needs_finish(const sipkb_analyzer *analyzer);
 guint sipkb_analyzer_results(const sipkb_analyzer *analyzer, guint32 frame,
                              const sipkb_result *const **results);
 
+/* Every item of a result, in the order shown: its first-pass items, then its late ones.
+ * `index` runs from 0 to sipkb_result_n_all() - 1. */
+static inline guint
+sipkb_result_n_all(const sipkb_result *result)
+{
+    return result->n_items + result->n_late;
+}
+
+static inline const sipkb_item *
+sipkb_result_item(const sipkb_result *result, guint index)
+{
+    return index < result->n_items ? &result->items[index] : &result->late[index - result->n_items];
+}
+
 /* The first item of `finding` in a result (its first-pass items, then its late ones), or
  * NULL. */
 const sipkb_item *sipkb_result_find(const sipkb_result *result, sipkb_finding finding);

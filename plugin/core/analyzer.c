@@ -328,13 +328,10 @@ sipkb_analyzer_results(const sipkb_analyzer *analyzer, guint32 frame,
 const sipkb_item *
 sipkb_result_find(const sipkb_result *result, sipkb_finding finding)
 {
-    for (guint i = 0; i < result->n_items; i++) {
-        if (result->items[i].finding == finding)
-            return &result->items[i];
-    }
-    for (guint i = 0; i < result->n_late; i++) {
-        if (result->late[i].finding == finding)
-            return &result->late[i];
+    for (guint i = 0; i < sipkb_result_n_all(result); i++) {
+        const sipkb_item *item = sipkb_result_item(result, i);
+        if (item->finding == finding)
+            return item;
     }
     return NULL;
 }
