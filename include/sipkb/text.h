@@ -1,4 +1,5 @@
-/* Cutting texts for one-line display without splitting a UTF-8 character. Wireshark-free. */
+/* Cutting and splitting texts for display without breaking a UTF-8 character or a word.
+ * Wireshark-free. */
 #ifndef SIPKB_TEXT_H
 #define SIPKB_TEXT_H
 
@@ -9,6 +10,14 @@ G_BEGIN_DECLS
 /* At most `max_chars` characters of `text` (UTF-8; an invalid byte counts as one character and
  * is kept as it is), newly allocated. `cut` (may be NULL) tells whether anything was left out. */
 char *sipkb_text_prefix(const char *text, gsize max_chars, gboolean *cut);
+
+/* `text` in lines of at most `max_chars` characters (counted as sipkb_text_prefix() does),
+ * broken at spaces: at the end of a sentence where one ends in the last two thirds of the
+ * line, else after a clause (, ; :) or before an aside ("(", " - "), else between words. A word
+ * longer than a line is kept whole on a line of its own. The spaces at a break are dropped;
+ * joining the lines with one space gives the text back when it had single spaces. Always at
+ * least one line; free with g_ptr_array_unref(). */
+GPtrArray *sipkb_text_split(const char *text, gsize max_chars);
 
 G_END_DECLS
 
