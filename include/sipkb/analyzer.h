@@ -21,7 +21,9 @@ G_BEGIN_DECLS
 /* One finding of one message and its value (the findings table says which member). */
 typedef struct {
     guint16 finding; /* sipkb_finding */
-    guint8 variant;  /* 0, or which of the finding's text.N templates words it */
+    guint8 variant;  /* 0, or which of the finding's text.N templates words it; for a cause
+                        (SIPKB_F_CAUSE): N when it says again the generic KB's cause.N of the
+                        response's code (sipkb_result_drop_restated()) */
     union {
         guint32 number;     /* FLAG (1), FRAME, NUMBER */
         const char *text;   /* TEXT: owned by the analyzer */
@@ -107,6 +109,18 @@ const sipkb_item *sipkb_result_find(const sipkb_result *result, sipkb_finding fi
 void sipkb_result_render(const sipkb_findings_table *table, const sipkb_result *result,
                          const char *template_text, const char *reason, const char *summary,
                          GString *out);
+
+/* Removes from `kb_causes` (the KB's cause lines of `entry`, the response's code, as
+ * sipkb_kb_entry_lines() gives them) the ones that a cause of the result, worded from the
+ * evidence of the capture, says again: each cause is shown once. */
+void sipkb_result_drop_restated(const sipkb_result *result, const sipkb_response_entry *entry,
+                                GPtrArray *kb_causes);
+
+/* Whether the subtree of the result's item `index` (as sipkb_result_item()) shows open: when
+ * an item in it is a Note or worse, or, for a finding whose `open` is failure, when the message
+ * failed. What is normal stays closed. */
+gboolean sipkb_result_item_opens(const sipkb_findings_table *table, const sipkb_result *result,
+                                 guint index);
 
 G_END_DECLS
 

@@ -144,6 +144,12 @@ typedef enum {
     SIPKB_SEVERITY_ERROR,
 } sipkb_severity;
 
+/* When a finding's subtree shows open in the packet details (key `open`). */
+typedef enum {
+    SIPKB_OPEN_ON_PROBLEM, /* when an item in it is a Note or worse; closed when all is normal */
+    SIPKB_OPEN_ON_FAILURE, /* ... and on a message that failed (Warning or worse): evidence */
+} sipkb_open;
+
 /* Wireshark's expert groups that sipkb uses. */
 typedef enum {
     SIPKB_GROUP_RESPONSE,
@@ -171,6 +177,7 @@ typedef struct {
     const char *subtree;      /* template of the subtree this finding opens, or NULL */
     const char *header;       /* template appended to a request's sipkb item title, or NULL */
     sipkb_finding parent;     /* the finding whose item this one nests in; itself when none */
+    sipkb_open open;          /* when its subtree shows open */
     const char *expert_field; /* "sipkb.callerid.mismatch.expert", or the field for NONE */
 } sipkb_finding_def;
 
@@ -186,6 +193,17 @@ const sipkb_finding_def *sipkb_findings_def(const sipkb_findings_table *table, s
 
 /* A [text NAME] template of the table, or NULL. */
 const char *sipkb_findings_text(const sipkb_findings_table *table, const char *name);
+
+/* One cause of the generic KB: cause.`number` of [response `code`]. */
+typedef struct {
+    guint code;
+    guint8 number;
+} sipkb_kb_cause_ref;
+
+/* The generic KB cause that a [text NAME] cause, worded from the evidence, says again (its key
+ * `restates`), or NULL. */
+const sipkb_kb_cause_ref *sipkb_findings_text_restates(const sipkb_findings_table *table,
+                                                       const char *name);
 
 /* How an item of a finding is worded, the same for the tree and for anyone checking it:
  *  - a field: the finding holds a value or opens a subtree (else it is an expert item only);

@@ -120,6 +120,12 @@ decide_frame(decision *d, sipkb_finding finding, guint32 frame)
 char *decide_words(const decision *d, const char *text_name, const char *const *names,
                    const char *const *values, guint n);
 
+/* A text worded from the [text NAME] template `text_name` (by decide_words()); a cause that
+ * says again one of the generic KB's causes for this response code (the template's `restates`)
+ * names it in the item's variant. */
+void decide_worded_text(decision *d, sipkb_finding finding, const char *text_name,
+                        const char *text);
+
 /* A text kept as long as the analyzer (interned). */
 const char *analyzer_keep(sipkb_analyzer *analyzer, const char *text);
 

@@ -107,6 +107,17 @@ decide_text(decision *d, sipkb_finding finding, const char *text)
 }
 
 void
+decide_worded_text(decision *d, sipkb_finding finding, const char *text_name, const char *text)
+{
+    sipkb_item *item = decide_item(d, finding);
+    item->value.text = analyzer_keep(d->analyzer, text ? text : "");
+    const sipkb_kb_cause_ref *restated =
+        sipkb_findings_text_restates(d->analyzer->findings, text_name);
+    if (finding == SIPKB_F_CAUSE && restated && restated->code == d->msg->status_code)
+        item->variant = restated->number;
+}
+
+void
 decide_nanoseconds(decision *d, sipkb_finding finding, gint64 nanoseconds)
 {
     decide_item(d, finding)->value.nanoseconds = nanoseconds;
@@ -334,6 +345,55 @@ sipkb_result_find(const sipkb_result *result, sipkb_finding finding)
             return item;
     }
     return NULL;
+}
+
+void
+sipkb_result_drop_restated(const sipkb_result *result, const sipkb_response_entry *entry,
+                           GPtrArray *kb_causes)
+{
+    /* The numbers name causes of the generic KB: a profile or team file has causes of its own. */
+    if (!entry || entry->causes_layer != SIPKB_LAYER_GENERIC || !entry->causes)
+        return;
+    guint n_causes = g_strv_length((char **)entry->causes);
+    for (guint i = 0; i < result->n_items; i++) {
+        const sipkb_item *item = &result->items[i];
+        if (item->finding == SIPKB_F_CAUSE && item->variant >= 1 && item->variant <= n_causes)
+            g_ptr_array_remove(kb_causes, (gpointer)entry->causes[item->variant - 1]);
+    }
+}
+
+static gboolean
+descends_from(const sipkb_findings_table *table, sipkb_finding finding, sipkb_finding ancestor)
+{
+    for (guint depth = 0; depth < SIPKB_N_FINDINGS; depth++) {
+        sipkb_finding parent = sipkb_findings_def(table, finding)->parent;
+        if (parent == ancestor)
+            return TRUE;
+        if (parent == finding)
+            return FALSE;
+        finding = parent;
+    }
+    return FALSE;
+}
+
+gboolean
+sipkb_result_item_opens(const sipkb_findings_table *table, const sipkb_result *result, guint index)
+{
+    const sipkb_finding_def *def =
+        sipkb_findings_def(table, (sipkb_finding)sipkb_result_item(result, index)->finding);
+    if (def->open == SIPKB_OPEN_ON_FAILURE && result->severity >= SIPKB_SEVERITY_WARN)
+        return TRUE;
+    /* The items shown in its subtree: the next ones that descend from it, up to the next item
+     * of the same finding (which opens a subtree of its own). */
+    for (guint i = index + 1; i < sipkb_result_n_all(result); i++) {
+        const sipkb_finding_def *inner =
+            sipkb_findings_def(table, (sipkb_finding)sipkb_result_item(result, i)->finding);
+        if (inner->id == def->id)
+            break;
+        if (inner->severity >= SIPKB_SEVERITY_NOTE && descends_from(table, inner->id, def->id))
+            return TRUE;
+    }
+    return FALSE;
 }
 
 /* ---- rendering templates from a result ------------------------------------------------------ */

@@ -1,6 +1,7 @@
 /* Loading the findings table (plugin/kb/findings.kb) and filling its templates. */
 #include "sipkb/findings.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "template.h"
@@ -12,8 +13,9 @@ static const char *const finding_names[SIPKB_N_FINDINGS] = {SIPKB_FINDING_LIST(S
 struct sipkb_findings_table {
     GKeyFile *file; /* owns every string below */
     sipkb_finding_def defs[SIPKB_N_FINDINGS];
-    GHashTable *texts; /* [text NAME] name -> template */
-    GPtrArray *owned;  /* strings made here */
+    GHashTable *texts;    /* [text NAME] name -> template */
+    GHashTable *restates; /* [text NAME] name -> sipkb_kb_cause_ref, when it has `restates` */
+    GPtrArray *owned;     /* strings made here */
 };
 
 const char *
@@ -57,6 +59,11 @@ static const word_value severities[] = {
     {"note", SIPKB_SEVERITY_NOTE},
     {"warn", SIPKB_SEVERITY_WARN},
     {"error", SIPKB_SEVERITY_ERROR},
+    {NULL, 0},
+};
+static const word_value openings[] = {
+    {"problem", SIPKB_OPEN_ON_PROBLEM},
+    {"failure", SIPKB_OPEN_ON_FAILURE},
     {NULL, 0},
 };
 static const word_value groups[] = {
@@ -146,11 +153,14 @@ read_finding(sipkb_findings_table *table, section_reader *r, const char *name)
     def->name = finding_names[id];
     def->parent = id;
     int type = 0, link = SIPKB_LINK_NONE, severity = SIPKB_SEVERITY_NONE, group = 0;
+    int open = SIPKB_OPEN_ON_PROBLEM;
     if (!read_word(r, "type", value_types, &type, TRUE) ||
         !read_word(r, "link", links, &link, FALSE) ||
         !read_word(r, "severity", severities, &severity, FALSE) ||
-        !read_word(r, "group", groups, &group, severity != SIPKB_SEVERITY_NONE))
+        !read_word(r, "group", groups, &group, severity != SIPKB_SEVERITY_NONE) ||
+        !read_word(r, "open", openings, &open, FALSE))
         return FALSE;
+    def->open = (sipkb_open)open;
     def->type = (sipkb_value_type)type;
     def->link = (sipkb_link)link;
     def->severity = (sipkb_severity)severity;
@@ -186,6 +196,29 @@ read_finding(sipkb_findings_table *table, section_reader *r, const char *name)
     return read_variants(table, r, def);
 }
 
+/* `restates=403 cause.2`: the response code and the number of the generic KB's cause. */
+static gboolean
+read_restates(sipkb_findings_table *table, section_reader *r, const char *name)
+{
+    char *value = g_key_file_get_string(r->file, r->section, "restates", NULL);
+    if (!value)
+        return TRUE;
+    guint code = 0, number = 0;
+    char tail = 0;
+    gboolean ok = sscanf(value, "%3u cause.%3u%c", &code, &number, &tail) == 2 && code >= 100 &&
+                  code <= 699 && number >= 1 && number <= G_MAXUINT8;
+    if (ok) {
+        sipkb_kb_cause_ref *ref = g_new(sipkb_kb_cause_ref, 1);
+        ref->code = code;
+        ref->number = (guint8)number;
+        g_hash_table_replace(table->restates, g_strdup(name), ref);
+    } else {
+        fail(r, "has a 'restates' that is not 'CODE cause.N' (403 cause.2):", value);
+    }
+    g_free(value);
+    return ok;
+}
+
 static gboolean
 read_text(sipkb_findings_table *table, section_reader *r, const char *name)
 {
@@ -193,7 +226,7 @@ read_text(sipkb_findings_table *table, section_reader *r, const char *name)
     if (!text)
         return fail(r, "is missing the key", "text");
     g_hash_table_replace(table->texts, g_strdup(name), text);
-    return TRUE;
+    return read_restates(table, r, name);
 }
 
 static gboolean
@@ -228,6 +261,7 @@ sipkb_findings_table_new(const char *data, gsize length, const char *source_name
     sipkb_findings_table *table = g_new0(sipkb_findings_table, 1);
     table->file = g_key_file_new();
     table->texts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    table->restates = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     table->owned = g_ptr_array_new_with_free_func(g_free);
     GError *parse_error = NULL;
     if (!g_utf8_validate(data, (gssize)length, NULL)) {
@@ -251,6 +285,7 @@ sipkb_findings_table_free(sipkb_findings_table *table)
         return;
     g_key_file_free(table->file);
     g_hash_table_destroy(table->texts);
+    g_hash_table_destroy(table->restates);
     g_ptr_array_free(table->owned, TRUE);
     g_free(table);
 }
@@ -265,6 +300,12 @@ const char *
 sipkb_findings_text(const sipkb_findings_table *table, const char *name)
 {
     return g_hash_table_lookup(table->texts, name);
+}
+
+const sipkb_kb_cause_ref *
+sipkb_findings_text_restates(const sipkb_findings_table *table, const char *name)
+{
+    return g_hash_table_lookup(table->restates, name);
 }
 
 gboolean

@@ -198,7 +198,7 @@ static void
 decide_worded(decision *d, sipkb_finding finding, const char *text_name, const words *w)
 {
     char *text = decide_words(d, text_name, w->names, w->values, w->n);
-    decide_text(d, finding, text);
+    decide_worded_text(d, finding, text_name, text);
     g_free(text);
 }
 

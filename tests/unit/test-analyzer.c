@@ -1442,7 +1442,7 @@ test_responses_forbidden_callerid_first(void)
     sipkb_analyzer *a = analyzer_new();
     const sipkb_result *r = forbidden_after(a, "2138394020", "2138394018", "Forbidden");
     assert_items(r, "code=403", "response.failure",
-                 "cause='Caller-ID mismatch: the request (frame 1) has From user 2138394020 but "
+                 "cause/2='Caller-ID mismatch: the request (frame 1) has From user 2138394020 but "
                  "digest username 2138394018'",
                  "call.outcome='call rejected: 403 after authenticated INVITE; From 2138394020 ≠ "
                  "digest 2138394018'",
@@ -1457,7 +1457,7 @@ test_responses_forbidden_callerid_first(void)
     a = analyzer_new();
     r = forbidden_after(a, "2138394020", "2138394018", "Caller ID does not match");
     assert_items(r, "code=403", "response.failure",
-                 "cause='Caller-ID mismatch: the request (frame 1) has From user 2138394020 but "
+                 "cause/2='Caller-ID mismatch: the request (frame 1) has From user 2138394020 but "
                  "digest username 2138394018'",
                  "call.outcome='call rejected: 403 after authenticated INVITE; From 2138394020 ≠ "
                  "digest 2138394018'",
@@ -1465,6 +1465,90 @@ test_responses_forbidden_callerid_first(void)
                  "callerid='From user 2138394020 differs from digest username 2138394018'",
                  "callerid.request_frame=#1", "callerid.from_user='2138394020'",
                  "callerid.auth_user='2138394018'", "via");
+    sipkb_analyzer_free(a);
+}
+
+/* The index of the first item of `finding` in a result (sipkb_result_item order). */
+static guint
+item_index(const sipkb_result *r, sipkb_finding finding)
+{
+    for (guint i = 0; i < sipkb_result_n_all(r); i++) {
+        if (sipkb_result_item(r, i)->finding == finding)
+            return i;
+    }
+    g_assert_not_reached();
+    return 0;
+}
+
+/* The generic KB's 403 causes for an INVITE that the 403 after an INVITE from `from_user` with
+ * credentials of `digest_user` leaves, after dropping the ones its evidence says again. */
+static GPtrArray *
+forbidden_kb_causes(const char *from_user, const char *digest_user)
+{
+    const sipkb_response_entry *entry = sipkb_kb_response(kb, 403, NULL);
+    GPtrArray *causes = sipkb_kb_entry_lines(entry, SIPKB_KB_CAUSES, "INVITE", TRUE);
+    sipkb_analyzer *a = analyzer_new();
+    sipkb_result_drop_restated(forbidden_after(a, from_user, digest_user, "Forbidden"), entry,
+                               causes);
+    sipkb_analyzer_free(a);
+    return causes;
+}
+
+/* A cause the evidence gives that says a generic KB cause again replaces it: the tree shows
+ * each cause once. The generic KB numbers its 403 causes; the findings table names them. */
+static void
+test_responses_forbidden_restated_causes(void)
+{
+    const sipkb_response_entry *entry = sipkb_kb_response(kb, 403, NULL);
+    const char *callerid = entry->causes[1], *no_credentials = entry->causes[6];
+    g_assert_true(g_str_has_prefix(callerid, "The Caller-ID (From URI user) differs"));
+    g_assert_true(g_str_has_prefix(no_credentials, "The request carried no credentials"));
+    /* Matching credentials restate no KB cause: all of them stay. */
+    GPtrArray *all = forbidden_kb_causes("alice", "alice");
+    g_assert_true(g_ptr_array_find(all, callerid, NULL));
+    g_assert_true(g_ptr_array_find(all, no_credentials, NULL));
+
+    GPtrArray *causes = forbidden_kb_causes("2138394020", "2138394018");
+    g_assert_cmpuint(causes->len, ==, all->len - 1);
+    g_assert_false(g_ptr_array_find(causes, callerid, NULL));
+    g_ptr_array_unref(causes);
+
+    causes = forbidden_kb_causes("alice", NULL);
+    g_assert_cmpuint(causes->len, ==, all->len - 1);
+    g_assert_false(g_ptr_array_find(causes, no_credentials, NULL));
+    g_ptr_array_unref(causes);
+    g_ptr_array_unref(all);
+}
+
+/* Subtrees of what is normal stay closed; a problem, or evidence on a failure, opens them. */
+static void
+test_subtree_opens_on_problems(void)
+{
+    /* The request: a Caller-ID mismatch (a Warning inside the Caller-ID subtree) opens it. */
+    sipkb_analyzer *a = analyzer_new();
+    test_msg *invite = msg_request(1, "INVITE", "call-1", 2, "z9hG4bK1");
+    msg_from(invite, "2138394020");
+    msg_credentials(invite, SIPKB_AUTH_PROXY_AUTHORIZATION, "2138394018", REALM, "nonce-1");
+    const sipkb_result *r = add(a, invite);
+    g_assert_true(sipkb_result_item_opens(findings_table, r, item_index(r, SIPKB_F_CALLERID)));
+    sipkb_analyzer_free(a);
+
+    /* A matching Caller-ID on a request: normal, closed; so is its Via. */
+    a = analyzer_new();
+    invite = msg_request(1, "INVITE", "call-1", 2, "z9hG4bK1");
+    msg_from(invite, "alice");
+    msg_credentials(invite, SIPKB_AUTH_PROXY_AUTHORIZATION, "alice", REALM, "nonce-1");
+    r = add(a, invite);
+    g_assert_false(sipkb_result_item_opens(findings_table, r, item_index(r, SIPKB_F_CALLERID)));
+    g_assert_false(sipkb_result_item_opens(findings_table, r, item_index(r, SIPKB_F_VIA)));
+    sipkb_analyzer_free(a);
+
+    /* The 403 after it: the Caller-ID subtree is evidence of the failure (open=failure), the
+     * Via subtree is not. */
+    a = analyzer_new();
+    r = forbidden_after(a, "alice", "alice", "Forbidden");
+    g_assert_true(sipkb_result_item_opens(findings_table, r, item_index(r, SIPKB_F_CALLERID)));
+    g_assert_false(sipkb_result_item_opens(findings_table, r, item_index(r, SIPKB_F_VIA)));
     sipkb_analyzer_free(a);
 }
 
@@ -1503,7 +1587,7 @@ test_responses_forbidden_reason_ranked(void)
     a = analyzer_new();
     r = forbidden_after(a, "alice", NULL, "Forbidden");
     assert_items(r, "code=403", "response.failure",
-                 "cause='The request (frame 1) carried no credentials and was refused outright: "
+                 "cause/7='The request (frame 1) carried no credentials and was refused outright: "
                  "credentials would not help (RFC 3261 section 21.4.4); the server's policy on the "
                  "source, destination or account decides'",
                  "call.outcome='call rejected: 403 Forbidden after unauthenticated INVITE'",
@@ -2357,6 +2441,9 @@ main(int argc, char **argv)
 
     g_test_add_func("/analyzer/responses/forbidden-callerid-first",
                     test_responses_forbidden_callerid_first);
+    g_test_add_func("/analyzer/responses/forbidden-restated-causes",
+                    test_responses_forbidden_restated_causes);
+    g_test_add_func("/analyzer/subtree-opens-on-problems", test_subtree_opens_on_problems);
     g_test_add_func("/analyzer/responses/forbidden-reason-ranked",
                     test_responses_forbidden_reason_ranked);
     g_test_add_func("/analyzer/responses/forbidden-cause-quotes-reason-phrase",
