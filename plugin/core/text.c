@@ -23,18 +23,26 @@ sipkb_text_prefix(const char *text, gsize max_chars, gboolean *cut)
     return g_strndup(text, (gsize)(end - text));
 }
 
-/* How good a place to break a line is the space at `space` (not the text's first character):
- * the end of a sentence, of a clause, or just between two words. */
+/* How good a place to break a line is the space at `space` (not the text's first character),
+ * `depth` parentheses deep: the end of a sentence (a capital follows), of a clause, before a
+ * long aside, or just between two words. Nothing inside parentheses is better than a word
+ * break. */
 typedef enum { BREAK_WORD = 1, BREAK_CLAUSE, BREAK_SENTENCE } break_rank;
 
+/* An aside this long or longer may start a line. */
+#define LONG_ASIDE_CHARS 20
+
 static break_rank
-rank_of(const char *space)
+rank_of(const char *space, int depth)
 {
+    if (depth > 0)
+        return BREAK_WORD;
     switch (space[-1]) {
     case '.':
     case '?':
     case '!':
-        return BREAK_SENTENCE;
+        /* Not after "e.g." or "i.e." in the middle of a sentence. */
+        return g_ascii_isupper(space[1]) ? BREAK_SENTENCE : BREAK_WORD;
     case ';':
     case ':':
     case ',':
@@ -42,28 +50,34 @@ rank_of(const char *space)
     default:
         break;
     }
-    /* Before a parenthesis or a dash that opens an aside. */
-    if (space[1] == '(' || (space[1] == '-' && space[2] == ' '))
+    if (space[1] == '-' && space[2] == ' ')
         return BREAK_CLAUSE;
+    if (space[1] == '(') {
+        const char *close = strchr(space, ')');
+        return !close || g_utf8_strlen(space, close - space) >= LONG_ASIDE_CHARS ? BREAK_CLAUSE
+                                                                                 : BREAK_WORD;
+    }
     return BREAK_WORD;
 }
 
 /* Where the line starting at `start` ends when it may hold `max_chars` characters: at the
- * best-ranked space among the ones that fit in the last two thirds of the line; else at the
- * last space that fits; else at the first space after a word longer than the line; or at the
- * end of the text. */
+ * best-ranked space among the ones that fit in the last two thirds of the line (the last of
+ * that rank); else at the last space that fits; else at the first space after a word longer
+ * than the line; or at the end of the text. */
 static const char *
 line_end(const char *start, gsize max_chars)
 {
     const char *best[BREAK_SENTENCE + 1] = {NULL};
     const char *last_space = NULL;
     const char *p = start;
+    int depth = 0;
     for (gsize n = 0; *p && n <= max_chars; n++, p = next_char(p)) {
+        depth += *p == '(' ? 1 : *p == ')' && depth > 0 ? -1 : 0;
         if (*p != ' ' || p == start)
             continue;
         last_space = p;
         if (n >= max_chars / 3)
-            best[rank_of(p)] = p;
+            best[rank_of(p, depth)] = p;
     }
     if (!*p)
         return p;

@@ -76,6 +76,18 @@ test_split_clauses_and_words(void)
     /* Before an aside in parentheses. */
     assert_split("some words to fill (an aside that is long)", 25,
                  "some words to fill|(an aside that is long)");
+    /* A short aside stays with the words before it; nothing inside parentheses is a clause,
+     * and "e.g." ends no sentence. */
+    assert_split("Verdict: 403 Forbidden: Caller-ID mismatch: the request (frame 3) has From user "
+                 "2138394020 but digest username 2138394018",
+                 100,
+                 "Verdict: 403 Forbidden: Caller-ID mismatch:|the request (frame 3) has From user "
+                 "2138394020 but digest username 2138394018");
+    assert_split("For REGISTER: account disabled or blocked (e.g. after many failed attempts) or "
+                 "the domain is not served.",
+                 60,
+                 "For REGISTER: account disabled or blocked|(e.g. after many failed attempts) or "
+                 "the domain is not|served.");
     /* Only words: the last space that fits. */
     assert_split("one two three four five six", 13, "one two three|four five six");
 }
