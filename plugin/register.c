@@ -89,13 +89,16 @@ register_findings(int proto, const sipkb_findings_table *table)
 {
     hf_register_info *hf = g_new0(hf_register_info, SIPKB_N_FINDINGS);
     ei_register_info *ei = g_new0(ei_register_info, SIPKB_N_FINDINGS);
-    gint **ett = g_new0(gint *, SIPKB_N_FINDINGS);
+    /* Two subtree types per finding: closed when what it holds is normal, open otherwise. */
+    gint **ett = g_new0(gint *, 2 * SIPKB_N_FINDINGS);
     guint n_hf = 0, n_ei = 0;
     for (guint id = 0; id < SIPKB_N_FINDINGS; id++) {
         const sipkb_finding_def *def = sipkb_findings_def(table, (sipkb_finding)id);
         sipkb_ids.hf[id] = -1;
         sipkb_ids.ett[id] = -1;
-        ett[id] = &sipkb_ids.ett[id];
+        sipkb_ids.ett_open[id] = -1;
+        ett[2 * id] = &sipkb_ids.ett[id];
+        ett[2 * id + 1] = &sipkb_ids.ett_open[id];
         if (sipkb_finding_has_field(def)) {
             enum ftenum type = field_type(def->type);
             hf[n_hf].p_id = &sipkb_ids.hf[id];
@@ -115,7 +118,7 @@ register_findings(int proto, const sipkb_findings_table *table)
         n_ei++;
     }
     proto_register_field_array(proto, hf, (int)n_hf);
-    proto_register_subtree_array(ett, SIPKB_N_FINDINGS);
+    proto_register_subtree_array(ett, 2 * SIPKB_N_FINDINGS);
     expert_register_field_array(expert_register_protocol(proto), ei, (int)n_ei);
 }
 
@@ -133,8 +136,10 @@ load_findings_table(void)
 void
 proto_register_sipkb(void)
 {
-    static gint *ett[] = {&sipkb_ids.ett_sipkb, &sipkb_ids.ett_sipkb_failure, &sipkb_ids.ett_causes,
-                          &sipkb_ids.ett_advice, &sipkb_ids.ett_about};
+    static gint *ett[] = {&sipkb_ids.ett_sipkb,    &sipkb_ids.ett_sipkb_failure,
+                          &sipkb_ids.ett_causes,   &sipkb_ids.ett_advice,
+                          &sipkb_ids.ett_about,    &sipkb_ids.ett_sources,
+                          &sipkb_ids.ett_continued};
     for (gsize i = 0; i < G_N_ELEMENTS(ett); i++)
         *ett[i] = -1;
     sipkb_ids.findings = load_findings_table();
@@ -160,13 +165,15 @@ proto_register_sipkb(void)
 static void
 expand_failures(void)
 {
-    /* Once the sipkb item is open, what happened and what to do are open too; a success's
-     * sipkb item itself stays closed (ett_sipkb). */
+    /* Once the sipkb item is open, what happened and what to do are open too, and so is the
+     * rest of a text too long for one line; a success's sipkb item itself stays closed
+     * (ett_sipkb), as do the findings' subtrees that hold only what is normal (ett). */
     gint open_by_default[] = {sipkb_ids.ett_sipkb_failure, sipkb_ids.ett_causes,
-                              sipkb_ids.ett_advice, sipkb_ids.ett[SIPKB_F_AUTH],
-                              sipkb_ids.ett[SIPKB_F_CALLERID]};
+                              sipkb_ids.ett_advice, sipkb_ids.ett_continued};
     for (gsize i = 0; i < G_N_ELEMENTS(open_by_default); i++)
         tree_expanded_set(open_by_default[i], TRUE);
+    for (guint id = 0; id < SIPKB_N_FINDINGS; id++)
+        tree_expanded_set(sipkb_ids.ett_open[id], TRUE);
 }
 
 /* The SIP and SDP fields the first pass reads, resolved at hand-off. */

@@ -19,11 +19,13 @@ void proto_reg_handoff_sipkb(void);
 typedef struct {
     int proto;
     const sipkb_findings_table *findings;
-    int hf[SIPKB_N_FINDINGS];   /* -1 where a finding has no field */
-    gint ett[SIPKB_N_FINDINGS]; /* the subtree of each finding's item */
+    int hf[SIPKB_N_FINDINGS];        /* -1 where a finding has no field */
+    gint ett[SIPKB_N_FINDINGS];      /* the subtree of each finding's item, closed */
+    gint ett_open[SIPKB_N_FINDINGS]; /* ... open: it holds a problem (sipkb_result_item_opens) */
     expert_field ei[SIPKB_N_FINDINGS];
     gboolean has_ei[SIPKB_N_FINDINGS];
-    gint ett_sipkb, ett_sipkb_failure, ett_causes, ett_advice, ett_about;
+    gint ett_sipkb, ett_sipkb_failure, ett_causes, ett_advice, ett_about, ett_sources;
+    gint ett_continued;          /* the further lines of a text too long for one */
     sipkb_pref_bool info_column; /* preference: the summary in the Info column */
 } sipkb_registered;
 

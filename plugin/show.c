@@ -1,6 +1,14 @@
 /* Showing one result (see show.h). Items go under their finding's parent, in the result's
  * order; a response's KB texts follow its code: explanation, causes (the user's override, the
- * evidence of this capture, the KB's), what to check, the provider's note, the references.
+ * evidence of this capture, the KB's causes it does not say again), what to check, the
+ * provider's note, the references.
+ *
+ * Wireshark brackets generated items: values it computed rather than read from the packet.
+ * sipkb's items computed from this capture (links, values, the causes its evidence gives) are
+ * generated; the KB's prose (what a code means, its usual causes, what to check) is reference
+ * text like a subtree's title, and reads plainly. Texts longer than a line of the packet
+ * details at 1280 px go on several lines; inside a subtree that names what it lists ("Likely
+ * causes") an item shows its text without its field's label.
  */
 #include <wireshark.h>
 
@@ -8,6 +16,7 @@
 
 #include <epan/expert.h>
 
+#include "fields.h"
 #include "kb-sources.h"
 #include "register.h"
 #include "sipkb/sdp.h"
@@ -21,13 +30,27 @@ typedef struct {
     const sipkb_extracted *extracted;  /* NULL: no visible tree */
     const sipkb_response_entry *entry; /* responses: the KB's entry for the code */
     gboolean class_fallback;
-    const char *reason; /* the KB's reason phrase, as the texts name it */
+    const char *reason;             /* the KB's reason phrase, as the texts name it */
+    const sipkb_override *override; /* responses: the user's row for this one, or NULL */
+    guint override_row;
+    gboolean visible; /* the tree is shown (packet details, -V): texts are broken into lines */
     proto_item *top;
     proto_tree *sipkb_tree;
     proto_item *last;
     proto_item *items[SIPKB_N_FINDINGS]; /* the last item of each finding, for its children */
     proto_tree *trees[SIPKB_N_FINDINGS];
+    gboolean opens[SIPKB_N_FINDINGS]; /* whether that item's subtree shows open */
 } show_ctx;
+
+/* The characters of one line of the packet details at 1280 px, beside the tree's indentation. */
+#define LINE_CHARS 100
+
+/* How an item's text shows: with its field's label ("Explanation: ..."), or alone in a subtree
+ * whose title names what it lists; computed from the capture (generated) or the KB's prose. */
+typedef enum {
+    SHOW_LABELLED = 1 << 0,
+    SHOW_COMPUTED = 1 << 1,
+} show_flags;
 
 static const sipkb_finding_def *
 def_of(sipkb_finding finding)
@@ -53,25 +76,79 @@ generated(proto_item *item)
     return item;
 }
 
-static proto_item *
-add_text(const show_ctx *c, proto_tree *tree, sipkb_finding finding, const char *text)
+/* Shows `text` as the item's text, on lines of LINE_CHARS: the first on the item, the others
+ * indented under it (text-only items; the field's value stays the whole text). */
+static void
+set_lines(const show_ctx *c, proto_item *item, const char *text)
 {
-    return generated(
-        proto_tree_add_string(tree, sipkb_ids.hf[finding], c->tvb, c->result->start, 0, text));
+    if (!c->visible) {
+        proto_item_set_text(item, "%s", text);
+        return;
+    }
+    GPtrArray *lines = sipkb_text_split(text, LINE_CHARS);
+    proto_item_set_text(item, "%s", (const char *)g_ptr_array_index(lines, 0));
+    proto_tree *rest =
+        lines->len > 1 ? proto_item_add_subtree(item, sipkb_ids.ett_continued) : NULL;
+    for (guint i = 1; i < lines->len; i++) {
+        proto_item *line = NULL;
+        proto_tree_add_subtree(rest, c->tvb, c->result->start, 0, sipkb_ids.ett_continued, &line,
+                               g_ptr_array_index(lines, i));
+        if (proto_item_is_generated(item))
+            proto_item_set_generated(line);
+    }
+    g_ptr_array_unref(lines);
 }
 
-/* A labelled list (causes, advice): one item per line, under a subtree when there are several. */
+/* A text item of `finding`, shown as `flags` say. */
+static proto_item *
+add_text(const show_ctx *c, proto_tree *tree, sipkb_finding finding, const char *text,
+         show_flags flags)
+{
+    proto_item *item =
+        proto_tree_add_string(tree, sipkb_ids.hf[finding], c->tvb, c->result->start, 0, text);
+    if (flags & SHOW_COMPUTED)
+        generated(item);
+    if (!c->visible)
+        return item; /* built for a filter or column: the value is all that counts */
+    set_lines(c, item,
+              flags & SHOW_LABELLED
+                  ? wmem_strdup_printf(c->pinfo->pool, "%s: %s", def_of(finding)->label, text)
+                  : text);
+    return item;
+}
+
+/* One line of a list (causes, advice) and whether the capture's evidence gave it. */
+typedef struct {
+    const char *text;
+    gboolean computed;
+} list_line;
+
+static void
+add_line(GArray *lines, const char *text, gboolean computed)
+{
+    list_line line = {text, computed};
+    if (text)
+        g_array_append_val(lines, line);
+}
+
+/* A list (causes, advice): one item per line, under a subtree titled `title` when there are
+ * several (the items then show their text alone), else labelled. */
 static void
 add_text_list(const show_ctx *c, proto_tree *tree, sipkb_finding finding, gint ett,
-              const char *label, GPtrArray *lines)
+              const char *title, const GArray *lines)
 {
     if (lines->len == 0)
         return;
     proto_tree *list_tree = tree;
-    if (lines->len > 1)
-        list_tree = proto_tree_add_subtree(tree, c->tvb, c->result->start, 0, ett, NULL, label);
-    for (guint i = 0; i < lines->len; i++)
-        add_text(c, list_tree, finding, g_ptr_array_index(lines, i));
+    show_flags flags = SHOW_LABELLED;
+    if (lines->len > 1) {
+        list_tree = proto_tree_add_subtree(tree, c->tvb, c->result->start, 0, ett, NULL, title);
+        flags = 0;
+    }
+    for (guint i = 0; i < lines->len; i++) {
+        const list_line *line = &g_array_index(lines, list_line, i);
+        add_text(c, list_tree, finding, line->text, flags | (line->computed ? SHOW_COMPUTED : 0));
+    }
 }
 
 /* ---- one item ------------------------------------------------------------------------------- */
@@ -82,7 +159,9 @@ tree_of(show_ctx *c, sipkb_finding finding)
     if (!c->items[finding])
         return c->sipkb_tree;
     if (!c->trees[finding])
-        c->trees[finding] = proto_item_add_subtree(c->items[finding], sipkb_ids.ett[finding]);
+        c->trees[finding] = proto_item_add_subtree(c->items[finding],
+                                                   c->opens[finding] ? sipkb_ids.ett_open[finding]
+                                                                     : sipkb_ids.ett[finding]);
     return c->trees[finding];
 }
 
@@ -127,8 +206,9 @@ static void show_sdp_lines(show_ctx *c, proto_tree *tree);
 static void show_via_values(show_ctx *c, proto_tree *tree);
 
 static void
-show_item(show_ctx *c, const sipkb_item *item)
+show_item(show_ctx *c, guint index)
 {
+    const sipkb_item *item = sipkb_result_item(c->result, index);
     const sipkb_finding_def *def = def_of((sipkb_finding)item->finding);
     if (def->id == SIPKB_F_CAUSE)
         return; /* shown among the KB's causes */
@@ -144,10 +224,15 @@ show_item(show_ctx *c, const sipkb_item *item)
     proto_item *shown = generated(add_value(c, tree, def, item));
     c->items[def->id] = shown;
     c->trees[def->id] = NULL;
+    c->opens[def->id] = c->visible && sipkb_result_item_opens(sipkb_ids.findings, c->result, index);
     c->last = shown;
     const char *label = sipkb_finding_title(def, item->variant);
     if (label)
-        proto_item_set_text(shown, "%s", render(c, label));
+        set_lines(c, shown, render(c, label));
+    else if (def->type == SIPKB_VALUE_TEXT &&
+             g_utf8_strlen(def->label, -1) + 2 + g_utf8_strlen(item->value.text, -1) > LINE_CHARS)
+        set_lines(c, shown,
+                  wmem_strdup_printf(c->pinfo->pool, "%s: %s", def->label, item->value.text));
     if (sipkb_ids.has_ei[def->id])
         add_expert(c, shown, def, item->variant);
     if (def->id == SIPKB_F_SDP)
@@ -158,23 +243,17 @@ show_item(show_ctx *c, const sipkb_item *item)
 
 /* ---- a response's KB texts ------------------------------------------------------------------ */
 
-static void
-add_lines(GPtrArray *lines, const char *first, const GPtrArray *rest)
-{
-    if (first)
-        g_ptr_array_add(lines, (gpointer)first);
-    for (guint i = 0; rest && i < rest->len; i++)
-        g_ptr_array_add(lines, g_ptr_array_index(rest, i));
-}
-
 /* Says which KB layer each text came from. */
 static void
-show_sources(const show_ctx *c, proto_tree *tree, const sipkb_override *override, guint row)
+show_sources(const show_ctx *c, proto_tree *tree)
 {
     wmem_allocator_t *pool = c->pinfo->pool;
     const sipkb_response_entry *entry = c->entry;
+    const sipkb_override *override = c->override;
     const char *row_text =
-        override ? wmem_strdup_printf(pool, "user override (SIP KB overrides row %u)", row) : NULL;
+        override
+            ? wmem_strdup_printf(pool, "user override (SIP KB overrides row %u)", c->override_row)
+            : NULL;
     const struct {
         const char *what;
         sipkb_layer layer;
@@ -184,36 +263,40 @@ show_sources(const show_ctx *c, proto_tree *tree, const sipkb_override *override
         {"Causes", entry->causes_layer, override && sipkb_override_cause(override)},
         {"Advice", entry->advice_layer, override && sipkb_override_advice(override)},
     };
+    proto_tree *sources = proto_tree_add_subtree(tree, c->tvb, c->result->start, 0,
+                                                 sipkb_ids.ett_sources, NULL, "KB sources");
     for (gsize i = 0; i < G_N_ELEMENTS(texts); i++) {
         const char *layer = sipkb_kb_sources_layer_text(texts[i].layer);
-        add_text(c, tree, SIPKB_F_SOURCE,
+        add_text(c, sources, SIPKB_F_SOURCE,
                  !texts[i].overridden ? wmem_strdup_printf(pool, "%s: %s", texts[i].what, layer)
                  : i == 0             ? wmem_strdup_printf(pool, "%s: %s", texts[i].what, row_text)
                           : wmem_strdup_printf(pool, "%s: %s first, then %s", texts[i].what,
-                                               row_text, layer));
+                                               row_text, layer),
+                 0);
     }
     if (entry->provider_note)
-        add_text(c, tree, SIPKB_F_SOURCE, "Provider note: provider profile (carrier notes)");
+        add_text(c, sources, SIPKB_F_SOURCE, "Provider note: provider profile (carrier notes)", 0);
 }
 
 static void
-show_about(const show_ctx *c, const sipkb_override *override, guint row)
+show_about(const show_ctx *c)
 {
     const sipkb_response_entry *entry = c->entry;
     guint32 code = c->result->status_code;
     proto_tree *about = proto_tree_add_subtree_format(
         c->sipkb_tree, c->tvb, c->result->start, 0, sipkb_ids.ett_about, NULL,
         "About %u (%s; KB sources)", code, entry->reference);
-    add_text(c, about, SIPKB_F_SUMMARY, entry->summary);
+    add_text(c, about, SIPKB_F_SUMMARY, entry->summary, SHOW_LABELLED);
     const sipkb_response_entry *class_entry = sipkb_kb_class(sipkb_kb_sources_kb(), code);
     if (class_entry)
         add_text(c, about, SIPKB_F_CLASS,
-                 wmem_strdup_printf(c->pinfo->pool, "%uxx %s", code / 100, class_entry->reason));
+                 wmem_strdup_printf(c->pinfo->pool, "%uxx %s", code / 100, class_entry->reason),
+                 SHOW_LABELLED);
     if (c->class_fallback)
         generated(proto_tree_add_boolean(about, sipkb_ids.hf[SIPKB_F_CLASS_FALLBACK], c->tvb,
                                          c->result->start, 0, TRUE));
-    add_text(c, about, SIPKB_F_REFERENCE, entry->reference);
-    show_sources(c, about, override, row);
+    add_text(c, about, SIPKB_F_REFERENCE, entry->reference, SHOW_LABELLED);
+    show_sources(c, about);
 }
 
 static void
@@ -221,9 +304,7 @@ show_kb_texts(show_ctx *c)
 {
     const sipkb_response_entry *entry = c->entry;
     const sipkb_result *r = c->result;
-    guint row = 0;
-    const sipkb_override *override =
-        sipkb_kb_sources_override(r->status_code, r->reason_phrase, r->method, &row);
+    const sipkb_override *override = c->override;
     /* The KB's texts for the request this answers: its method, and whether it carried an
      * offer (one refused in this capture, or one that may lie outside it; see the KB header). */
     gboolean offer =
@@ -231,32 +312,37 @@ show_kb_texts(show_ctx *c)
                                               sipkb_result_find(r, SIPKB_F_SDP_OFFERED));
     const char *meaning = override ? sipkb_override_meaning(override) : NULL;
     add_text(c, c->sipkb_tree, SIPKB_F_EXPLANATION,
-             meaning ? meaning : sipkb_kb_entry_text(entry, SIPKB_KB_MEANING, r->method, offer));
-    GPtrArray *lines = g_ptr_array_new();
-    add_lines(lines, override ? sipkb_override_cause(override) : NULL, NULL);
+             meaning ? meaning : sipkb_kb_entry_text(entry, SIPKB_KB_MEANING, r->method, offer),
+             SHOW_LABELLED);
+    GArray *lines = g_array_new(FALSE, FALSE, sizeof(list_line));
+    add_line(lines, override ? sipkb_override_cause(override) : NULL, FALSE);
     for (guint i = 0; i < r->n_items; i++) {
         if (r->items[i].finding == SIPKB_F_CAUSE)
-            g_ptr_array_add(lines, (gpointer)r->items[i].value.text);
+            add_line(lines, r->items[i].value.text, TRUE);
     }
     GPtrArray *kb_lines = sipkb_kb_entry_lines(entry, SIPKB_KB_CAUSES, r->method, offer);
-    add_lines(lines, NULL, kb_lines);
+    sipkb_result_drop_restated(r, entry, kb_lines);
+    for (guint i = 0; i < kb_lines->len; i++)
+        add_line(lines, g_ptr_array_index(kb_lines, i), FALSE);
     g_ptr_array_unref(kb_lines);
     add_text_list(c, c->sipkb_tree, SIPKB_F_CAUSE, sipkb_ids.ett_causes, "Likely causes", lines);
-    g_ptr_array_set_size(lines, 0);
+    g_array_set_size(lines, 0);
+    add_line(lines, override ? sipkb_override_advice(override) : NULL, FALSE);
     kb_lines = sipkb_kb_entry_lines(entry, SIPKB_KB_ADVICE, r->method, offer);
-    add_lines(lines, override ? sipkb_override_advice(override) : NULL, kb_lines);
+    for (guint i = 0; i < kb_lines->len; i++)
+        add_line(lines, g_ptr_array_index(kb_lines, i), FALSE);
     g_ptr_array_unref(kb_lines);
     add_text_list(c, c->sipkb_tree, SIPKB_F_ADVICE, sipkb_ids.ett_advice, "What to check next",
                   lines);
-    g_ptr_array_free(lines, TRUE);
+    g_array_free(lines, TRUE);
     /* A note may name the Caller-ID values of the message: filled from its findings. */
     const sipkb_item *from_user = sipkb_result_find(r, SIPKB_F_CALLERID_FROM_USER);
     const sipkb_item *auth_user = sipkb_result_find(r, SIPKB_F_CALLERID_AUTH_USER);
     const char *note = sipkb_kb_entry_note(entry, from_user ? from_user->value.text : NULL,
                                            auth_user ? auth_user->value.text : NULL);
     if (note)
-        add_text(c, c->sipkb_tree, SIPKB_F_PROVIDER_NOTE, render(c, note));
-    show_about(c, override, row);
+        add_text(c, c->sipkb_tree, SIPKB_F_PROVIDER_NOTE, render(c, note), SHOW_LABELLED);
+    show_about(c);
 }
 
 /* ---- SDP lines and Via values, in visible trees --------------------------------------------- */
@@ -277,7 +363,8 @@ show_sdp_lines(show_ctx *c, proto_tree *tree)
         char *explained = sipkb_sdp_line_text(line);
         proto_item *item = add_text(c, tree, SIPKB_F_SDP_LINE,
                                     wmem_strdup_printf(c->pinfo->pool, "%c=%s%s: %s", line->type,
-                                                       written, cut ? "..." : "", explained));
+                                                       written, cut ? "..." : "", explained),
+                                    SHOW_COMPUTED);
         g_free(written);
         g_free(explained);
         if (line->type != 'm' || media_index >= body->n_media)
@@ -286,7 +373,8 @@ show_sdp_lines(show_ctx *c, proto_tree *tree)
         proto_tree *formats = proto_item_add_subtree(item, sipkb_ids.ett[SIPKB_F_SDP_LINE]);
         for (guint f = 0; f < media->n_formats; f++) {
             char *payload = sipkb_payload_explained(&media->formats[f]);
-            add_text(c, formats, SIPKB_F_SDP_PAYLOAD, wmem_strdup(c->pinfo->pool, payload));
+            add_text(c, formats, SIPKB_F_SDP_PAYLOAD, wmem_strdup(c->pinfo->pool, payload),
+                     SHOW_COMPUTED);
             g_free(payload);
         }
     }
@@ -305,18 +393,40 @@ show_via_values(show_ctx *c, proto_tree *tree)
         g_ptr_array_set_size(details, 0);
         char *value = sipkb_via_explain(&msg->vias[v], v, msg->is_request, details);
         const char *host = msg->vias[v].host ? msg->vias[v].host : "";
-        proto_item *item = generated(proto_tree_add_string_format_value(
+        /* Under "Via explained": the explanation alone, without the field's label. */
+        proto_item *item = generated(proto_tree_add_string_format(
             tree, sipkb_ids.hf[SIPKB_F_VIA_VALUE], c->tvb, c->result->start, 0, host, "%s", value));
         g_free(value);
         proto_tree *parts = proto_item_add_subtree(item, sipkb_ids.ett[SIPKB_F_VIA_VALUE]);
         for (guint d = 0; d < details->len; d++)
             add_text(c, parts, SIPKB_F_VIA_DETAIL,
-                     wmem_strdup(c->pinfo->pool, g_ptr_array_index(details, d)));
+                     wmem_strdup(c->pinfo->pool, g_ptr_array_index(details, d)), SHOW_COMPUTED);
     }
     g_ptr_array_free(details, TRUE);
 }
 
 /* ---- one message ---------------------------------------------------------------------------- */
+
+/* What a response means in one line (title, Info column): the user's override says it first,
+ * in its meaning or else its cause; otherwise the KB's summary. */
+static const char *
+response_summary(const show_ctx *c)
+{
+    const char *own = NULL;
+    if (c->override) {
+        own = sipkb_override_meaning(c->override);
+        if (!own)
+            own = sipkb_override_cause(c->override);
+    }
+    return own ? own : c->entry->summary;
+}
+
+static void
+append_info(const show_ctx *c)
+{
+    if (sipkb_ids.info_column && c->entry)
+        col_append_fstr(c->pinfo->cinfo, COL_INFO, " [sipkb: %s]", response_summary(c));
+}
 
 /* The sipkb item's title: the request and its findings' headers, or the response and what
  * its code means. */
@@ -339,7 +449,7 @@ title_text(show_ctx *c)
     if (!c->entry)
         return wmem_strdup_printf(c->pinfo->pool, "%u is not a SIP status code", r->status_code);
     return wmem_strdup_printf(c->pinfo->pool, "%u %s: %s", r->status_code, c->reason,
-                              c->entry->summary);
+                              response_summary(c));
 }
 
 /* The verdict in one line, for a column: a request's title; a response's code with its most
@@ -378,9 +488,13 @@ look_up_kb(show_ctx *c)
 {
     if (c->result->kind != SIPKB_MESSAGE_RESPONSE)
         return;
-    c->entry = sipkb_kb_response(sipkb_kb_sources_kb(), c->result->status_code, &c->class_fallback);
-    if (c->entry)
-        c->reason = c->class_fallback ? "(unregistered code)" : c->entry->reason;
+    const sipkb_result *r = c->result;
+    c->entry = sipkb_kb_response(sipkb_kb_sources_kb(), r->status_code, &c->class_fallback);
+    if (!c->entry)
+        return;
+    c->reason = c->class_fallback ? "(unregistered code)" : c->entry->reason;
+    c->override =
+        sipkb_kb_sources_override(r->status_code, r->reason_phrase, r->method, &c->override_row);
 }
 
 void
@@ -395,6 +509,7 @@ sipkb_show(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const sipkb_resu
     c->result = result;
     c->extracted = extracted;
     c->reason = "";
+    c->visible = sipkb_tree_is_visible(tree);
     look_up_kb(c);
     c->top = generated(
         proto_tree_add_item(tree, sipkb_ids.proto, tvb, result->start, result->length, ENC_NA));
@@ -403,12 +518,12 @@ sipkb_show(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const sipkb_resu
                                                        : sipkb_ids.ett_sipkb);
     const char *title = title_text(c);
     proto_item_append_text(c->top, ": %s", title);
-    add_text(c, c->sipkb_tree, SIPKB_F_VERDICT, verdict_text(c, title));
-    if (sipkb_ids.info_column && c->entry)
-        col_append_fstr(c->pinfo->cinfo, COL_INFO, " [sipkb: %s]", c->entry->summary);
+    add_text(c, c->sipkb_tree, SIPKB_F_VERDICT, verdict_text(c, title),
+             SHOW_LABELLED | SHOW_COMPUTED);
+    append_info(c);
     c->last = c->top;
     for (guint i = 0; i < sipkb_result_n_all(result); i++)
-        show_item(c, sipkb_result_item(result, i));
+        show_item(c, i);
 }
 
 void
@@ -431,6 +546,5 @@ sipkb_show_brief(packet_info *pinfo, const sipkb_result *result, gboolean with_t
         else
             expert_add_info(pinfo, NULL, &sipkb_ids.ei[def->id]);
     }
-    if (sipkb_ids.info_column && c->entry)
-        col_append_fstr(pinfo->cinfo, COL_INFO, " [sipkb: %s]", c->entry->summary);
+    append_info(c);
 }
