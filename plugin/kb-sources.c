@@ -198,9 +198,14 @@ sipkb_kb_sources_register(module_t *prefs)
                         "Optional regular expression on the reason phrase (any case)"),
         UAT_FLD_CSTRING(override_rows, method, "Method",
                         "Optional request method the response answers (INVITE, REGISTER, ...)"),
-        UAT_FLD_CSTRING(override_rows, meaning, "Meaning", "What the code means here"),
-        UAT_FLD_CSTRING(override_rows, cause, "Cause", "The most likely cause here"),
-        UAT_FLD_CSTRING(override_rows, advice, "Advice", "What to check first"),
+        UAT_FLD_CSTRING(override_rows, meaning, "Meaning",
+                        "What the code means here: replaces the KB's explanation, and titles the "
+                        "sipkb item and its Info column note"),
+        UAT_FLD_CSTRING(override_rows, cause, "Cause",
+                        "The most likely cause here: first among the likely causes (and in the "
+                        "title and Info column when the row gives no meaning)"),
+        UAT_FLD_CSTRING(override_rows, advice, "Advice",
+                        "What to check first: first under What to check next"),
         UAT_END_FIELDS};
 
     GError *error = NULL;
@@ -220,9 +225,13 @@ sipkb_kb_sources_register(module_t *prefs)
                                        "A KB file in sipkb's format (see README) whose texts "
                                        "take precedence over the provider profile",
                                        &pref_team_file, FALSE);
+    /* The dialog's Help button is enabled by a help page and opens it in the User's Guide
+     * (user_guide_url(): the local copy, else wireshark.org; the same in 4.0, 4.4 and 4.6), which
+     * a plugin cannot add to: ChUserTable is its chapter on these tables. What sipkb's columns
+     * mean is in their descriptions, shown as the columns' tooltips. */
     uat_t *overrides =
         uat_new("SIP KB overrides", sizeof(override_row), "sipkb_overrides", TRUE, &override_rows,
-                &n_override_rows, UAT_AFFECTS_DISSECTION, NULL, override_row_copy,
+                &n_override_rows, UAT_AFFECTS_DISSECTION, "ChUserTable", override_row_copy,
                 override_row_update, override_row_free, overrides_compile, NULL, fields);
     prefs_register_uat_preference(prefs, "overrides", "SIP KB overrides",
                                   "Your own meaning, cause and advice for response codes; "

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The user's layers of the KB through tshark's command line: an override row set with -o changes
-# exactly the frames it matches and says so; invalid rows are refused with a message naming the
+# exactly the frames it matches and says so, in the tree, the sipkb item's title and the Info
+# column; invalid rows are refused with a message naming the
 # entry; the provider profile can be switched off; a team KB file is used, a broken one refused.
 #
 # Usage: check-overrides.sh CAPTURE_DIR
@@ -30,6 +31,15 @@ expect "override row changes the 403 and names its layer" \
 actual=$(run -o "uat:sipkb_overrides:$row" -r "$mismatch" -Y 'sipkb.code == 403' \
     -T fields -E aggregator='|' -e sipkb.cause | cut -d'|' -f1)
 expect "override cause comes first" "The extension is disabled" "$actual"
+actual=$(run -o "uat:sipkb_overrides:$row" -o sipkb.info_column:TRUE -r "$mismatch" \
+    -Y 'sipkb.code == 403' -T fields -e sipkb -e _ws.col.Info)
+expect "override meaning in the sipkb item's title and the Info column" \
+    "SIP knowledge base: 403 Forbidden: On our PBX a 403 on REGISTER means the extension is disabled	Status: 403 Forbidden - Authentication ID does not match |  [sipkb: On our PBX a 403 on REGISTER means the extension is disabled]" "$actual"
+actual=$(run -o 'uat:sipkb_overrides:"403","","","","Trunk not provisioned on the SBC",""' \
+    -o sipkb.info_column:TRUE -r "$mismatch" -Y 'sipkb.code' -T fields -e sipkb -e _ws.col.Info)
+expect "override cause titles the item when the row has no meaning; other codes keep the KB's" \
+    "SIP knowledge base: 401 Unauthorized: Digest challenge: resend with Authorization (normal first step)	Status: 401 Unauthorized |  [sipkb: Digest challenge: resend with Authorization (normal first step)]
+SIP knowledge base: 403 Forbidden: Trunk not provisioned on the SBC	Status: 403 Forbidden - Authentication ID does not match |  [sipkb: Trunk not provisioned on the SBC]" "$actual"
 actual=$(run -o "uat:sipkb_overrides:$row" -r "$mismatch" -Y 'sipkb.source contains "override"' \
     -T fields -e frame.number | paste -sd, -)
 expect "override touches no other frame" "4" "$actual"
