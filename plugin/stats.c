@@ -7,12 +7,18 @@
  */
 #include <wireshark.h>
 
+#include <string.h>
+
+#include <epan/packet.h>
+#include <epan/proto_data.h>
 #include <epan/stats_tree.h>
 #include <epan/tap.h>
 
 #include "kb-sources.h"
+#include "register.h"
 #include "sipkb/response.h"
 #include "stats.h"
+#include "store.h"
 #include "ws-compat.h"
 
 #define RESPONSES_NODE "SIP responses by class and code"
@@ -22,81 +28,135 @@ static int sipkb_tap = -1;
 
 /* ---- queueing (dissector side) --------------------------------------------------------------- */
 
+/* Per-packet data of sipkb's protocol: the frame was dissected on a later pass, when the
+ * whole-capture findings are known (pinfo's "visited" flag is set by the time taps run). */
+#define SETTLED_KEY 0
+
 void
 sipkb_stats_queue(packet_info *pinfo, const sipkb_result *result)
 {
     if (!have_tap_listener(sipkb_tap) || result->kind == SIPKB_MESSAGE_OTHER)
         return;
+    if (sipkb_store_settled())
+        p_add_proto_data(pinfo->pool, pinfo, sipkb_ids.proto, SETTLED_KEY, GINT_TO_POINTER(1));
     tap_queue_packet(sipkb_tap, pinfo, result);
 }
 
 /* ---- the statistics tree --------------------------------------------------------------------- */
 
-/* The findings rows under FINDINGS_NODE (which counts every SIP message sipkb analysed). Rows
- * with findings count the messages that carry one of them; the two "open" rows are kept by
- * track_open. */
+/* The findings rows under FINDINGS_NODE (which counts every SIP message sipkb analysed), by
+ * topic. Rows with findings count the messages that carry one of them. The two "open" rows
+ * count the whole-capture findings where they are known (a later pass: the GUI's Statistics
+ * dialog, tshark -2); in one pass they are kept by track_open. */
 typedef enum { ROW_FINDINGS, ROW_UNANSWERED_CHALLENGES, ROW_NO_FINAL_RESPONSE } row_kind;
 
 #define NO_FINDING SIPKB_N_FINDINGS
 
+/* Topics the findings rows are grouped by, each a node under FINDINGS_NODE. */
+#define TOPIC_AUTH "Authentication"
+#define TOPIC_CALLERID "Caller-ID"
+#define TOPIC_CANCEL "CANCEL and 487"
+#define TOPIC_TRANSACTIONS "Transactions"
+#define TOPIC_MEDIA "Offer/answer (SDP)"
+#define TOPIC_VIA "Via and NAT"
+
 static const struct {
+    const char *topic;
     row_kind kind;
     sipkb_finding findings[2];
     guint8 fact; /* or a fact of the result */
     const char *name;
 } finding_rows[] = {
-    {ROW_FINDINGS,
+    {TOPIC_CALLERID,
+     ROW_FINDINGS,
      {SIPKB_F_CALLERID_MISMATCH, NO_FINDING},
      0,
      "Caller-ID mismatch: From user differs from digest username"},
-    {ROW_FINDINGS, {NO_FINDING, NO_FINDING}, SIPKB_FACT_CHALLENGE, "Challenges (401/407) sent"},
-    {ROW_FINDINGS,
+    {TOPIC_AUTH,
+     ROW_FINDINGS,
+     {NO_FINDING, NO_FINDING},
+     SIPKB_FACT_CHALLENGE,
+     "Challenges (401/407) sent"},
+    {TOPIC_AUTH,
+     ROW_FINDINGS,
      {SIPKB_F_AUTH_CHALLENGE_FRAME, NO_FINDING},
      0,
      "Challenges answered with credentials"},
-    {ROW_UNANSWERED_CHALLENGES, {NO_FINDING, NO_FINDING}, 0, "Challenges never answered"},
-    {ROW_FINDINGS, {SIPKB_F_AUTH_STALE, NO_FINDING}, 0, "Re-challenged for a stale nonce"},
-    {ROW_FINDINGS,
+    {TOPIC_AUTH,
+     ROW_UNANSWERED_CHALLENGES,
+     {SIPKB_F_AUTH_UNANSWERED, NO_FINDING},
+     0,
+     "Challenges never answered"},
+    {TOPIC_AUTH,
+     ROW_FINDINGS,
+     {SIPKB_F_AUTH_STALE, NO_FINDING},
+     0,
+     "Re-challenged for a stale nonce"},
+    {TOPIC_AUTH,
+     ROW_FINDINGS,
      {SIPKB_F_AUTH_REJECTED, NO_FINDING},
      0,
      "Credentials rejected (re-challenged on a fresh nonce)"},
-    {ROW_FINDINGS, {SIPKB_F_CANCEL_FRAME, NO_FINDING}, 0, "487 caused by a CANCEL in the capture"},
-    {ROW_FINDINGS, {SIPKB_F_CANCEL_MISSING, NO_FINDING}, 0, "487 without a CANCEL in the capture"},
-    {ROW_NO_FINAL_RESPONSE, {NO_FINDING, NO_FINDING}, 0, "Requests without a final response"},
-    {ROW_FINDINGS,
+    {TOPIC_CANCEL,
+     ROW_FINDINGS,
+     {SIPKB_F_CANCEL_FRAME, NO_FINDING},
+     0,
+     "487 caused by a CANCEL in the capture"},
+    {TOPIC_CANCEL,
+     ROW_FINDINGS,
+     {SIPKB_F_CANCEL_MISSING, NO_FINDING},
+     0,
+     "487 without a CANCEL in the capture"},
+    {TOPIC_TRANSACTIONS,
+     ROW_NO_FINAL_RESPONSE,
+     {SIPKB_F_TRANSACTION_NO_FINAL_RESPONSE, NO_FINDING},
+     0,
+     "Requests without a final response"},
+    {TOPIC_TRANSACTIONS,
+     ROW_FINDINGS,
      {SIPKB_F_TRANSACTION_RETRANSMISSION_OF, NO_FINDING},
      0,
      "Request retransmissions"},
-    {ROW_FINDINGS,
+    {TOPIC_MEDIA,
+     ROW_FINDINGS,
      {SIPKB_F_SDP_NOT_OFFERED, SIPKB_F_SDP_NO_COMMON_CODEC},
      0,
      "Codec mismatch: answer codec not offered or none common"},
-    {ROW_FINDINGS, {SIPKB_F_SDP_REFUSED, NO_FINDING}, 0, "SDP offer refused (488/606)"},
-    {ROW_FINDINGS,
+    {TOPIC_MEDIA,
+     ROW_FINDINGS,
+     {SIPKB_F_SDP_REFUSED, NO_FINDING},
+     0,
+     "SDP offer refused (488/606)"},
+    {TOPIC_MEDIA,
+     ROW_FINDINGS,
      {SIPKB_F_SDP_DTMF_NOT_ANSWERED, NO_FINDING},
      0,
      "DTMF events offered but not answered"},
-    {ROW_FINDINGS,
+    {TOPIC_MEDIA, ROW_FINDINGS, {SIPKB_F_SDP_HOLD, NO_FINDING}, 0, "Call put on hold"},
+    {TOPIC_VIA,
+     ROW_FINDINGS,
      {SIPKB_F_SDP_NAT, SIPKB_F_VIA_NAT},
      0,
      "NAT hint: private address in SDP or Via"},
-    {ROW_FINDINGS,
+    {TOPIC_VIA,
+     ROW_FINDINGS,
      {SIPKB_F_VIA_TRANSPORT_MISMATCH, NO_FINDING},
      0,
      "Via transport differs from the packet's"},
-    {ROW_FINDINGS, {SIPKB_F_SDP_HOLD, NO_FINDING}, 0, "Call put on hold"},
 };
 
+/* Whether a message counts in a row: by a fact, or by one of its findings; `settled`: the
+ * capture was read whole before (a later pass), so its whole-capture findings are known. */
 static gboolean
-row_counts(gsize row, const sipkb_result *result)
+row_counts(gsize row, const sipkb_result *result, gboolean settled)
 {
     if (finding_rows[row].fact)
         return (result->facts & finding_rows[row].fact) != 0;
+    guint n_items = settled ? sipkb_result_n_all(result) : result->n_items;
     for (gsize i = 0; i < G_N_ELEMENTS(finding_rows[row].findings); i++) {
         sipkb_finding finding = finding_rows[row].findings[i];
-        /* First-pass findings only: the tree counts in one pass. */
-        for (guint k = 0; finding != NO_FINDING && k < result->n_items; k++) {
-            if (result->items[k].finding == finding)
+        for (guint k = 0; finding != NO_FINDING && k < n_items; k++) {
+            if (sipkb_result_item(result, k)->finding == finding)
                 return TRUE;
         }
     }
@@ -134,7 +194,9 @@ stats_init(stats_tree *st)
     state->awaiting_final = g_hash_table_new(g_direct_hash, g_direct_equal);
     state->responses_node = stats_tree_create_node(st, RESPONSES_NODE, 0, STAT_DT_INT, TRUE);
     state->findings_node = stats_tree_create_node(st, FINDINGS_NODE, 0, STAT_DT_INT, TRUE);
-    /* Finding rows appear with their first message: a tree of zeros says nothing. */
+    /* The tree sorts by name (sipkb_stats_register): the responses first all the same. */
+    stat_node_set_flags(st, RESPONSES_NODE, 0, FALSE, ST_FLG_SORT_TOP);
+    /* Topics and their rows appear with their first message: a tree of zeros says nothing. */
     g_hash_table_replace(tree_states, st, state);
 }
 
@@ -197,42 +259,61 @@ track_open(tree_state *state, const sipkb_tap_message *m)
         g_hash_table_remove(state->awaiting_final, request);
 }
 
-/* An open row once it has counted something; it stays, with its current count. */
+/* The node of a row's topic under FINDINGS_NODE, made with its first row; it counts the
+ * messages that carry a finding of the topic. */
+static int
+topic_node(stats_tree *st, const tree_state *state, gsize row)
+{
+    return increase_stat_node(st, finding_rows[row].topic, state->findings_node, TRUE, 0);
+}
+
+/* An open row once it has counted something; it stays, with its current count (a stats tree
+ * cannot drop a node: a row whose open items were all closed later shows 0). */
 static void
 set_open_row(stats_tree *st, tree_state *state, gsize row, guint count)
 {
     if (count == 0 && !state->open_row_shown[row])
         return;
     state->open_row_shown[row] = TRUE;
-    set_stat_node(st, finding_rows[row].name, state->findings_node, FALSE, (gint)count);
+    set_stat_node(st, finding_rows[row].name, topic_node(st, state, row), FALSE, (gint)count);
 }
 
 static tap_packet_status
-stats_packet(stats_tree *st, packet_info *pinfo _U_, epan_dissect_t *edt _U_, const void *data,
+stats_packet(stats_tree *st, packet_info *pinfo, epan_dissect_t *edt _U_, const void *data,
              tap_flags_t flags _U_)
 {
     const sipkb_tap_message *m = data;
     tree_state *state = tree_states ? g_hash_table_lookup(tree_states, st) : NULL;
     if (!state)
         return TAP_PACKET_DONT_REDRAW;
+    gboolean settled = p_get_proto_data(pinfo->pool, pinfo, sipkb_ids.proto, SETTLED_KEY) != NULL;
     tick_stat_node(st, FINDINGS_NODE, 0, TRUE);
     if (m->kind == SIPKB_MESSAGE_RESPONSE)
         count_response(st, state, m->status_code);
     track_open(state, m);
+    const char *topics_ticked[G_N_ELEMENTS(finding_rows)];
+    guint n_topics_ticked = 0;
     for (gsize i = 0; i < G_N_ELEMENTS(finding_rows); i++) {
-        const char *name = finding_rows[i].name;
-        switch (finding_rows[i].kind) {
-        case ROW_FINDINGS:
-            if (row_counts(i, m))
-                tick_stat_node(st, name, state->findings_node, FALSE);
-            break;
-        case ROW_UNANSWERED_CHALLENGES:
+        const char *topic = finding_rows[i].topic;
+        if (finding_rows[i].kind == ROW_UNANSWERED_CHALLENGES && !settled) {
             set_open_row(st, state, i, state->unanswered_challenges);
-            break;
-        case ROW_NO_FINAL_RESPONSE:
-            set_open_row(st, state, i, g_hash_table_size(state->awaiting_final));
-            break;
+            continue;
         }
+        if (finding_rows[i].kind == ROW_NO_FINAL_RESPONSE && !settled) {
+            set_open_row(st, state, i, g_hash_table_size(state->awaiting_final));
+            continue;
+        }
+        if (!row_counts(i, m, settled))
+            continue;
+        /* The topic counts the message once, whatever number of its rows count it. */
+        gboolean ticked = FALSE;
+        for (guint t = 0; t < n_topics_ticked; t++)
+            ticked = ticked || strcmp(topics_ticked[t], topic) == 0;
+        if (!ticked) {
+            tick_stat_node(st, topic, state->findings_node, TRUE);
+            topics_ticked[n_topics_ticked++] = topic;
+        }
+        tick_stat_node(st, finding_rows[i].name, topic_node(st, state, i), FALSE);
     }
     return TAP_PACKET_REDRAW;
 }
@@ -241,7 +322,10 @@ void
 sipkb_stats_register(void)
 {
     sipkb_tap = register_tap("sipkb");
-    /* Under Telephony, beside Wireshark's own SIP statistics. */
+    /* Under Telephony, beside Wireshark's own SIP statistics; sorted by name, so codes come
+     * in numeric order (401 before 403) and topics and rows alphabetically, whatever they
+     * count. */
     sipkb_stats_tree_register_telephony("sipkb", "sipkb", "SIP knowledge base (sipkb)",
-                                        stats_packet, stats_init, stats_cleanup);
+                                        ST_SORT_COL_NAME << ST_FLG_SRTCOL_SHIFT, stats_packet,
+                                        stats_init, stats_cleanup);
 }

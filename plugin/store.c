@@ -50,3 +50,9 @@ sipkb_store_read(guint32 frame, const sipkb_result *const **results)
         sipkb_analyzer_finish(analyzer);
     return sipkb_analyzer_results(analyzer, frame, results);
 }
+
+gboolean
+sipkb_store_settled(void)
+{
+    return analyzer && !sipkb_analyzer_needs_finish(analyzer);
+}

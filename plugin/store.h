@@ -21,6 +21,10 @@ guint sipkb_store_first_pass(const sipkb_extracted *messages, guint n_messages,
  * callback, and every later pass comes after the first pass has seen every frame. */
 guint sipkb_store_read(guint32 frame, const sipkb_result *const **results);
 
+/* Whether the whole-capture findings are decided for every message added so far: true on a
+ * later pass, false while the first pass goes on. */
+gboolean sipkb_store_settled(void);
+
 /* Init and cleanup routines (a capture file opened, closed, or dissected again). */
 void sipkb_store_init(void);
 void sipkb_store_cleanup(void);

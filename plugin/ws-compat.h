@@ -258,14 +258,15 @@ sipkb_proto_item_fill_label(field_info *fi, char *label_str)
 
 static inline void
 sipkb_stats_tree_register_telephony(const char *tapname, const char *abbr, const char *name,
-                                    stat_tree_packet_cb packet, stat_tree_init_cb init,
+                                    guint flags, stat_tree_packet_cb packet, stat_tree_init_cb init,
                                     stat_tree_cleanup_cb cleanup)
 {
 #if SIPKB_WS_AT_LEAST(4, 4)
-    stats_tree_cfg *cfg = stats_tree_register_plugin(tapname, abbr, name, 0, packet, init, cleanup);
+    stats_tree_cfg *cfg =
+        stats_tree_register_plugin(tapname, abbr, name, flags, packet, init, cleanup);
     stats_tree_set_group(cfg, REGISTER_TELEPHONY_GROUP_UNSORTED);
 #else
-    stats_tree_register_with_group(tapname, abbr, name, 0, packet, init, cleanup,
+    stats_tree_register_with_group(tapname, abbr, name, flags, packet, init, cleanup,
                                    REGISTER_STAT_GROUP_TELEPHONY);
 #endif
 }
