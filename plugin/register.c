@@ -151,9 +151,7 @@ proto_register_sipkb(void)
     sipkb_kb_sources_register(prefs);
     sipkb_version_register(sipkb_ids.proto);
     sipkb_stats_register();
-#if defined(SIPKB_WITH_LADDER)
     sipkb_ladder_register(sipkb_ids.proto);
-#endif
     sipkb_store_register(sipkb_ids.findings);
     sipkb_handle = create_dissector_handle(dissect_sipkb, sipkb_ids.proto);
     register_postdissector(sipkb_handle);

@@ -270,6 +270,19 @@ sipkb_stats_tree_register_telephony(const char *tapname, const char *abbr, const
 #endif
 }
 
+/* The init callback of a `tshark -z` report (stat_tap_ui.tap_init_cb, epan/stat_tap_ui.h): 4.6
+ * returns whether it succeeded; 4.0 and 4.4 return nothing, and a report that cannot start
+ * exits, as Wireshark's own command-line reports do. */
+#if SIPKB_WS_AT_LEAST(4, 6)
+#define SIPKB_STAT_TAP_INIT_RESULT bool
+#define SIPKB_STAT_TAP_INIT_RETURN(ok) return (ok)
+#define SIPKB_STAT_TAP_INIT_FAIL() return false
+#else
+#define SIPKB_STAT_TAP_INIT_RESULT void
+#define SIPKB_STAT_TAP_INIT_RETURN(ok) return
+#define SIPKB_STAT_TAP_INIT_FAIL() exit(1)
+#endif
+
 /* ---- sequence analysis: sipkb's ladder in the Flow Graph (plugin/ladder.c) ---------------------
  * libwireshark exports the sequence analysis API, but Debian's development packages (4.0, 4.4
  * and 4.6) do not install its header, epan/sequence_analysis.h. Where a release installs it
