@@ -9,6 +9,7 @@
 #include "extract.h"
 #include "kb-data.h"
 #include "kb-sources.h"
+#include "ladder.h"
 #include "stats.h"
 #include "store.h"
 #include "version.h"
@@ -155,6 +156,7 @@ proto_register_sipkb(void)
     sipkb_kb_sources_register(prefs);
     sipkb_version_register(sipkb_ids.proto);
     sipkb_stats_register();
+    sipkb_ladder_register(sipkb_ids.proto);
     sipkb_store_register(sipkb_ids.findings);
     sipkb_handle = create_dissector_handle(dissect_sipkb, sipkb_ids.proto);
     register_postdissector(sipkb_handle);

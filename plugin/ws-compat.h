@@ -271,4 +271,95 @@ sipkb_stats_tree_register_telephony(const char *tapname, const char *abbr, const
 #endif
 }
 
+/* The init callback of a `tshark -z` report (stat_tap_ui.tap_init_cb, epan/stat_tap_ui.h): 4.6
+ * returns whether it succeeded; 4.0 and 4.4 return nothing, and a report that cannot start
+ * exits, as Wireshark's own command-line reports do. */
+#if SIPKB_WS_AT_LEAST(4, 6)
+#define SIPKB_STAT_TAP_INIT_RESULT bool
+#define SIPKB_STAT_TAP_INIT_RETURN(ok) return (ok)
+#define SIPKB_STAT_TAP_INIT_FAIL() return false
+#else
+#define SIPKB_STAT_TAP_INIT_RESULT void
+#define SIPKB_STAT_TAP_INIT_RETURN(ok) return
+#define SIPKB_STAT_TAP_INIT_FAIL() exit(1)
+#endif
+
+/* ---- sequence analysis: sipkb's ladder in the Flow Graph (plugin/ladder.c) ---------------------
+ * libwireshark exports the sequence analysis API, but Debian's development packages (4.0, 4.4
+ * and 4.6) do not install its header, epan/sequence_analysis.h. Where a release installs it
+ * (SIPKB_HAVE_SEQUENCE_ANALYSIS_H, found by CMakeLists.txt) sipkb includes it. For the 4.0
+ * series (SIPKB_LADDER_DECLARE_4_0; libwireshark.so.16, whose ABI the series keeps) the
+ * declarations below are copied from epan/sequence_analysis.h of Wireshark 4.0.17, only those
+ * sipkb uses. The layout of both structs was checked against Debian's amd64 libwireshark.so.16
+ * 4.0.17: sequence_analysis_create_sai_with_addresses() allocates 0x90 bytes and writes
+ * src_addr at 0x8, dst_addr at 0x28 and time_str at 0x50; sequence_analysis_info_new()
+ * allocates 0x3e8 bytes and sets items at 0x10 and ht at 0x18; the first reads any_addr at 0x8;
+ * sequence_analysis_use_col_info_as_label_comment() writes frame_label at 0x48 and comment at
+ * 0x58. The assertions keep the copy to that layout on 64-bit builds. Any other release
+ * without the header is built without the ladder. */
+#if defined(SIPKB_HAVE_SEQUENCE_ANALYSIS_H)
+#include <epan/sequence_analysis.h>
+#elif defined(SIPKB_LADDER_DECLARE_4_0)
+#if WIRESHARK_VERSION_MAJOR != 4 || WIRESHARK_VERSION_MINOR != 0
+#error "sipkb declares the sequence analysis API of Wireshark 4.0 only"
+#endif
+#include <stddef.h>
+
+#include <epan/address.h>
+#include <epan/packet_info.h>
+#include <epan/tap.h>
+
+#define MAX_NUM_NODES 40
+
+/** defines an entry for the graph analysis */
+typedef struct _seq_analysis_item {
+    guint32 frame_number;
+    address src_addr;
+    guint16 port_src;
+    address dst_addr;
+    guint16 port_dst;
+    gchar *frame_label;                 /**< the label on top of the arrow */
+    gchar *time_str;                    /**< timestamp */
+    gchar *comment;                     /**< a comment that appears at the right of the graph */
+    guint16 conv_num;                   /**< The conversation number. Used for coloring VoIP calls. */
+    unsigned fg_color;                  /**< Foreground color, 0xRRGGBB. Qt only. */
+    unsigned bg_color;                  /**< Background color, 0xRRGGBB. Qt only. */
+    gboolean has_color_filter;          /**< Set if packet has color filter. Qt only. */
+    gboolean display;                   /**< indicate if the packet is displayed or not in the graph */
+    guint src_node;                     /**< this is used by graph_analysis.c to identify the node */
+    guint dst_node;                     /**< a node is an IP address that will be displayed in columns */
+    guint16 line_style;                 /**< the arrow line width in pixels*/
+    guint32  info_type;                 /**< type of info for item */
+    gpointer info_ptr;                  /**< ptr to info for item */
+} seq_analysis_item_t;
+
+/** defines the graph analysis structure */
+typedef struct _seq_analysis_info {
+    const char* name;  /**< Name of sequence analysis */
+    gboolean    any_addr;    /**< any addr (DL+net) vs net-only */
+    int         nconv;       /**< number of conversations in the list */
+    GQueue*     items;       /**< list of seq_analysis_info_t */
+    GHashTable *ht;          /**< hash table of seq_analysis_info_t */
+    address nodes[MAX_NUM_NODES]; /**< horizontal node list */
+    guint32 num_nodes;       /**< actual number of nodes */
+} seq_analysis_info_t;
+
+WS_DLL_PUBLIC void register_seq_analysis(const char* name, const char* ui_name, const int proto_id, const char* tap_listener, guint tap_flags, tap_packet_cb tap_func);
+WS_DLL_PUBLIC seq_analysis_item_t* sequence_analysis_create_sai_with_addresses(packet_info *pinfo, seq_analysis_info_t *sainfo);
+WS_DLL_PUBLIC void sequence_analysis_use_color_filter(packet_info *pinfo, seq_analysis_item_t *sai);
+
+#if GLIB_SIZEOF_VOID_P == 8
+G_STATIC_ASSERT(sizeof(seq_analysis_item_t) == 0x90);
+G_STATIC_ASSERT(offsetof(seq_analysis_item_t, src_addr) == 0x8);
+G_STATIC_ASSERT(offsetof(seq_analysis_item_t, dst_addr) == 0x28);
+G_STATIC_ASSERT(offsetof(seq_analysis_item_t, frame_label) == 0x48);
+G_STATIC_ASSERT(offsetof(seq_analysis_item_t, time_str) == 0x50);
+G_STATIC_ASSERT(offsetof(seq_analysis_item_t, comment) == 0x58);
+G_STATIC_ASSERT(sizeof(seq_analysis_info_t) == 0x3e8);
+G_STATIC_ASSERT(offsetof(seq_analysis_info_t, any_addr) == 0x8);
+G_STATIC_ASSERT(offsetof(seq_analysis_info_t, items) == 0x10);
+G_STATIC_ASSERT(offsetof(seq_analysis_info_t, ht) == 0x18);
+#endif
+#endif /* sequence analysis */
+
 #endif /* SIPKB_WS_COMPAT_H */

@@ -121,6 +121,15 @@ void sipkb_result_drop_restated(const sipkb_result *result, const sipkb_response
  * failed. What is normal stays closed. */
 gboolean sipkb_result_item_opens(const sipkb_findings_table *table, const sipkb_result *result,
                                  guint index);
+/* The message's arrow in sipkb's ladder (the Flow Graph "SIP with sipkb verdicts"). Appends to
+ * `label` the arrow's label: the method, or the code and its reason phrase in `kb` (the code
+ * alone where the KB does not register it);
+ * to `comment` the method or the code, then " - " and the ladder words of its most telling
+ * finding: the most severe of its items (late ones included) whose finding has ladder words in
+ * the findings table, the first of equals. Returns FALSE, appending nothing, for a message that
+ * has no arrow: one quoted in an ICMP error, or neither a request nor a response. */
+gboolean sipkb_result_ladder(const sipkb_findings_table *table, const sipkb_kb *kb,
+                             const sipkb_result *result, GString *label, GString *comment);
 
 G_END_DECLS
 

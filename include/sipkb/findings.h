@@ -174,8 +174,12 @@ typedef struct {
     const char *const *variants; /* templates chosen by an item's variant 1, 2, ... (text.1 ...);
                                     the item's value for TEXT, else its expert text */
     guint n_variants;
-    const char *subtree;      /* template of the subtree this finding opens, or NULL */
-    const char *header;       /* template appended to a request's sipkb item title, or NULL */
+    const char *subtree; /* template of the subtree this finding opens, or NULL */
+    const char *header;  /* template appended to a request's sipkb item title, or NULL */
+    const char *ladder;  /* template of the finding in sipkb's ladder (the Flow Graph's
+                            comment), or NULL: not telling enough there */
+    const char *const *ladder_variants; /* ladder.1 ... for an item of variant 1 ... */
+    guint n_ladder_variants;
     sipkb_finding parent;     /* the finding whose item this one nests in; itself when none */
     sipkb_open open;          /* when its subtree shows open */
     const char *expert_field; /* "sipkb.callerid.mismatch.expert", or the field for NONE */
@@ -213,6 +217,10 @@ const sipkb_kb_cause_ref *sipkb_findings_text_restates(const sipkb_findings_tabl
 gboolean sipkb_finding_has_field(const sipkb_finding_def *def);
 const char *sipkb_finding_expert_text(const sipkb_finding_def *def, guint8 variant);
 const char *sipkb_finding_title(const sipkb_finding_def *def, guint8 variant);
+
+/* Its words in sipkb's ladder (the Flow Graph): the variant's ladder.N, else `ladder`; NULL: the
+ * finding says nothing there. */
+const char *sipkb_finding_ladder(const sipkb_finding_def *def, guint8 variant);
 
 /* The name of a finding in the list ("callerid.mismatch"). */
 const char *sipkb_finding_name(sipkb_finding id);

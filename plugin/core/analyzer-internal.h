@@ -106,7 +106,7 @@ typedef struct {
 sipkb_item *decide_item(decision *d, sipkb_finding finding);
 void decide_flag(decision *d, sipkb_finding finding, guint8 variant);
 void decide_number(decision *d, sipkb_finding finding, guint32 number); /* NUMBER, FRAME */
-void decide_text(decision *d, sipkb_finding finding, const char *text);
+sipkb_item *decide_text(decision *d, sipkb_finding finding, const char *text);
 void decide_nanoseconds(decision *d, sipkb_finding finding,
                         gint64 nanoseconds); /* DURATION, TIME */
 

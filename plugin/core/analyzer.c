@@ -100,10 +100,12 @@ decide_number(decision *d, sipkb_finding finding, guint32 number)
     decide_item(d, finding)->value.number = number;
 }
 
-void
+sipkb_item *
 decide_text(decision *d, sipkb_finding finding, const char *text)
 {
-    decide_item(d, finding)->value.text = analyzer_keep(d->analyzer, text ? text : "");
+    sipkb_item *item = decide_item(d, finding);
+    item->value.text = analyzer_keep(d->analyzer, text ? text : "");
+    return item;
 }
 
 void
@@ -452,4 +454,53 @@ sipkb_result_render(const sipkb_findings_table *table, const sipkb_result *resul
 {
     render_context c = {table, result, reason, summary};
     sipkb_template_fill(template_text, lookup_result_value, &c, out);
+}
+
+/* ---- the ladder ----------------------------------------------------------------------------- */
+
+/* The most severe of the result's items whose finding has ladder words, the first of equals. */
+static const sipkb_item *
+most_telling(const sipkb_findings_table *table, const sipkb_result *result, const char **words)
+{
+    const sipkb_item *best = NULL;
+    sipkb_severity best_severity = SIPKB_SEVERITY_NONE;
+    *words = NULL;
+    for (guint i = 0; i < sipkb_result_n_all(result); i++) {
+        const sipkb_item *item = sipkb_result_item(result, i);
+        const sipkb_finding_def *def = sipkb_findings_def(table, item->finding);
+        const char *ladder = sipkb_finding_ladder(def, item->variant);
+        if (!ladder || (best && def->severity <= best_severity))
+            continue;
+        best = item;
+        best_severity = def->severity;
+        *words = ladder;
+    }
+    return best;
+}
+
+gboolean
+sipkb_result_ladder(const sipkb_findings_table *table, const sipkb_kb *kb,
+                    const sipkb_result *result, GString *label, GString *comment)
+{
+    if (result->kind == SIPKB_MESSAGE_REQUEST) {
+        const char *method = result->method ? result->method : "request";
+        g_string_append(label, method);
+        g_string_append(comment, method);
+    } else if (result->kind == SIPKB_MESSAGE_RESPONSE) {
+        gboolean class_fallback = FALSE;
+        const sipkb_response_entry *entry =
+            sipkb_kb_response(kb, result->status_code, &class_fallback);
+        g_string_append_printf(label, "%u", result->status_code);
+        if (entry && !class_fallback)
+            g_string_append_printf(label, " %s", entry->reason);
+        g_string_append_printf(comment, "%u", result->status_code);
+    } else {
+        return FALSE;
+    }
+    const char *words;
+    if (most_telling(table, result, &words)) {
+        g_string_append(comment, " - ");
+        sipkb_result_render(table, result, words, NULL, NULL, comment);
+    }
+    return TRUE;
 }

@@ -198,11 +198,19 @@ callerid_words(const decision *d, sipkb_callerid_result result, const char *from
     return decide_words(d, text, names, values, G_N_ELEMENTS(names));
 }
 
+/* Variants of the callerid item: they choose its ladder words in the findings table, so that a
+ * response to a request whose Caller-ID differs says so in the ladder. */
+enum { CALLERID_VARIANT_MISMATCH = 1, CALLERID_VARIANT_FORMAT_ONLY = 2 };
+
 static void
 decide_callerid(decision *d, const transaction *txn, gboolean on_request)
 {
     char *comparison = callerid_words(d, txn->callerid, txn->from_user, txn->digest_username);
-    decide_text(d, SIPKB_F_CALLERID, comparison);
+    sipkb_item *item = decide_text(d, SIPKB_F_CALLERID, comparison);
+    if (txn->callerid == SIPKB_CALLERID_FORMAT_DIFFERS)
+        item->variant = CALLERID_VARIANT_FORMAT_ONLY;
+    else if (sipkb_callerid_is_mismatch(txn->callerid))
+        item->variant = CALLERID_VARIANT_MISMATCH;
     g_free(comparison);
     if (!on_request)
         decide_frame(d, SIPKB_F_CALLERID_REQUEST_FRAME, txn->first_frame);

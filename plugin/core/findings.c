@@ -122,23 +122,34 @@ keep(sipkb_findings_table *table, const char *text)
         g_ptr_array_add(table->owned, (gpointer)text);
 }
 
-static gboolean
-read_variants(sipkb_findings_table *table, section_reader *r, sipkb_finding_def *def)
+/* The keys PREFIX.1, PREFIX.2 ... up to the first missing one, as a NULL-terminated array kept
+ * by the table; returns how many. */
+static guint
+read_numbered(sipkb_findings_table *table, section_reader *r, const char *prefix,
+              const char *const **out)
 {
-    GPtrArray *variants = g_ptr_array_new();
+    GPtrArray *texts = g_ptr_array_new();
     for (guint n = 1;; n++) {
-        char key[16];
-        g_snprintf(key, sizeof(key), "text.%u", n);
+        char key[32];
+        g_snprintf(key, sizeof(key), "%s.%u", prefix, n);
         const char *text = optional(r, key);
         if (!text)
             break;
         keep(table, text);
-        g_ptr_array_add(variants, (gpointer)text);
+        g_ptr_array_add(texts, (gpointer)text);
     }
-    def->n_variants = variants->len;
-    g_ptr_array_add(variants, NULL);
-    def->variants = (const char *const *)g_ptr_array_free(variants, FALSE);
-    keep(table, (const char *)def->variants);
+    guint count = texts->len;
+    g_ptr_array_add(texts, NULL);
+    *out = (const char *const *)g_ptr_array_free(texts, FALSE);
+    keep(table, (const char *)*out);
+    return count;
+}
+
+static gboolean
+read_variants(sipkb_findings_table *table, section_reader *r, sipkb_finding_def *def)
+{
+    def->n_variants = read_numbered(table, r, "text", &def->variants);
+    def->n_ladder_variants = read_numbered(table, r, "ladder", &def->ladder_variants);
     return TRUE;
 }
 
@@ -167,9 +178,10 @@ read_finding(sipkb_findings_table *table, section_reader *r, const char *name)
     def->group = (sipkb_group)group;
     if (def->type == SIPKB_VALUE_FRAME && def->link == SIPKB_LINK_NONE)
         return fail(r, "is a frame link without the key", "link");
-    const char *strings[] = {"label", "description", "summary", "text", "subtree", "header"};
-    const char **slots[] = {&def->label, &def->description, &def->summary,
-                            &def->text,  &def->subtree,     &def->header};
+    const char *strings[] = {"label",   "description", "summary", "text",
+                             "subtree", "header",      "ladder"};
+    const char **slots[] = {&def->label,   &def->description, &def->summary, &def->text,
+                            &def->subtree, &def->header,      &def->ladder};
     for (gsize i = 0; i < G_N_ELEMENTS(strings); i++) {
         *slots[i] = optional(r, strings[i]);
         keep(table, *slots[i]);
@@ -334,6 +346,14 @@ sipkb_finding_title(const sipkb_finding_def *def, guint8 variant)
         return NULL;
     const char *text = def->severity == SIPKB_SEVERITY_NONE ? variant_text(def, variant) : NULL;
     return text ? text : def->subtree;
+}
+
+const char *
+sipkb_finding_ladder(const sipkb_finding_def *def, guint8 variant)
+{
+    if (variant && variant <= def->n_ladder_variants)
+        return def->ladder_variants[variant - 1];
+    return def->ladder;
 }
 
 /* ---- templates ------------------------------------------------------------------------------ */

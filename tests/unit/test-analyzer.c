@@ -3,9 +3,9 @@
  * result's findings are compared in full, values included (no Wireshark).
  *
  * The findings of a result are written one per line: "name" for an item without a value (or
- * a flag), "name/N" when the analyzer chose the finding's text.N, "name=#N" for a frame,
- * "name=N" for a number, "name='...'" for a text, "name=1.500s" for a duration and
- * "name=T0+130.000s" for a time (T0 is the capture's start, see msg_at).
+ * a flag), "name/N" when the analyzer chose the finding's variant N (its text.N or ladder.N),
+ * "name=#N" for a frame, "name=N" for a number, "name='...'" for a text, "name=1.500s" for a
+ * duration and "name=T0+130.000s" for a time (T0 is the capture's start, see msg_at).
  *
  * Tests under /analyzer/pending/ state what the RFCs ask where the rules do not do it yet;
  * they skip until the rule lands (SIPKB_RUN_PENDING=1 runs them anyway).
@@ -1250,7 +1250,8 @@ test_callerid_mismatch(void)
     msg_from(invite, "2138394020");
     msg_credentials(invite, SIPKB_AUTH_PROXY_AUTHORIZATION, "2138394018", REALM, "nonce-1");
     const sipkb_result *result = add(a, invite);
-    assert_items(result, "callerid='From user 2138394020 differs from digest username 2138394018'",
+    assert_items(result,
+                 "callerid/1='From user 2138394020 differs from digest username 2138394018'",
                  "callerid.from_user='2138394020'", "callerid.auth_user='2138394018'",
                  "callerid.mismatch", "via");
     g_assert_cmpuint(result->severity, ==, SIPKB_SEVERITY_WARN);
@@ -1264,7 +1265,7 @@ test_callerid_mismatch(void)
     test_msg *reg = msg_request(2, "REGISTER", "reg-1", 1, "z9hG4bK2");
     msg_from(reg, "bob");
     msg_credentials(reg, SIPKB_AUTH_AUTHORIZATION, "alice", REALM, "nonce-1");
-    assert_items(add(a, reg), "callerid='From user bob differs from digest username alice'",
+    assert_items(add(a, reg), "callerid/1='From user bob differs from digest username alice'",
                  "callerid.from_user='bob'", "callerid.auth_user='alice'", "callerid.mismatch",
                  "via");
     sipkb_analyzer_free(a);
@@ -1281,7 +1282,7 @@ test_callerid_format_only(void)
     msg_credentials(invite, SIPKB_AUTH_PROXY_AUTHORIZATION, "2138394018", REALM, "nonce-1");
     const sipkb_result *result = add(a, invite);
     assert_items(result,
-                 "callerid='From user +12138394018 is the same number in another format than "
+                 "callerid/2='From user +12138394018 is the same number in another format than "
                  "digest username 2138394018'",
                  "callerid.from_user='+12138394018'", "callerid.auth_user='2138394018'",
                  "callerid.mismatch/1", "callerid.format_only", "via");
@@ -1324,7 +1325,7 @@ test_callerid_asserted(void)
     msg_pai(invite, "2138394018");
     msg_credentials(invite, SIPKB_AUTH_PROXY_AUTHORIZATION, "2138394018", REALM, "nonce-1");
     assert_items(
-        add(a, invite), "callerid='From user 2138394020 differs from digest username 2138394018'",
+        add(a, invite), "callerid/1='From user 2138394020 differs from digest username 2138394018'",
         "callerid.from_user='2138394020'", "callerid.auth_user='2138394018'", "callerid.mismatch",
         "callerid.asserted='P-Asserted/Preferred-Identity carries the digest user "
         "2138394018: the server may take the caller ID from it'",
@@ -1370,7 +1371,7 @@ test_callerid_mismatch_accepted_before(void)
     assert_items(add(a, msg_response(2, 200, "INVITE", "call-1", 2, "z9hG4bK1")), "code=200",
                  "response.progress", "call.outcome='call answered: 200 OK'",
                  "transaction.request=#1",
-                 "callerid='From user 2138394020 differs from digest username 2138394018'",
+                 "callerid/1='From user 2138394020 differs from digest username 2138394018'",
                  "callerid.request_frame=#1", "callerid.from_user='2138394020'",
                  "callerid.auth_user='2138394018'", "callerid.accepted", "via");
 
@@ -1386,7 +1387,7 @@ test_callerid_mismatch_accepted_before(void)
                  "call.outcome='call rejected: 403 after authenticated INVITE; From 2138394020 ≠ "
                  "digest 2138394018'",
                  "transaction.request=#3",
-                 "callerid='From user 2138394020 differs from digest username 2138394018'",
+                 "callerid/1='From user 2138394020 differs from digest username 2138394018'",
                  "callerid.request_frame=#3", "callerid.from_user='2138394020'",
                  "callerid.auth_user='2138394018'", "via");
     sipkb_analyzer_free(a);
@@ -1447,7 +1448,7 @@ test_responses_forbidden_callerid_first(void)
                  "call.outcome='call rejected: 403 after authenticated INVITE; From 2138394020 ≠ "
                  "digest 2138394018'",
                  "transaction.request=#1",
-                 "callerid='From user 2138394020 differs from digest username 2138394018'",
+                 "callerid/1='From user 2138394020 differs from digest username 2138394018'",
                  "callerid.request_frame=#1", "callerid.from_user='2138394020'",
                  "callerid.auth_user='2138394018'", "via");
     g_assert_cmpuint(r->severity, ==, SIPKB_SEVERITY_WARN);
@@ -1462,7 +1463,7 @@ test_responses_forbidden_callerid_first(void)
                  "call.outcome='call rejected: 403 after authenticated INVITE; From 2138394020 ≠ "
                  "digest 2138394018'",
                  "transaction.request=#1",
-                 "callerid='From user 2138394020 differs from digest username 2138394018'",
+                 "callerid/1='From user 2138394020 differs from digest username 2138394018'",
                  "callerid.request_frame=#1", "callerid.from_user='2138394020'",
                  "callerid.auth_user='2138394018'", "via");
     sipkb_analyzer_free(a);
@@ -2389,6 +2390,115 @@ test_pending_icmp_from_is_not_the_quoted_sender(void)
     sipkb_analyzer_free(a);
 }
 
+/* ==== the ladder (sipkb_result_ladder) ====================================================== */
+
+/* The arrow of one result: "label | comment", or NULL for a message without an arrow. */
+static char *
+ladder_of(const sipkb_result *result)
+{
+    GString *label = g_string_new(NULL);
+    GString *comment = g_string_new(NULL);
+    gboolean drawn = sipkb_result_ladder(findings_table, kb, result, label, comment);
+    char *arrow = drawn ? g_strdup_printf("%s | %s", label->str, comment->str) : NULL;
+    if (!drawn) {
+        g_assert_cmpuint(label->len, ==, 0);
+        g_assert_cmpuint(comment->len, ==, 0);
+    }
+    g_string_free(label, TRUE);
+    g_string_free(comment, TRUE);
+    return arrow;
+}
+
+#define assert_ladder(result, expected)                                                            \
+    do {                                                                                           \
+        char *arrow_ = ladder_of(result);                                                          \
+        g_assert_cmpstr(arrow_, ==, (expected));                                                   \
+        g_free(arrow_);                                                                            \
+    } while (0)
+
+/* The request with a Caller-ID mismatch and the 403 that answers it both say so, the request
+ * though its answer to the challenge comes first among its items: the most severe finding
+ * with ladder words wins. */
+static void
+test_ladder_callerid(void)
+{
+    sipkb_analyzer *a = analyzer_new();
+    add(a, msg_request(1, "REGISTER", "reg-1", 1, "z9hG4bK1"));
+    test_msg *unauthorized = msg_response(2, 401, "REGISTER", "reg-1", 1, "z9hG4bK1");
+    msg_challenge(unauthorized, SIPKB_AUTH_WWW_AUTHENTICATE, REALM, "nonce-1", NULL);
+    assert_ladder(add(a, unauthorized),
+                  "401 Unauthorized | 401 - challenge for realm sip.example.net");
+    test_msg *retry = msg_request(3, "REGISTER", "reg-1", 2, "z9hG4bK3");
+    msg_from(retry, "2138394020");
+    msg_credentials(retry, SIPKB_AUTH_AUTHORIZATION, "2138394018", REALM, "nonce-1");
+    const sipkb_result *request = add(a, retry);
+    g_assert_cmpuint(request->items[0].finding, ==, SIPKB_F_AUTH_CHALLENGE_FRAME);
+    assert_ladder(request, "REGISTER | REGISTER - Caller-ID 2138394020 != digest 2138394018");
+    test_msg *forbidden = msg_response(4, 403, "REGISTER", "reg-1", 2, "z9hG4bK3");
+    msg_reason(forbidden, "Forbidden - Authentication ID does not match");
+    assert_ladder(add(a, forbidden),
+                  "403 Forbidden | 403 - Caller-ID 2138394020 != digest 2138394018");
+    sipkb_analyzer_free(a);
+
+    /* The same number in two formats is worded as such. */
+    a = analyzer_new();
+    const sipkb_result *r = forbidden_after(a, "+12138394018", "2138394018", "Forbidden");
+    assert_ladder(r, "403 Forbidden | 403 - Caller-ID +12138394018 vs digest 2138394018: format "
+                     "only");
+    sipkb_analyzer_free(a);
+
+    /* Matching credentials: a 403 with nothing telling is its code alone. */
+    a = analyzer_new();
+    assert_ladder(forbidden_after(a, "alice", "alice", "Forbidden"), "403 Forbidden | 403");
+    assert_ladder(result_of(a, 1), "INVITE | INVITE");
+    sipkb_analyzer_free(a);
+}
+
+/* RFC 3261 section 9.2: the 487 names the CANCEL that ended its INVITE; provisional and
+ * successful answers are their code. */
+static void
+test_ladder_cancel(void)
+{
+    sipkb_analyzer *a = analyzer_new();
+    add(a, msg_request(1, "INVITE", "call-1", 1, "z9hG4bK1"));
+    assert_ladder(add(a, msg_response(2, 180, "INVITE", "call-1", 1, "z9hG4bK1")),
+                  "180 Ringing | 180");
+    test_msg *cancel = msg_request(3, "CANCEL", "call-1", 1, "z9hG4bK1");
+    msg_at(cancel, 3.6);
+    assert_ladder(add(a, cancel), "CANCEL | CANCEL");
+    test_msg *invite_487 = msg_response(4, 487, "INVITE", "call-1", 1, "z9hG4bK1");
+    msg_at(invite_487, 3.8);
+    assert_ladder(add(a, invite_487), "487 Request Terminated | 487 - after CANCEL frame 3");
+    sipkb_analyzer_free(a);
+}
+
+/* A code the KB does not register is labelled with the code alone; a copy quoted in an ICMP
+ * error is no arrow (RFC 3261 section 18.4: it only says its original failed). */
+static void
+test_ladder_unregistered_and_quoted(void)
+{
+    sipkb_analyzer *a = analyzer_new();
+    add(a, msg_request(1, "INVITE", "call-1", 1, "z9hG4bK1"));
+    assert_ladder(add(a, msg_response(2, 499, "INVITE", "call-1", 1, "z9hG4bK1")), "499 | 499");
+    test_msg *quoted = msg_request(3, "INVITE", "call-1", 1, "z9hG4bK1");
+    quoted->msg.in_icmp = TRUE;
+    assert_ladder(add(a, quoted), NULL);
+    sipkb_analyzer_free(a);
+}
+
+/* Whole-capture findings speak in the ladder once decided: a request never answered. */
+static void
+test_ladder_late(void)
+{
+    sipkb_analyzer *a = analyzer_new();
+    const sipkb_result *options = add(a, msg_request(1, "OPTIONS", "ping-1", 1, "z9hG4bK1"));
+    capture_goes_on(a, 2, 40.0);
+    assert_ladder(options, "OPTIONS | OPTIONS");
+    sipkb_analyzer_finish(a);
+    assert_ladder(options, "OPTIONS | OPTIONS - no final response in the capture");
+    sipkb_analyzer_free(a);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -2494,6 +2604,12 @@ main(int argc, char **argv)
                     test_sdp_no_common_codec_beside_telephone_event);
     g_test_add_func("/analyzer/responses/invalid-code-not-final",
                     test_responses_invalid_code_not_final);
+
+    g_test_add_func("/analyzer/ladder/callerid", test_ladder_callerid);
+    g_test_add_func("/analyzer/ladder/cancel", test_ladder_cancel);
+    g_test_add_func("/analyzer/ladder/unregistered-and-quoted",
+                    test_ladder_unregistered_and_quoted);
+    g_test_add_func("/analyzer/ladder/late", test_ladder_late);
 
     int status = g_test_run();
     sipkb_kb_free(kb);
