@@ -11,10 +11,11 @@ G_BEGIN_DECLS
  * is kept as it is), newly allocated. `cut` (may be NULL) tells whether anything was left out. */
 char *sipkb_text_prefix(const char *text, gsize max_chars, gboolean *cut);
 
-/* `text` in lines of at most `max_chars` characters (counted as sipkb_text_prefix() does),
- * broken at spaces outside parentheses: at the end of a sentence where one ends in the last
- * two thirds of the line, else after a clause (, ; :) or before a long aside ("(", " - "),
- * else between words. A word longer than a line is kept whole on a line of its own. The
+/* `text` in lines of at most `max_chars` characters (counted as sipkb_text_prefix() does), as
+ * few as can hold it and of about even length (no short last word alone on a line), broken at
+ * spaces outside parentheses: at the end of a sentence where one ends in the last two thirds
+ * of the line, else after a clause (, ; :) or before a long aside ("(", " - "), else between
+ * words. A word longer than a line is kept whole on a line of its own. The
  * spaces at a break are dropped; joining the lines with one space gives the text back when it
  * had single spaces. Always at least one line; free with g_ptr_array_unref(). */
 GPtrArray *sipkb_text_split(const char *text, gsize max_chars);

@@ -99,8 +99,14 @@ sipkb_text_split(const char *text, gsize max_chars)
     const char *start = text;
     while (*start == ' ')
         start++;
+    max_chars = MAX(max_chars, 1);
     while (*start) {
-        const char *end = line_end(start, MAX(max_chars, 1));
+        /* Lines of about even length: the fewest that can hold the rest (a break drops a
+         * space), each given some room beyond their share to end at a good place. */
+        glong rest = g_utf8_strlen(start, -1);
+        glong n_lines = (rest + 1 + (glong)max_chars) / ((glong)max_chars + 1);
+        gsize width = MIN(max_chars, (gsize)(rest / MAX(n_lines, 1)) + max_chars / 5);
+        const char *end = line_end(start, width);
         g_ptr_array_add(lines, g_strndup(start, (gsize)(end - start)));
         start = end;
         while (*start == ' ')

@@ -87,7 +87,13 @@ test_split_clauses_and_words(void)
                  "the domain is not served.",
                  60,
                  "For REGISTER: account disabled or blocked|(e.g. after many failed attempts) or "
-                 "the domain is not|served.");
+                 "the|domain is not served.");
+    /* Lines of about even length: no last word alone on a line. */
+    assert_split("Compare the m= lines and a=rtpmap entries of the offer with the codecs enabled "
+                 "on the callee or trunk.",
+                 100,
+                 "Compare the m= lines and a=rtpmap entries of the offer with the codecs|enabled "
+                 "on the callee or trunk.");
     /* Only words: the last space that fits. */
     assert_split("one two three four five six", 13, "one two three|four five six");
 }
