@@ -50,6 +50,7 @@ typedef struct {
 typedef enum {
     SHOW_LABELLED = 1 << 0,
     SHOW_COMPUTED = 1 << 1,
+    SHOW_ONE_LINE = 1 << 2, /* never split: the verdict reads as one line, like its column */
 } show_flags;
 
 static const sipkb_finding_def *
@@ -110,10 +111,13 @@ add_text(const show_ctx *c, proto_tree *tree, sipkb_finding finding, const char 
         generated(item);
     if (!c->visible)
         return item; /* built for a filter or column: the value is all that counts */
-    set_lines(c, item,
-              flags & SHOW_LABELLED
-                  ? wmem_strdup_printf(c->pinfo->pool, "%s: %s", def_of(finding)->label, text)
-                  : text);
+    const char *shown = flags & SHOW_LABELLED ? wmem_strdup_printf(c->pinfo->pool, "%s: %s",
+                                                                    def_of(finding)->label, text)
+                                              : text;
+    if (flags & SHOW_ONE_LINE)
+        proto_item_set_text(item, "%s", shown);
+    else
+        set_lines(c, item, shown);
     return item;
 }
 
@@ -519,7 +523,7 @@ sipkb_show(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const sipkb_resu
     const char *title = title_text(c);
     proto_item_append_text(c->top, ": %s", title);
     add_text(c, c->sipkb_tree, SIPKB_F_VERDICT, verdict_text(c, title),
-             SHOW_LABELLED | SHOW_COMPUTED);
+             SHOW_LABELLED | SHOW_COMPUTED | SHOW_ONE_LINE);
     append_info(c);
     c->last = c->top;
     for (guint i = 0; i < sipkb_result_n_all(result); i++)
