@@ -224,26 +224,22 @@ show_kb_texts(show_ctx *c)
     guint row = 0;
     const sipkb_override *override =
         sipkb_kb_sources_override(r->status_code, r->reason_phrase, r->method, &row);
-    /* The KB's texts for the request this answers: its method, and whether it carried an
-     * offer (one refused in this capture, or one that may lie outside it; see the KB header). */
-    gboolean offer =
-        sipkb_kb_offer_assumed(r->method, sipkb_result_find(r, SIPKB_F_SDP_OFFER_FRAME) ||
-                                              sipkb_result_find(r, SIPKB_F_SDP_OFFERED));
     const char *meaning = override ? sipkb_override_meaning(override) : NULL;
     add_text(c, c->sipkb_tree, SIPKB_F_EXPLANATION,
-             meaning ? meaning : sipkb_kb_entry_text(entry, SIPKB_KB_MEANING, r->method, offer));
+             meaning ? meaning : sipkb_kb_entry_text(entry, SIPKB_KB_MEANING, r->method,
+                                                            r->situation.offer));
     GPtrArray *lines = g_ptr_array_new();
     add_lines(lines, override ? sipkb_override_cause(override) : NULL, NULL);
     for (guint i = 0; i < r->n_items; i++) {
         if (r->items[i].finding == SIPKB_F_CAUSE)
             g_ptr_array_add(lines, (gpointer)r->items[i].value.text);
     }
-    GPtrArray *kb_lines = sipkb_kb_entry_lines(entry, SIPKB_KB_CAUSES, r->method, offer);
+    GPtrArray *kb_lines = sipkb_kb_entry_lines(entry, SIPKB_KB_CAUSES, &r->situation);
     add_lines(lines, NULL, kb_lines);
     g_ptr_array_unref(kb_lines);
     add_text_list(c, c->sipkb_tree, SIPKB_F_CAUSE, sipkb_ids.ett_causes, "Likely causes", lines);
     g_ptr_array_set_size(lines, 0);
-    kb_lines = sipkb_kb_entry_lines(entry, SIPKB_KB_ADVICE, r->method, offer);
+    kb_lines = sipkb_kb_entry_lines(entry, SIPKB_KB_ADVICE, &r->situation);
     add_lines(lines, override ? sipkb_override_advice(override) : NULL, kb_lines);
     g_ptr_array_unref(kb_lines);
     add_text_list(c, c->sipkb_tree, SIPKB_F_ADVICE, sipkb_ids.ett_advice, "What to check next",

@@ -55,6 +55,7 @@ typedef struct {
     const char *method;        /* requests: the method; responses: the CSeq method */
     const char *reason_phrase; /* responses */
     sipkb_severity severity;   /* the highest of the message's expert items */
+    sipkb_kb_situation situation; /* responses: the request they answer, for the KB's texts */
     guint n_items;
     const sipkb_item *items; /* decided when the message was added */
     guint n_late;

@@ -94,7 +94,7 @@ typedef enum {
 
 /* Whether to take the request as carrying an SDP offer: `offer_seen` (the capture shows the
  * offer), or a method that may carry one (RFC 3264: INVITE, UPDATE, PRACK, ACK; also an unknown
- * method) whose offer may be outside the capture. */
+ * method) whose offer may lie outside the capture. */
 gboolean sipkb_kb_offer_assumed(const char *method, gboolean offer_seen);
 
 /* SIPKB_KB_SUMMARY or SIPKB_KB_MEANING for a response to `method` (its CSeq method; NULL when
@@ -103,11 +103,25 @@ gboolean sipkb_kb_offer_assumed(const char *method, gboolean offer_seen);
 const char *sipkb_kb_entry_text(const sipkb_response_entry *entry, sipkb_kb_part part,
                                 const char *method, gboolean offer);
 
-/* SIPKB_KB_CAUSES or SIPKB_KB_ADVICE that apply to a response to `method` (NULL when unknown:
- * no method condition is applied), in order. Free with g_ptr_array_unref(); the strings are
- * the KB's. */
+/* A fact about the request a response answers, as far as the capture shows it. */
+typedef enum {
+    SIPKB_KB_UNKNOWN = 0, /* the request is not in the capture: every condition on it holds */
+    SIPKB_KB_NO,
+    SIPKB_KB_YES,
+} sipkb_kb_fact;
+
+/* The request a response answers, as the cause.N.for and advice.N.for conditions read it. */
+typedef struct {
+    const char *method;        /* its CSeq method; NULL when unknown (no method condition) */
+    gboolean offer;            /* sipkb_kb_offer_assumed() */
+    sipkb_kb_fact credentials; /* it carried Authorization or Proxy-Authorization */
+    sipkb_kb_fact in_dialog;   /* its To header had a tag (RFC 3261 section 12.2.1.1) */
+} sipkb_kb_situation;
+
+/* SIPKB_KB_CAUSES or SIPKB_KB_ADVICE that apply to a response in `situation`, in order. Free
+ * with g_ptr_array_unref(); the strings are the KB's. */
 GPtrArray *sipkb_kb_entry_lines(const sipkb_response_entry *entry, sipkb_kb_part part,
-                                const char *method, gboolean offer);
+                                const sipkb_kb_situation *situation);
 
 /* The provider note for a response whose request had From user `from_user` and digest username
  * `auth_user` (NULL when unknown): provider_note.callerid when the two differ (the analyzer's

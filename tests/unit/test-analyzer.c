@@ -1561,6 +1561,79 @@ test_responses_forbidden_in_dialog_no_from_claim(void)
     sipkb_analyzer_free(a);
 }
 
+/* The KB's cause and advice conditions read the request a response answers: its credentials
+ * (RFC 3261 section 22), its To tag (section 12.2.1.1), its offer (RFC 3264); unknown when the
+ * capture lacks the request. */
+static void
+assert_situation(const sipkb_result *r, const char *method, gboolean offer,
+                 sipkb_kb_fact credentials, sipkb_kb_fact in_dialog)
+{
+    g_assert_cmpstr(r->situation.method, ==, method);
+    g_assert_cmpint(r->situation.offer, ==, offer);
+    g_assert_cmpint(r->situation.credentials, ==, credentials);
+    g_assert_cmpint(r->situation.in_dialog, ==, in_dialog);
+}
+
+/* The 403 causes the shipped KB gives in a result's situation, joined by "|". */
+static char *
+kb_causes_of(const sipkb_result *r)
+{
+    GPtrArray *lines = sipkb_kb_entry_lines(sipkb_kb_response(kb, r->status_code, NULL),
+                                            SIPKB_KB_CAUSES, &r->situation);
+    g_ptr_array_add(lines, NULL);
+    char *joined = g_strjoinv("|", (char **)lines->pdata);
+    g_ptr_array_unref(lines);
+    return joined;
+}
+
+static void
+test_responses_situation(void)
+{
+    sipkb_analyzer *a = analyzer_new();
+    /* A REGISTER with credentials refused: no "carried no credentials" (section 21.4.4). */
+    test_msg *reg = msg_request(1, "REGISTER", "reg-1", 2, "z9hG4bK1");
+    msg_credentials(reg, SIPKB_AUTH_AUTHORIZATION, "alice", REALM, "nonce-1");
+    add(a, reg);
+    const sipkb_result *r = add(a, msg_response(2, 403, "REGISTER", "reg-1", 2, "z9hG4bK1"));
+    assert_situation(r, "REGISTER", FALSE, SIPKB_KB_YES, SIPKB_KB_NO);
+    char *causes = kb_causes_of(r);
+    g_assert_null(strstr(causes, "carried no credentials"));
+    g_assert_nonnull(strstr(causes, "wrong password"));
+    g_free(causes);
+    /* An INVITE without credentials refused: no password cause. */
+    add(a, msg_request(3, "INVITE", "call-1", 1, "z9hG4bK3"));
+    r = add(a, msg_response(4, 403, "INVITE", "call-1", 1, "z9hG4bK3"));
+    assert_situation(r, "INVITE", TRUE, SIPKB_KB_NO, SIPKB_KB_NO);
+    causes = kb_causes_of(r);
+    g_assert_nonnull(strstr(causes, "carried no credentials"));
+    g_assert_null(strstr(causes, "wrong password"));
+    g_assert_null(strstr(causes, "Inside a dialog"));
+    g_free(causes);
+    /* A re-INVITE (To tag) refused: in a dialog, no credit or destination causes. */
+    test_msg *reinvite = msg_request(5, "INVITE", "call-2", 2, "z9hG4bK5");
+    msg_to_tag(reinvite, "8321234356");
+    add(a, reinvite);
+    r = add(a, msg_response(6, 403, "INVITE", "call-2", 2, "z9hG4bK5"));
+    assert_situation(r, "INVITE", TRUE, SIPKB_KB_NO, SIPKB_KB_YES);
+    causes = kb_causes_of(r);
+    g_assert_nonnull(strstr(causes, "Inside a dialog"));
+    g_assert_null(strstr(causes, "credit"));
+    g_free(causes);
+    /* A NOTIFY carries no offer; a response whose request the capture lacks: unknown. */
+    add(a, msg_request(7, "NOTIFY", "sub-1", 1, "z9hG4bK7"));
+    assert_situation(add(a, msg_response(8, 488, "NOTIFY", "sub-1", 1, "z9hG4bK7")), "NOTIFY",
+                     FALSE, SIPKB_KB_NO, SIPKB_KB_NO);
+    r = add(a, msg_response(9, 403, "INVITE", "call-3", 1, "z9hG4bK9"));
+    assert_situation(r, "INVITE", TRUE, SIPKB_KB_UNKNOWN, SIPKB_KB_UNKNOWN);
+    causes = kb_causes_of(r);
+    g_assert_nonnull(strstr(causes, "carried no credentials"));
+    g_assert_nonnull(strstr(causes, "wrong password"));
+    g_free(causes);
+    /* A request carries no situation. */
+    assert_situation(result_of(a, 7), NULL, FALSE, SIPKB_KB_UNKNOWN, SIPKB_KB_UNKNOWN);
+    sipkb_analyzer_free(a);
+}
+
 /* RFC 3261 section 7.2: a reason phrase other than the code's own is the server's account of
  * the failure; section 20.43: so is a Warning. */
 static void
@@ -2361,6 +2434,7 @@ main(int argc, char **argv)
                     test_responses_forbidden_reason_ranked);
     g_test_add_func("/analyzer/responses/forbidden-cause-quotes-reason-phrase",
                     test_responses_forbidden_cause_quotes_reason_phrase);
+    g_test_add_func("/analyzer/responses/situation", test_responses_situation);
     g_test_add_func("/analyzer/responses/server-words", test_responses_server_words);
     g_test_add_func("/analyzer/responses/call-outcomes", test_responses_call_outcomes);
     g_test_add_func("/analyzer/responses/timed-out", test_responses_timed_out);
