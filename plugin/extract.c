@@ -37,7 +37,7 @@ typedef enum {
 typedef enum {
     NEED_ALWAYS,
     NEED_AUTH,     /* the frame has an authentication header */
-    NEED_RESPONSE, /* the frame has a response (the Contacts of a 3xx are its targets) */
+    NEED_RESPONSE, /* the frame has a response (a 3xx's targets, a REGISTER 2xx's bindings) */
 } field_need;
 
 typedef struct {
@@ -68,14 +68,20 @@ static const field_spec field_specs[] = {
     {"sip.Call-ID", FIELD_STRING, MSG(call_id), 0, 0, NEED_ALWAYS},
     {"sip.CSeq.seq", FIELD_UINT, MSG(cseq_number), MSG(has_cseq), 0, NEED_ALWAYS},
     {"sip.CSeq.method", FIELD_STRING, MSG(cseq_method), 0, 0, NEED_ALWAYS},
+    {"sip.r-uri.user", FIELD_STRING, MSG(request_uri_user), 0, 0, NEED_ALWAYS},
+    {"sip.r-uri.host", FIELD_STRING, MSG(request_uri_host), 0, 0, NEED_ALWAYS},
     {"sip.from.user", FIELD_STRING, MSG(from_user), 0, 0, NEED_ALWAYS},
     {"sip.from.tag", FIELD_STRING, MSG(from_tag), 0, 0, NEED_ALWAYS},
+    {"sip.to.user", FIELD_STRING, MSG(to_user), 0, 0, NEED_ALWAYS},
+    {"sip.to.host", FIELD_STRING, MSG(to_host), 0, 0, NEED_ALWAYS},
     {"sip.to.tag", FIELD_STRING, MSG(to_tag), 0, 0, NEED_ALWAYS},
     {"sip.Warning", FIELD_STRING, MSG(warning), 0, 0, NEED_ALWAYS},
     {"sip.pai.user", FIELD_STRING, MSG(p_asserted_identity_user), 0, 0, NEED_AUTH},
     {"sip.ppi.user", FIELD_STRING, MSG(p_preferred_identity_user), 0, 0, NEED_AUTH},
     {"sip.Retry-After", FIELD_UINT, MSG(retry_after), MSG(has_retry_after), 0, NEED_ALWAYS},
     {"sip.contact.uri", FIELD_STRING_LIST, MSG(contact_uris), 0, 0, NEED_RESPONSE},
+    {"sip.contact.parameter", FIELD_STRING_LIST, MSG(contact_parameters), 0, 0, NEED_RESPONSE},
+    {"sip.Expires", FIELD_UINT, MSG(expires), MSG(has_expires), 0, NEED_RESPONSE},
     {"sip.auth.username", FIELD_AUTH_STRING, AUTH(username), 0, 0, NEED_AUTH},
     {"sip.auth.realm", FIELD_AUTH_STRING, AUTH(realm), 0, 0, NEED_AUTH},
     {"sip.auth.nonce", FIELD_AUTH_STRING, AUTH(nonce), 0, 0, NEED_AUTH},

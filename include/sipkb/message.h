@@ -85,8 +85,12 @@ typedef struct {
     gboolean has_cseq;
     guint32 cseq_number;
     const char *cseq_method;
+    const char *request_uri_user; /* requests: the Request-URI's user and host parts */
+    const char *request_uri_host;
     const char *from_user;
     const char *from_tag;
+    const char *to_user; /* the To URI's user and host: a REGISTER's address-of-record */
+    const char *to_host;
     const char *to_tag;
 
     guint n_vias; /* top first */
@@ -100,6 +104,10 @@ typedef struct {
     gboolean has_retry_after;
     guint32 retry_after;             /* seconds */
     const char *const *contact_uris; /* NULL-terminated; may be NULL */
+    const char *const *contact_parameters; /* every Contact's parameters ("expires=600"), in
+                                              order, NULL-terminated; may be NULL */
+    gboolean has_expires;
+    guint32 expires; /* the Expires header, seconds */
     const char *warning;             /* the first Warning header's value, or NULL */
 
     gboolean is_resend; /* the SIP dissector's mark of a message it saw before */

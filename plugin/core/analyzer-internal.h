@@ -41,6 +41,8 @@ typedef struct transaction {
     guint32 ack_frame;             /* INVITE: an ACK of its CSeq on the same hop */
     struct transaction *cancel;    /* INVITE: the CANCEL's transaction, or NULL */
     gboolean in_dialog;            /* its first copy had a To tag */
+    const char *request_uri_user;  /* of its first copy, interned */
+    const char *request_uri_host;
     sipkb_rechallenge rechallenge; /* of the challenge this request received, if one */
 } transaction;
 
@@ -85,6 +87,8 @@ struct sipkb_analyzer {
     GHashTable *nat_peers;      /* "address:port" of a client behind NAT -> first frame (via.c) */
     GHashTable *accepted_pairs; /* "from user\ndigest user" -> frame of a 2xx (auth.c) */
     GHashTable *calls;          /* Call-ID -> what its INVITEs ended with (transactions.c) */
+    GHashTable *registrations;  /* "user@host" address-of-record -> its bindings
+                                   (registrations.c) */
     gint64 last_time_ns;        /* of the latest message added */
     gboolean needs_finish;
     gboolean finished_once;
@@ -148,6 +152,17 @@ void auth_finish(sipkb_analyzer *analyzer, GArray *late_scratch);
 /* responses.c: the response's kind and expert item, causes ranked from the evidence, the call's
  * outcome, CANCEL and timeout details, Retry-After, redirect targets. */
 void responses_decide(decision *d);
+
+/* registrations.c: the bindings 2xx responses to REGISTER accepted (RFC 3261 section 10.3). */
+typedef struct {
+    guint32 accepted_in;  /* the 2xx that bound the address-of-record */
+    guint32 seconds_left; /* of its longest binding, at the time asked about */
+} registration_seen;
+
+void registrations_accepted(decision *d); /* a 2xx to REGISTER */
+/* Whether user@host had a binding at `at_ns`, accepted earlier in the capture. */
+gboolean registrations_bound(const sipkb_analyzer *analyzer, const char *user, const char *host,
+                             gint64 at_ns, registration_seen *seen);
 
 /* offer-answer.c: SDP bodies, offers and answers (RFC 3264), NAT and hold in SDP. */
 void offer_answer_init(sipkb_analyzer *analyzer);

@@ -59,7 +59,7 @@ sipkb_analyzer_free(sipkb_analyzer *analyzer)
     g_hash_table_destroy(analyzer->groups);
     g_hash_table_destroy(analyzer->transactions);
     GHashTable *optional[] = {analyzer->challenges, analyzer->nat_peers, analyzer->accepted_pairs,
-                              analyzer->calls};
+                              analyzer->calls, analyzer->registrations};
     for (gsize i = 0; i < G_N_ELEMENTS(optional); i++) {
         if (optional[i])
             g_hash_table_destroy(optional[i]);

@@ -88,6 +88,7 @@ typedef struct {
     sipkb_via vias[MAX_VIAS];
     sipkb_sdp_line sdp[MAX_SDP_LINES];
     const char *contacts[MAX_CONTACTS + 1];
+    const char *contact_parameters[MAX_CONTACTS + 1];
     GStringChunk *strings; /* every string the message borrows */
 } test_msg;
 
@@ -287,6 +288,31 @@ msg_contacts(test_msg *m, ...)
     va_end(args);
     m->contacts[n] = NULL;
     m->msg.contact_uris = m->contacts;
+}
+
+/* Contact parameters ("expires=600"), NULL-terminated. */
+static void
+msg_contact_parameters(test_msg *m, ...)
+{
+    va_list args;
+    va_start(args, m);
+    guint n = 0;
+    for (const char *parameter; (parameter = va_arg(args, const char *)) && n < MAX_CONTACTS;)
+        m->contact_parameters[n++] = keep(m, parameter);
+    va_end(args);
+    m->contact_parameters[n] = NULL;
+    m->msg.contact_parameters = m->contact_parameters;
+}
+
+/* The Request-URI's user and host (requests) and the To URI's. */
+static void
+msg_uris(test_msg *m, const char *request_uri_user, const char *request_uri_host,
+         const char *to_user, const char *to_host)
+{
+    m->msg.request_uri_user = keep(m, request_uri_user);
+    m->msg.request_uri_host = keep(m, request_uri_host);
+    m->msg.to_user = keep(m, to_user);
+    m->msg.to_host = keep(m, to_host);
 }
 
 /* An SDP body, one line per "\n", with the parts the SDP dissector gives each line type. */
@@ -1634,6 +1660,149 @@ test_responses_situation(void)
     sipkb_analyzer_free(a);
 }
 
+/* alice@sip.example.net registered at `at` seconds (frames 1 and 2): the 2xx binds her Contact
+ * for `expires` seconds, as a Contact parameter or (when `in_header`) as the Expires header. */
+static void
+alice_registered(sipkb_analyzer *a, double at, guint32 expires, gboolean in_header)
+{
+    test_msg *reg = msg_request(1, "REGISTER", "reg-1", 1, "z9hG4bK1");
+    msg_at(reg, at);
+    msg_uris(reg, NULL, "sip.example.net", "alice", "sip.example.net");
+    add(a, reg);
+    test_msg *ok = msg_response(2, 200, "REGISTER", "reg-1", 1, "z9hG4bK1");
+    msg_at(ok, at + 0.05);
+    msg_uris(ok, NULL, NULL, "alice", "SIP.example.net");
+    msg_contacts(ok, "sip:alice@192.0.2.10:5060", NULL);
+    char *parameter = g_strdup_printf("expires=%u", expires);
+    if (in_header) {
+        ok->msg.has_expires = TRUE;
+        ok->msg.expires = expires;
+    } else {
+        msg_contact_parameters(ok, "transport=udp", parameter, NULL);
+    }
+    g_free(parameter);
+    add(a, ok);
+}
+
+/* A `method` to alice (frame 3, Request-URI user and host as given) answered 404 (frame 4) at
+ * `at` seconds. */
+static const sipkb_result *
+alice_not_found(sipkb_analyzer *a, const char *method, const char *request_uri_host, double at)
+{
+    test_msg *request = msg_request(3, method, "call-1", 1, "z9hG4bK3");
+    msg_at(request, at);
+    msg_uris(request, "alice", request_uri_host, "alice", "sip.example.net");
+    add(a, request);
+    test_msg *not_found = msg_response(4, 404, method, "call-1", 1, "z9hG4bK3");
+    msg_at(not_found, at + 0.05);
+    msg_uris(not_found, NULL, NULL, "alice", "sip.example.net");
+    return add(a, not_found);
+}
+
+/* RFC 3261 section 10.3: a 404 for an address-of-record whose binding a registrar accepted and
+ * that has not expired: the user exists, so routing or the dial plan failed (section 16.5). */
+static void
+test_responses_not_found_registered(void)
+{
+    sipkb_analyzer *a = analyzer_new();
+    alice_registered(a, 0, 600, FALSE);
+    assert_items(alice_not_found(a, "INVITE", "sip.example.net", 100), "code=404",
+                 "response.failure",
+                 "cause='alice@sip.example.net was registered (the 2xx in frame 2, 500 s left): the "
+                 "user exists at the registrar, so this 404 comes from routing or the dial plan, not "
+                 "a missing user (RFC 3261 sections 10.3, 16.5)'",
+                 "not_found.registered", "not_found.aor='alice@sip.example.net'",
+                 "not_found.registered_in=#2", "not_found.expires_in=500",
+                 "call.outcome='callee not reached: 404 Not Found'",
+                 "transaction.request=#3", "via");
+    sipkb_analyzer_free(a);
+
+    /* The Expires header stands in for a Contact without expires (section 10.2.1.1). */
+    a = analyzer_new();
+    alice_registered(a, 0, 60, TRUE);
+    g_assert_nonnull(
+        sipkb_result_find(alice_not_found(a, "MESSAGE", "sip.example.net", 30),
+                          SIPKB_F_NOT_FOUND_REGISTERED));
+    sipkb_analyzer_free(a);
+
+    /* A 404 whose request the capture lacks: its To names the AOR. */
+    a = analyzer_new();
+    alice_registered(a, 0, 600, FALSE);
+    test_msg *not_found = msg_response(4, 404, "INVITE", "call-1", 1, "z9hG4bK3");
+    msg_at(not_found, 10);
+    msg_uris(not_found, NULL, NULL, "alice", "sip.example.net");
+    const sipkb_item *in = sipkb_result_find(add(a, not_found), SIPKB_F_NOT_FOUND_REGISTERED_IN);
+    g_assert_nonnull(in);
+    g_assert_cmpuint(in->value.number, ==, 2);
+    sipkb_analyzer_free(a);
+
+    /* Not after the binding expired, nor for another host, nor for a SUBSCRIBE (its resource
+     * lives at the notifier), nor after a 2xx that removed the binding (expires=0). */
+    static const struct {
+        const char *method;
+        const char *host;
+        double at;
+        guint32 expires;
+    } cases[] = {
+        {"INVITE", "sip.example.net", 601, 600},
+        {"INVITE", "other.example.net", 100, 600},
+        {"SUBSCRIBE", "sip.example.net", 100, 600},
+        {"INVITE", "sip.example.net", 100, 0},
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_test_message("%s to %s at %.0f s", cases[i].method, cases[i].host, cases[i].at);
+        a = analyzer_new();
+        alice_registered(a, 0, cases[i].expires, FALSE);
+        const sipkb_result *r = alice_not_found(a, cases[i].method, cases[i].host, cases[i].at);
+        g_assert_null(sipkb_result_find(r, SIPKB_F_NOT_FOUND_REGISTERED));
+        char *causes = causes_of(r);
+        g_assert_null(strstr(causes, "was registered"));
+        g_free(causes);
+        sipkb_analyzer_free(a);
+    }
+}
+
+/* RFC 3261 section 10.3 steps 1 and 3: a registrar serves domains and finds an AOR only in the
+ * Request-URI's domain. A REGISTER refused with 404 while its Request-URI host is an address,
+ * or another host than the AOR's, points at the host, not the user. */
+static void
+test_responses_not_found_register_host(void)
+{
+    static const struct {
+        const char *request_uri_host;
+        const char *to_host;
+        const char *cause; /* NULL: none of this rule */
+    } cases[] = {
+        {"198.51.100.1", "198.51.100.1",
+         "The domain or IP address in the Request-URI is not configured as a served domain: "
+         "REGISTER sip:198.51.100.1 for the address-of-record alice@198.51.100.1 (RFC 3261 "
+         "section 10.3 steps 1 and 3)"},
+        {"198.51.100.1", "sip.example.net",
+         "The domain or IP address in the Request-URI is not configured as a served domain: "
+         "REGISTER sip:198.51.100.1 for the address-of-record alice@sip.example.net (RFC 3261 "
+         "section 10.3 steps 1 and 3)"},
+        {"sip.example.org", "sip.example.net",
+         "The domain or IP address in the Request-URI is not configured as a served domain: "
+         "REGISTER sip:sip.example.org for the address-of-record alice@sip.example.net (RFC "
+         "3261 section 10.3 steps 1 and 3)"},
+        {"SIP.example.net", "sip.example.net", NULL},
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_test_message("REGISTER sip:%s for alice@%s", cases[i].request_uri_host,
+                       cases[i].to_host);
+        sipkb_analyzer *a = analyzer_new();
+        test_msg *reg = msg_request(1, "REGISTER", "reg-1", 1, "z9hG4bK1");
+        msg_uris(reg, NULL, cases[i].request_uri_host, "alice", cases[i].to_host);
+        add(a, reg);
+        test_msg *not_found = msg_response(2, 404, "REGISTER", "reg-1", 1, "z9hG4bK1");
+        msg_uris(not_found, NULL, NULL, "alice", cases[i].to_host);
+        char *causes = causes_of(add(a, not_found));
+        g_assert_cmpstr(causes, ==, cases[i].cause ? cases[i].cause : "");
+        g_free(causes);
+        sipkb_analyzer_free(a);
+    }
+}
+
 /* RFC 3261 section 7.2: a reason phrase other than the code's own is the server's account of
  * the failure; section 20.43: so is a Warning. */
 static void
@@ -2435,6 +2604,10 @@ main(int argc, char **argv)
     g_test_add_func("/analyzer/responses/forbidden-cause-quotes-reason-phrase",
                     test_responses_forbidden_cause_quotes_reason_phrase);
     g_test_add_func("/analyzer/responses/situation", test_responses_situation);
+    g_test_add_func("/analyzer/responses/not-found-registered",
+                    test_responses_not_found_registered);
+    g_test_add_func("/analyzer/responses/not-found-register-host",
+                    test_responses_not_found_register_host);
     g_test_add_func("/analyzer/responses/server-words", test_responses_server_words);
     g_test_add_func("/analyzer/responses/call-outcomes", test_responses_call_outcomes);
     g_test_add_func("/analyzer/responses/timed-out", test_responses_timed_out);
