@@ -71,6 +71,7 @@ static const field_spec field_specs[] = {
     {"sip.r-uri.user", FIELD_STRING, MSG(request_uri_user), 0, 0, NEED_ALWAYS},
     {"sip.r-uri.host", FIELD_STRING, MSG(request_uri_host), 0, 0, NEED_ALWAYS},
     {"sip.from.user", FIELD_STRING, MSG(from_user), 0, 0, NEED_ALWAYS},
+    {"sip.from.host", FIELD_STRING, MSG(from_host), 0, 0, NEED_ALWAYS},
     {"sip.from.tag", FIELD_STRING, MSG(from_tag), 0, 0, NEED_ALWAYS},
     {"sip.to.user", FIELD_STRING, MSG(to_user), 0, 0, NEED_ALWAYS},
     {"sip.to.host", FIELD_STRING, MSG(to_host), 0, 0, NEED_ALWAYS},

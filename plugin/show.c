@@ -192,7 +192,7 @@ show_sources(const show_ctx *c, proto_tree *tree, const sipkb_override *override
                           : wmem_strdup_printf(pool, "%s: %s first, then %s", texts[i].what,
                                                row_text, layer));
     }
-    if (entry->provider_note)
+    if (sipkb_kb_entry_note_applies(entry, &c->result->situation))
         add_text(c, tree, SIPKB_F_SOURCE, "Provider note: provider profile (carrier notes)");
 }
 
@@ -248,8 +248,10 @@ show_kb_texts(show_ctx *c)
     /* A note may name the Caller-ID values of the message: filled from its findings. */
     const sipkb_item *from_user = sipkb_result_find(r, SIPKB_F_CALLERID_FROM_USER);
     const sipkb_item *auth_user = sipkb_result_find(r, SIPKB_F_CALLERID_AUTH_USER);
-    const char *note = sipkb_kb_entry_note(entry, from_user ? from_user->value.text : NULL,
-                                           auth_user ? auth_user->value.text : NULL);
+    const char *note = !sipkb_kb_entry_note_applies(entry, &r->situation)
+                           ? NULL
+                           : sipkb_kb_entry_note(entry, from_user ? from_user->value.text : NULL,
+                                                 auth_user ? auth_user->value.text : NULL);
     if (note)
         add_text(c, c->sipkb_tree, SIPKB_F_PROVIDER_NOTE, render(c, note));
     show_about(c, override, row);

@@ -37,6 +37,9 @@ typedef struct sipkb_response_entry {
     const char *const *causes;                   /* NULL-terminated, most likely first */
     const char *const *advice;                   /* NULL-terminated, what to check next */
     const char *provider_note;                   /* NULL when no profile has one */
+    const char *const *provider_note_domains;    /* "domains" of the file that gave the note
+                                                    (NULL: it names none, the note applies to
+                                                    every message) */
     const char *reference;                       /* defining RFC and section */
     sipkb_layer meaning_layer;                   /* layer that supplied summary and meaning */
     sipkb_layer causes_layer;                    /* layer that supplied the causes */
@@ -79,8 +82,7 @@ const char *sipkb_kb_version(const sipkb_kb *kb, sipkb_layer layer);
 const char *sipkb_kb_name(const sipkb_kb *kb, sipkb_layer layer);
 
 /* "domains" of the given layer's file (the SIP domains and realms a provider serves), a
- * NULL-terminated list, or NULL when it gives none. Read and checked only: profiles do not yet
- * apply per domain. */
+ * NULL-terminated list, or NULL when it gives none. */
 const char *const *sipkb_kb_domains(const sipkb_kb *kb, sipkb_layer layer);
 
 /* ---- the texts that apply to one response ----------------------------------------------- */
@@ -116,12 +118,21 @@ typedef struct {
     gboolean offer;            /* sipkb_kb_offer_assumed() */
     sipkb_kb_fact credentials; /* it carried Authorization or Proxy-Authorization */
     sipkb_kb_fact in_dialog;   /* its To header had a tag (RFC 3261 section 12.2.1.1) */
+    const char *const *names;  /* the hosts and digest realms of the response and its request
+                                  (Request-URI, To and From hosts, realms), NULL-terminated;
+                                  NULL when none is known */
 } sipkb_kb_situation;
 
 /* SIPKB_KB_CAUSES or SIPKB_KB_ADVICE that apply to a response in `situation`, in order. Free
  * with g_ptr_array_unref(); the strings are the KB's. */
 GPtrArray *sipkb_kb_entry_lines(const sipkb_response_entry *entry, sipkb_kb_part part,
                                 const sipkb_kb_situation *situation);
+
+/* Whether the entry's provider note concerns a response in `situation`: always when the file
+ * that gave the note names no domains; otherwise when one of the situation's names equals one
+ * of its domains, or ends in ".example.net" for a domain "*.example.net" (without case). */
+gboolean sipkb_kb_entry_note_applies(const sipkb_response_entry *entry,
+                                     const sipkb_kb_situation *situation);
 
 /* The provider note for a response whose request had From user `from_user` and digest username
  * `auth_user` (NULL when unknown): provider_note.callerid when the two differ (the analyzer's

@@ -88,6 +88,7 @@ typedef struct {
     const char *request_uri_user; /* requests: the Request-URI's user and host parts */
     const char *request_uri_host;
     const char *from_user;
+    const char *from_host;
     const char *from_tag;
     const char *to_user; /* the To URI's user and host: a REGISTER's address-of-record */
     const char *to_host;

@@ -33,6 +33,7 @@ typedef struct transaction {
     const char *from_user;           /* interned */
     const char *digest_username;     /* interned */
     const char *credentials_nonce;   /* interned */
+    const char *credentials_realm;   /* interned */
     const char *nonce_seen_before;   /* latest challenge nonce of this client when it was sent */
     challenge *answered;             /* the latest challenge when its credentials were made */
     struct transaction *same_branch; /* the next transaction of its group and branch (another

@@ -288,6 +288,20 @@ decide_situation(decision *d)
     }
     result->situation.method = result->method;
     result->situation.offer = sipkb_kb_offer_assumed(result->method, offer_seen);
+    /* The names a provider profile's domains are matched against (kb.h). */
+    const sipkb_message *msg = d->msg;
+    const char *names[] = {
+        d->txn ? d->txn->request_uri_host : NULL, msg->to_host, msg->from_host,
+        msg->challenge.realm, d->txn ? d->txn->credentials_realm : NULL,
+    };
+    const char **kept = analyzer_alloc(d->analyzer, (G_N_ELEMENTS(names) + 1) * sizeof(char *));
+    guint n = 0;
+    for (gsize i = 0; i < G_N_ELEMENTS(names); i++) {
+        if (names[i] && *names[i])
+            kept[n++] = analyzer_keep(d->analyzer, names[i]);
+    }
+    kept[n] = NULL;
+    result->situation.names = kept;
     if (!d->txn)
         return;
     result->situation.credentials = d->txn->has_credentials ? SIPKB_KB_YES : SIPKB_KB_NO;

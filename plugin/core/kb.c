@@ -710,7 +710,8 @@ merge_variants(merged_entry *merged, const layer_entry *entry)
 }
 
 static void
-merge_entry(merged_entry *merged_item, const layer_entry *entry, sipkb_layer layer)
+merge_entry(merged_entry *merged_item, const layer_entry *entry, sipkb_layer layer,
+            const char *const *domains)
 {
     sipkb_response_entry *merged = &merged_item->entry;
     merge_variants(merged_item, entry);
@@ -732,8 +733,10 @@ merge_entry(merged_entry *merged_item, const layer_entry *entry, sipkb_layer lay
         merged->advice_for = conditions_or_null(entry->advice_for);
         merged->advice_layer = layer;
     }
-    if (entry->provider_note)
+    if (entry->provider_note) {
         merged->provider_note = entry->provider_note;
+        merged->provider_note_domains = domains;
+    }
     if (entry->reference)
         merged->reference = entry->reference;
 }
@@ -794,7 +797,8 @@ rebuild_merged(sipkb_kb *kb)
                 merged->variants.texts = g_hash_table_new(g_str_hash, g_str_equal);
                 g_hash_table_insert(kb->merged, key, merged);
             }
-            merge_entry(merged, value, (sipkb_layer)layer);
+            merge_entry(merged, value, (sipkb_layer)layer,
+                        (const char *const *)kb->layers[layer].domains);
         }
     }
     /* A profile or team file may explain a code the generic KB lacks with some texts only:
@@ -993,6 +997,35 @@ sipkb_kb_entry_lines(const sipkb_response_entry *entry, sipkb_kb_part part,
             g_ptr_array_add(lines, (gpointer)texts[i]);
     }
     return lines;
+}
+
+/* A host or realm against one "domains" entry: equal, or under a "*." pattern's domain. */
+static gboolean
+domain_matches(const char *domain, const char *name)
+{
+    if (g_ascii_strcasecmp(domain, name) == 0)
+        return TRUE;
+    if (!g_str_has_prefix(domain, "*."))
+        return FALSE;
+    gsize suffix = strlen(domain + 1), length = strlen(name);
+    return length > suffix && g_ascii_strcasecmp(name + length - suffix, domain + 1) == 0;
+}
+
+gboolean
+sipkb_kb_entry_note_applies(const sipkb_response_entry *entry,
+                            const sipkb_kb_situation *situation)
+{
+    if (!entry || !entry->provider_note)
+        return FALSE;
+    if (!entry->provider_note_domains)
+        return TRUE;
+    for (const char *const *name = situation ? situation->names : NULL; name && *name; name++) {
+        for (const char *const *domain = entry->provider_note_domains; *domain; domain++) {
+            if (domain_matches(*domain, *name))
+                return TRUE;
+        }
+    }
+    return FALSE;
 }
 
 const char *

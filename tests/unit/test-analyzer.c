@@ -1658,6 +1658,25 @@ test_responses_situation(void)
     /* A request carries no situation. */
     assert_situation(result_of(a, 7), NULL, FALSE, SIPKB_KB_UNKNOWN, SIPKB_KB_UNKNOWN);
     sipkb_analyzer_free(a);
+
+    /* The names a provider profile's domains are matched against: the request's Request-URI
+     * host and credentials realm, the response's To and From hosts and challenge realm. */
+    a = analyzer_new();
+    reg = msg_request(1, "REGISTER", "reg-2", 2, "z9hG4bK1");
+    msg_uris(reg, NULL, "registrar.example.net", "alice", "sip.example.net");
+    msg_credentials(reg, SIPKB_AUTH_AUTHORIZATION, "alice", "realm.example.net", "nonce-1");
+    add(a, reg);
+    test_msg *challenge = msg_response(2, 401, "REGISTER", "reg-2", 2, "z9hG4bK1");
+    msg_uris(challenge, NULL, NULL, "alice", "sip.example.net");
+    challenge->msg.from_host = keep(challenge, "from.example.net");
+    msg_challenge(challenge, SIPKB_AUTH_WWW_AUTHENTICATE, "new-realm.example.net", "nonce-2",
+                  NULL);
+    char *names = g_strjoinv("|", (char **)add(a, challenge)->situation.names);
+    g_assert_cmpstr(names, ==,
+                    "registrar.example.net|sip.example.net|from.example.net|"
+                    "new-realm.example.net|realm.example.net");
+    g_free(names);
+    sipkb_analyzer_free(a);
 }
 
 /* alice@sip.example.net registered at `at` seconds (frames 1 and 2): the 2xx binds her Contact

@@ -56,7 +56,7 @@ lines_contain(const GPtrArray *lines, const char *needle)
 static sipkb_kb_situation
 situation_of(const char *method, gboolean offer)
 {
-    return (sipkb_kb_situation){method, offer, SIPKB_KB_UNKNOWN, SIPKB_KB_UNKNOWN};
+    return (sipkb_kb_situation){method, offer, SIPKB_KB_UNKNOWN, SIPKB_KB_UNKNOWN, NULL};
 }
 
 /* The causes (or advice) of `code` in `situation`. */
@@ -122,7 +122,7 @@ check_every_method(const sipkb_response_entry *entry)
         for (int offer = 0; offer <= 1; offer++) {
             for (gsize c = 0; c < G_N_ELEMENTS(facts); c++) {
                 for (gsize d = 0; d < G_N_ELEMENTS(facts); d++) {
-                    sipkb_kb_situation situation = {methods[m], offer, facts[c], facts[d]};
+                    sipkb_kb_situation situation = {methods[m], offer, facts[c], facts[d], NULL};
                     check_situation(entry, &situation);
                 }
             }
@@ -466,7 +466,7 @@ static void
 assert_known_lines(const sipkb_response_entry *entry, sipkb_kb_part part, const char *method,
                    sipkb_kb_fact credentials, sipkb_kb_fact in_dialog, const char *expected)
 {
-    sipkb_kb_situation situation = {method, FALSE, credentials, in_dialog};
+    sipkb_kb_situation situation = {method, FALSE, credentials, in_dialog, NULL};
     char *text = joined(sipkb_kb_entry_lines(entry, part, &situation));
     g_assert_cmpstr(text, ==, expected);
     g_free(text);
@@ -586,6 +586,36 @@ test_profile_note_and_domains(void)
     g_assert_cmpstr(sipkb_kb_entry_note(e, "+61383940220", "0383940220"), ==,
                     "From {callerid.from_user} is not {callerid.auth_user}.");
     g_assert_null(sipkb_kb_entry_note(sipkb_kb_response(kb, 403, NULL), "1", "2"));
+
+    /* The note applies to traffic with one of the domains: a host or realm equal to one
+     * (without case), or under a "*." pattern's domain, not the pattern's domain itself. */
+    static const struct {
+        const char *names[3];
+        gboolean applies;
+    } cases[] = {
+        {{"sip.example.net", NULL}, TRUE},  {{"SIP.Example.NET", NULL}, TRUE},
+        {{"pbx.local", "192.0.2.1"}, TRUE}, {{"a.b.example.org", NULL}, TRUE},
+        {{"example.org", NULL}, FALSE},     {{"xsip.example.net", NULL}, FALSE},
+        {{"example.net", NULL}, FALSE},     {{"192.0.2.10", NULL}, FALSE},
+        {{NULL}, FALSE},
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_test_message("%s", cases[i].names[0] ? cases[i].names[0] : "(no names)");
+        sipkb_kb_situation situation = {"INVITE", TRUE, SIPKB_KB_UNKNOWN, SIPKB_KB_UNKNOWN,
+                                        cases[i].names};
+        g_assert_cmpint(sipkb_kb_entry_note_applies(e, &situation), ==, cases[i].applies);
+    }
+    sipkb_kb_situation nameless = {"INVITE", TRUE, SIPKB_KB_UNKNOWN, SIPKB_KB_UNKNOWN, NULL};
+    g_assert_false(sipkb_kb_entry_note_applies(e, &nameless));
+    g_assert_false(sipkb_kb_entry_note_applies(sipkb_kb_response(kb, 403, NULL), &nameless));
+    sipkb_kb_free(kb);
+
+    /* A profile without domains: its notes apply to every response. */
+    kb = load_shipped_kb();
+    g_assert_null(sipkb_kb_domains(kb, SIPKB_LAYER_PROVIDER));
+    const sipkb_response_entry *forbidden = sipkb_kb_response(kb, 403, NULL);
+    g_assert_null(forbidden->provider_note_domains);
+    g_assert_true(sipkb_kb_entry_note_applies(forbidden, &nameless));
     sipkb_kb_free(kb);
 }
 
