@@ -313,8 +313,11 @@ frame_transport(packet_info *pinfo)
     return NULL;
 }
 
+/* In an ICMP error, Wireshark dissects the quoted packet with pinfo's addresses saved and
+ * restores them afterwards (call_dissector_work_error in epan/packet.c): a post-dissector reads
+ * the outer packet's addresses, so net_src is the ICMP error's sender. */
 static void
-fill_path(packet_info *pinfo, sipkb_path *path, gboolean *in_icmp)
+fill_path(packet_info *pinfo, sipkb_path *path, gboolean *in_icmp, const char **icmp_source)
 {
     path->source = address_to_str(pinfo->pool, &pinfo->net_src);
     path->destination = address_to_str(pinfo->pool, &pinfo->net_dst);
@@ -323,6 +326,7 @@ fill_path(packet_info *pinfo, sipkb_path *path, gboolean *in_icmp)
     path->transport = frame_transport(pinfo);
     *in_icmp = proto_is_frame_protocol(pinfo->layers, "icmp") ||
                proto_is_frame_protocol(pinfo->layers, "icmpv6");
+    *icmp_source = *in_icmp ? path->source : NULL;
 }
 
 /* ---- the frame's messages --------------------------------------------------------------- */
@@ -357,7 +361,8 @@ sipkb_extract(const sipkb_field_source *source, packet_info *pinfo, sipkb_extrac
     extract_sip_fields(source, &ex);
     sipkb_path path;
     gboolean in_icmp;
-    fill_path(pinfo, &path, &in_icmp);
+    const char *icmp_source;
+    fill_path(pinfo, &path, &in_icmp, &icmp_source);
     for (guint i = 0; i < ex.n_messages; i++) {
         sipkb_extracted *m = &ex.messages[i];
         m->msg.frame = pinfo->num;
@@ -365,6 +370,7 @@ sipkb_extract(const sipkb_field_source *source, packet_info *pinfo, sipkb_extrac
             (gint64)pinfo->abs_ts.secs * G_GINT64_CONSTANT(1000000000) + pinfo->abs_ts.nsecs;
         m->msg.path = path;
         m->msg.in_icmp = in_icmp;
+        m->msg.icmp_source = icmp_source;
         sipkb_extract_vias(source, pinfo->pool, m);
         sipkb_extract_sdp(source, pinfo->pool, m);
     }

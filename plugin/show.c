@@ -226,8 +226,8 @@ show_kb_texts(show_ctx *c)
         sipkb_kb_sources_override(r->status_code, r->reason_phrase, r->method, &row);
     const char *meaning = override ? sipkb_override_meaning(override) : NULL;
     add_text(c, c->sipkb_tree, SIPKB_F_EXPLANATION,
-             meaning ? meaning : sipkb_kb_entry_text(entry, SIPKB_KB_MEANING, r->method,
-                                                            r->situation.offer));
+             meaning ? meaning
+                     : sipkb_kb_entry_text(entry, SIPKB_KB_MEANING, r->method, r->situation.offer));
     GPtrArray *lines = g_ptr_array_new();
     add_lines(lines, override ? sipkb_override_cause(override) : NULL, NULL);
     for (guint i = 0; i < r->n_items; i++) {

@@ -39,10 +39,10 @@ typedef struct transaction {
     struct transaction *same_branch; /* the next transaction of its group and branch (another
                                         hop), or NULL */
     struct transaction *next_in_group;
-    guint32 ack_frame;             /* INVITE: an ACK of its CSeq on the same hop */
-    struct transaction *cancel;    /* INVITE: the CANCEL's transaction, or NULL */
-    gboolean in_dialog;            /* its first copy had a To tag */
-    const char *request_uri_user;  /* of its first copy, interned */
+    guint32 ack_frame;            /* INVITE: an ACK of its CSeq on the same hop */
+    struct transaction *cancel;   /* INVITE: the CANCEL's transaction, or NULL */
+    gboolean in_dialog;           /* its first copy had a To tag */
+    const char *request_uri_user; /* of its first copy, interned */
     const char *request_uri_host;
     sipkb_rechallenge rechallenge; /* of the challenge this request received, if one */
 } transaction;

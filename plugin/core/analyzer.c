@@ -283,16 +283,19 @@ decide_situation(decision *d)
     gboolean offer_seen = FALSE;
     for (guint i = 0; i < d->items->len; i++) {
         sipkb_finding finding = g_array_index(d->items, sipkb_item, i).finding;
-        offer_seen = offer_seen || finding == SIPKB_F_SDP_OFFER_FRAME ||
-                     finding == SIPKB_F_SDP_OFFERED;
+        offer_seen =
+            offer_seen || finding == SIPKB_F_SDP_OFFER_FRAME || finding == SIPKB_F_SDP_OFFERED;
     }
     result->situation.method = result->method;
     result->situation.offer = sipkb_kb_offer_assumed(result->method, offer_seen);
     /* The names a provider profile's domains are matched against (kb.h). */
     const sipkb_message *msg = d->msg;
     const char *names[] = {
-        d->txn ? d->txn->request_uri_host : NULL, msg->to_host, msg->from_host,
-        msg->challenge.realm, d->txn ? d->txn->credentials_realm : NULL,
+        d->txn ? d->txn->request_uri_host : NULL,
+        msg->to_host,
+        msg->from_host,
+        msg->challenge.realm,
+        d->txn ? d->txn->credentials_realm : NULL,
     };
     const char **kept = analyzer_alloc(d->analyzer, (G_N_ELEMENTS(names) + 1) * sizeof(char *));
     guint n = 0;

@@ -1012,8 +1012,7 @@ domain_matches(const char *domain, const char *name)
 }
 
 gboolean
-sipkb_kb_entry_note_applies(const sipkb_response_entry *entry,
-                            const sipkb_kb_situation *situation)
+sipkb_kb_entry_note_applies(const sipkb_response_entry *entry, const sipkb_kb_situation *situation)
 {
     if (!entry || !entry->provider_note)
         return FALSE;

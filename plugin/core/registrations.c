@@ -8,8 +8,8 @@
 
 /* One address-of-record's bindings as the latest 2xx to its REGISTER listed them. */
 typedef struct {
-    guint32 accepted_in;   /* the 2xx */
-    gint64 expires_at_ns;  /* its time plus the longest binding it granted */
+    guint32 accepted_in;  /* the 2xx */
+    gint64 expires_at_ns; /* its time plus the longest binding it granted */
 } registration;
 
 /* "user@host" with the host in lower case (RFC 3261 section 19.1.4: hosts compare without

@@ -380,13 +380,16 @@ rejected_text(const transaction *txn)
     return "outcome.rejected";
 }
 
-/* A final response to an INVITE (challenges aside): how the call ended. */
+/* A final response to an INVITE (challenges aside): how the call ended. Not for a re-INVITE
+ * (To tag): the call was up before it, and a refused re-INVITE leaves it up (RFC 3261 section
+ * 14.1). */
 static void
 decide_outcome(decision *d, const words *w, gboolean cancel_known)
 {
     const sipkb_message *msg = d->msg;
     guint32 code = msg->status_code;
-    if (code < 200 || code == 401 || code == 407 || g_strcmp0(msg->cseq_method, "INVITE") != 0)
+    if (code < 200 || code == 401 || code == 407 || g_strcmp0(msg->cseq_method, "INVITE") != 0 ||
+        (d->txn && d->txn->in_dialog))
         return;
     static const char *const outcome_texts[] = {
         [SIPKB_CALL_ANSWERED] = "outcome.answered",

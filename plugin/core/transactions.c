@@ -321,7 +321,9 @@ transactions_quoted(decision *d)
     transaction *txn =
         find_transaction(d->analyzer, group, top_branch(d->analyzer, msg), NULL, TRUE);
     decide_flag(d, SIPKB_F_TRANSPORT_ICMP_ERROR, msg->is_request ? 0 : QUOTED_RESPONSE_TEXT);
-    decide_text(d, SIPKB_F_TRANSPORT_ICMP_FROM, msg->path.source);
+    /* The host that reports the failure, not the sender of the quoted message. */
+    if (msg->icmp_source)
+        decide_text(d, SIPKB_F_TRANSPORT_ICMP_FROM, msg->icmp_source);
     if (!txn)
         return;
     guint32 original = msg->is_request           ? txn->first_frame

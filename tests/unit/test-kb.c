@@ -593,10 +593,14 @@ test_profile_note_and_domains(void)
         const char *names[3];
         gboolean applies;
     } cases[] = {
-        {{"sip.example.net", NULL}, TRUE},  {{"SIP.Example.NET", NULL}, TRUE},
-        {{"pbx.local", "192.0.2.1"}, TRUE}, {{"a.b.example.org", NULL}, TRUE},
-        {{"example.org", NULL}, FALSE},     {{"xsip.example.net", NULL}, FALSE},
-        {{"example.net", NULL}, FALSE},     {{"192.0.2.10", NULL}, FALSE},
+        {{"sip.example.net", NULL}, TRUE},
+        {{"SIP.Example.NET", NULL}, TRUE},
+        {{"pbx.local", "192.0.2.1"}, TRUE},
+        {{"a.b.example.org", NULL}, TRUE},
+        {{"example.org", NULL}, FALSE},
+        {{"xsip.example.net", NULL}, FALSE},
+        {{"example.net", NULL}, FALSE},
+        {{"192.0.2.10", NULL}, FALSE},
         {{NULL}, FALSE},
     };
     for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
