@@ -345,6 +345,45 @@ test_selection_per_method(void)
     g_ptr_array_unref(lines);
     g_assert_nonnull(strstr(text_for(kb, 489, SIPKB_KB_MEANING, "PUBLISH"), "PUBLISH"));
 
+    /* A REGISTER has no callee, ringing or dial plan: 408, 482 and 487 to it. */
+    lines = lines_for(kb, 408, SIPKB_KB_CAUSES, "REGISTER");
+    g_assert_false(lines_contain(lines, "registered device"));
+    g_assert_false(lines_contain(lines, "Ring-no-answer"));
+    g_assert_true(lines_contain(lines, "Timer B (INVITE) or Timer F"));
+    g_ptr_array_unref(lines);
+    lines = lines_for(kb, 408, SIPKB_KB_CAUSES, "INVITE");
+    g_assert_true(lines_contain(lines, "Ring-no-answer"));
+    g_ptr_array_unref(lines);
+    lines = lines_for(kb, 482, SIPKB_KB_CAUSES, "REGISTER");
+    g_assert_false(lines_contain(lines, "route the number"));
+    g_assert_true(lines_contain(lines, "does not own the Request-URI domain"));
+    g_ptr_array_unref(lines);
+    lines = lines_for(kb, 482, SIPKB_KB_ADVICE, "INVITE");
+    g_assert_true(lines_contain(lines, "dial plan"));
+    g_ptr_array_unref(lines);
+    lines = lines_for(kb, 487, SIPKB_KB_CAUSES, "REGISTER");
+    g_assert_false(lines_contain(lines, "caller hung up"));
+    g_assert_true(lines_contain(lines, "section 9.1"));
+    g_ptr_array_unref(lines);
+    lines = lines_for(kb, 487, SIPKB_KB_CAUSES, "INVITE");
+    g_assert_true(lines_contain(lines, "caller hung up"));
+    g_assert_false(lines_contain(lines, "section 9.1"));
+    g_ptr_array_unref(lines);
+    /* 481 to a NOTIFY: the subscription is gone (RFC 6665). */
+    lines = lines_for(kb, 481, SIPKB_KB_CAUSES, "NOTIFY");
+    g_assert_true(lines_contain(lines, "subscription had expired"));
+    g_assert_false(lines_contain(lines, "Replaces"));
+    g_ptr_array_unref(lines);
+    /* A 200 to a re-INVITE: the call was up already. */
+    lines = lines_known(kb, 200, SIPKB_KB_CAUSES, "INVITE", FALSE, TRUE);
+    g_assert_false(lines_contain(lines, "The callee answered"));
+    g_assert_true(lines_contain(lines, "re-INVITE in the call was accepted"));
+    g_ptr_array_unref(lines);
+    lines = lines_known(kb, 200, SIPKB_KB_CAUSES, "INVITE", FALSE, FALSE);
+    g_assert_true(lines_contain(lines, "The callee answered"));
+    g_assert_false(lines_contain(lines, "re-INVITE in the call was accepted"));
+    g_ptr_array_unref(lines);
+
     /* An unknown method gets every line: better one too many than a lost one. */
     const sipkb_response_entry *not_found = sipkb_kb_response(kb, 404, NULL);
     lines = lines_in(kb, 404, SIPKB_KB_CAUSES, situation_of(NULL, TRUE));
