@@ -345,35 +345,32 @@ test_selection_per_method(void)
     g_ptr_array_unref(lines);
     g_assert_nonnull(strstr(text_for(kb, 489, SIPKB_KB_MEANING, "PUBLISH"), "PUBLISH"));
 
-    /* A REGISTER has no callee, ringing or dial plan: 408, 482 and 487 to it. */
-    lines = lines_for(kb, 408, SIPKB_KB_CAUSES, "REGISTER");
-    g_assert_false(lines_contain(lines, "registered device"));
-    g_assert_false(lines_contain(lines, "Ring-no-answer"));
-    g_assert_true(lines_contain(lines, "Timer B (INVITE) or Timer F"));
-    g_ptr_array_unref(lines);
-    lines = lines_for(kb, 408, SIPKB_KB_CAUSES, "INVITE");
-    g_assert_true(lines_contain(lines, "Ring-no-answer"));
-    g_ptr_array_unref(lines);
-    lines = lines_for(kb, 482, SIPKB_KB_CAUSES, "REGISTER");
-    g_assert_false(lines_contain(lines, "route the number"));
-    g_assert_true(lines_contain(lines, "does not own the Request-URI domain"));
-    g_ptr_array_unref(lines);
-    lines = lines_for(kb, 482, SIPKB_KB_ADVICE, "INVITE");
-    g_assert_true(lines_contain(lines, "dial plan"));
-    g_ptr_array_unref(lines);
-    lines = lines_for(kb, 487, SIPKB_KB_CAUSES, "REGISTER");
-    g_assert_false(lines_contain(lines, "caller hung up"));
-    g_assert_true(lines_contain(lines, "section 9.1"));
-    g_ptr_array_unref(lines);
-    lines = lines_for(kb, 487, SIPKB_KB_CAUSES, "INVITE");
-    g_assert_true(lines_contain(lines, "caller hung up"));
-    g_assert_false(lines_contain(lines, "section 9.1"));
-    g_ptr_array_unref(lines);
-    /* 481 to a NOTIFY: the subscription is gone (RFC 6665). */
-    lines = lines_for(kb, 481, SIPKB_KB_CAUSES, "NOTIFY");
-    g_assert_true(lines_contain(lines, "subscription had expired"));
-    g_assert_false(lines_contain(lines, "Replaces"));
-    g_ptr_array_unref(lines);
+    /* A REGISTER has no callee, ringing or dial plan: 408, 482 and 487 to it; a 481 to a
+     * NOTIFY: the subscription is gone (RFC 6665). NULL: no line to look for. */
+    static const struct {
+        guint code;
+        sipkb_kb_part part;
+        const char *method;
+        const char *present;
+        const char *absent;
+    } per_method[] = {
+        {408, SIPKB_KB_CAUSES, "REGISTER", "Timer B (INVITE) or Timer F", "registered device"},
+        {408, SIPKB_KB_CAUSES, "REGISTER", NULL, "Ring-no-answer"},
+        {408, SIPKB_KB_CAUSES, "INVITE", "Ring-no-answer", NULL},
+        {482, SIPKB_KB_CAUSES, "REGISTER", "does not own the Request-URI domain",
+         "route the number"},
+        {482, SIPKB_KB_ADVICE, "INVITE", "dial plan", NULL},
+        {487, SIPKB_KB_CAUSES, "REGISTER", "section 9.1", "caller hung up"},
+        {487, SIPKB_KB_CAUSES, "INVITE", "caller hung up", "section 9.1"},
+        {481, SIPKB_KB_CAUSES, "NOTIFY", "subscription had expired", "Replaces"},
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(per_method); i++) {
+        g_test_message("%u to %s", per_method[i].code, per_method[i].method);
+        lines = lines_for(kb, per_method[i].code, per_method[i].part, per_method[i].method);
+        g_assert_true(!per_method[i].present || lines_contain(lines, per_method[i].present));
+        g_assert_true(!per_method[i].absent || !lines_contain(lines, per_method[i].absent));
+        g_ptr_array_unref(lines);
+    }
     /* A 200 to a re-INVITE: the call was up already. */
     lines = lines_known(kb, 200, SIPKB_KB_CAUSES, "INVITE", FALSE, TRUE);
     g_assert_false(lines_contain(lines, "The callee answered"));
