@@ -68,6 +68,7 @@ static const field_spec field_specs[] = {
     {"sip.Call-ID", FIELD_STRING, MSG(call_id), 0, 0, NEED_ALWAYS},
     {"sip.CSeq.seq", FIELD_UINT, MSG(cseq_number), MSG(has_cseq), 0, NEED_ALWAYS},
     {"sip.CSeq.method", FIELD_STRING, MSG(cseq_method), 0, 0, NEED_ALWAYS},
+    {"sip.r-uri", FIELD_STRING, MSG(request_uri), 0, 0, NEED_ALWAYS},
     {"sip.r-uri.user", FIELD_STRING, MSG(request_uri_user), 0, 0, NEED_ALWAYS},
     {"sip.r-uri.host", FIELD_STRING, MSG(request_uri_host), 0, 0, NEED_ALWAYS},
     {"sip.from.user", FIELD_STRING, MSG(from_user), 0, 0, NEED_ALWAYS},

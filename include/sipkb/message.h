@@ -87,7 +87,8 @@ typedef struct {
     gboolean has_cseq;
     guint32 cseq_number;
     const char *cseq_method;
-    const char *request_uri_user; /* requests: the Request-URI's user and host parts */
+    const char *request_uri;      /* requests: the Request-URI as written, its user and host */
+    const char *request_uri_user;
     const char *request_uri_host;
     const char *from_user;
     const char *from_host;

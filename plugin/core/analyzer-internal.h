@@ -42,7 +42,8 @@ typedef struct transaction {
     guint32 ack_frame;            /* INVITE: an ACK of its CSeq on the same hop */
     struct transaction *cancel;   /* INVITE: the CANCEL's transaction, or NULL */
     gboolean in_dialog;           /* its first copy had a To tag */
-    const char *request_uri_user; /* of its first copy, interned */
+    const char *request_uri;      /* of its first copy, interned */
+    const char *request_uri_user;
     const char *request_uri_host;
     sipkb_rechallenge rechallenge; /* of the challenge this request received, if one */
 } transaction;
@@ -156,6 +157,7 @@ void responses_decide(decision *d);
 
 /* registrations.c: the bindings 2xx responses to REGISTER accepted (RFC 3261 section 10.3). */
 typedef struct {
+    const char *aor;      /* "user@host" (host in lower case), interned */
     guint32 accepted_in;  /* the 2xx that bound the address-of-record */
     guint32 seconds_left; /* of its longest binding, at the time asked about */
 } registration_seen;
@@ -164,6 +166,10 @@ void registrations_accepted(decision *d); /* a 2xx to REGISTER */
 /* Whether user@host had a binding at `at_ns`, accepted earlier in the capture. */
 gboolean registrations_bound(const sipkb_analyzer *analyzer, const char *user, const char *host,
                              gint64 at_ns, registration_seen *seen);
+/* Whether `uri` was one of the Contacts a live binding listed (the Request-URI a proxy sets
+ * toward a registered device, RFC 3261 section 16.6 step 6 with 16.5). */
+gboolean registrations_bound_contact(const sipkb_analyzer *analyzer, const char *uri,
+                                     gint64 at_ns, registration_seen *seen);
 
 /* offer-answer.c: SDP bodies, offers and answers (RFC 3264), NAT and hold in SDP. */
 void offer_answer_init(sipkb_analyzer *analyzer);

@@ -1741,6 +1741,28 @@ test_responses_not_found_registered(void)
                                        SIPKB_F_NOT_FOUND_REGISTERED));
     sipkb_analyzer_free(a);
 
+    /* The proxy's leg to the registered device: the Request-URI is the Contact of the 2xx
+     * (RFC 3261 section 16.6 step 6), and the device itself answered 404. */
+    a = analyzer_new();
+    alice_registered(a, 0, 600, FALSE);
+    test_msg *to_device = msg_request(3, "INVITE", "call-1", 1, "z9hG4bK3");
+    msg_at(to_device, 100);
+    to_device->msg.request_uri = keep(to_device, "sip:alice@192.0.2.10:5060");
+    msg_uris(to_device, "alice", "192.0.2.10", "alice", "sip.example.net");
+    add(a, to_device);
+    test_msg *refused = msg_response(4, 404, "INVITE", "call-1", 1, "z9hG4bK3");
+    msg_at(refused, 100.05);
+    const sipkb_result *r = add(a, refused);
+    char *causes = causes_of(r);
+    g_assert_true(g_str_has_prefix(causes, "The request reached a registered contact of "
+                                           "alice@sip.example.net (the 2xx in frame 2, 500 s "
+                                           "left) and that device answered 404 itself"));
+    g_free(causes);
+    g_assert_cmpuint(sipkb_result_find(r, SIPKB_F_NOT_FOUND_REGISTERED)->variant, ==, 1);
+    g_assert_cmpstr(sipkb_result_find(r, SIPKB_F_NOT_FOUND_AOR)->value.text, ==,
+                    "alice@sip.example.net");
+    sipkb_analyzer_free(a);
+
     /* A 404 whose request the capture lacks: its To names the AOR. */
     a = analyzer_new();
     alice_registered(a, 0, 600, FALSE);
