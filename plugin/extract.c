@@ -37,7 +37,7 @@ typedef enum {
 typedef enum {
     NEED_ALWAYS,
     NEED_AUTH,     /* the frame has an authentication header */
-    NEED_RESPONSE, /* the frame has a response (the Contacts of a 3xx are its targets) */
+    NEED_RESPONSE, /* the frame has a response (a 3xx's targets, a REGISTER 2xx's bindings) */
 } field_need;
 
 typedef struct {
@@ -68,14 +68,22 @@ static const field_spec field_specs[] = {
     {"sip.Call-ID", FIELD_STRING, MSG(call_id), 0, 0, NEED_ALWAYS},
     {"sip.CSeq.seq", FIELD_UINT, MSG(cseq_number), MSG(has_cseq), 0, NEED_ALWAYS},
     {"sip.CSeq.method", FIELD_STRING, MSG(cseq_method), 0, 0, NEED_ALWAYS},
+    {"sip.r-uri", FIELD_STRING, MSG(request_uri), 0, 0, NEED_ALWAYS},
+    {"sip.r-uri.user", FIELD_STRING, MSG(request_uri_user), 0, 0, NEED_ALWAYS},
+    {"sip.r-uri.host", FIELD_STRING, MSG(request_uri_host), 0, 0, NEED_ALWAYS},
     {"sip.from.user", FIELD_STRING, MSG(from_user), 0, 0, NEED_ALWAYS},
+    {"sip.from.host", FIELD_STRING, MSG(from_host), 0, 0, NEED_ALWAYS},
     {"sip.from.tag", FIELD_STRING, MSG(from_tag), 0, 0, NEED_ALWAYS},
+    {"sip.to.user", FIELD_STRING, MSG(to_user), 0, 0, NEED_ALWAYS},
+    {"sip.to.host", FIELD_STRING, MSG(to_host), 0, 0, NEED_ALWAYS},
     {"sip.to.tag", FIELD_STRING, MSG(to_tag), 0, 0, NEED_ALWAYS},
     {"sip.Warning", FIELD_STRING, MSG(warning), 0, 0, NEED_ALWAYS},
     {"sip.pai.user", FIELD_STRING, MSG(p_asserted_identity_user), 0, 0, NEED_AUTH},
     {"sip.ppi.user", FIELD_STRING, MSG(p_preferred_identity_user), 0, 0, NEED_AUTH},
     {"sip.Retry-After", FIELD_UINT, MSG(retry_after), MSG(has_retry_after), 0, NEED_ALWAYS},
     {"sip.contact.uri", FIELD_STRING_LIST, MSG(contact_uris), 0, 0, NEED_RESPONSE},
+    {"sip.contact.parameter", FIELD_STRING_LIST, MSG(contact_parameters), 0, 0, NEED_RESPONSE},
+    {"sip.Expires", FIELD_UINT, MSG(expires), MSG(has_expires), 0, NEED_RESPONSE},
     {"sip.auth.username", FIELD_AUTH_STRING, AUTH(username), 0, 0, NEED_AUTH},
     {"sip.auth.realm", FIELD_AUTH_STRING, AUTH(realm), 0, 0, NEED_AUTH},
     {"sip.auth.nonce", FIELD_AUTH_STRING, AUTH(nonce), 0, 0, NEED_AUTH},
@@ -306,8 +314,11 @@ frame_transport(packet_info *pinfo)
     return NULL;
 }
 
+/* In an ICMP error, Wireshark dissects the quoted packet with pinfo's addresses saved and
+ * restores them afterwards (call_dissector_work_error in epan/packet.c): a post-dissector reads
+ * the outer packet's addresses, so net_src is the ICMP error's sender. */
 static void
-fill_path(packet_info *pinfo, sipkb_path *path, gboolean *in_icmp)
+fill_path(packet_info *pinfo, sipkb_path *path, gboolean *in_icmp, const char **icmp_source)
 {
     path->source = address_to_str(pinfo->pool, &pinfo->net_src);
     path->destination = address_to_str(pinfo->pool, &pinfo->net_dst);
@@ -316,6 +327,7 @@ fill_path(packet_info *pinfo, sipkb_path *path, gboolean *in_icmp)
     path->transport = frame_transport(pinfo);
     *in_icmp = proto_is_frame_protocol(pinfo->layers, "icmp") ||
                proto_is_frame_protocol(pinfo->layers, "icmpv6");
+    *icmp_source = *in_icmp ? path->source : NULL;
 }
 
 /* ---- the frame's messages --------------------------------------------------------------- */
@@ -350,7 +362,8 @@ sipkb_extract(const sipkb_field_source *source, packet_info *pinfo, sipkb_extrac
     extract_sip_fields(source, &ex);
     sipkb_path path;
     gboolean in_icmp;
-    fill_path(pinfo, &path, &in_icmp);
+    const char *icmp_source;
+    fill_path(pinfo, &path, &in_icmp, &icmp_source);
     for (guint i = 0; i < ex.n_messages; i++) {
         sipkb_extracted *m = &ex.messages[i];
         m->msg.frame = pinfo->num;
@@ -358,6 +371,7 @@ sipkb_extract(const sipkb_field_source *source, packet_info *pinfo, sipkb_extrac
             (gint64)pinfo->abs_ts.secs * G_GINT64_CONSTANT(1000000000) + pinfo->abs_ts.nsecs;
         m->msg.path = path;
         m->msg.in_icmp = in_icmp;
+        m->msg.icmp_source = icmp_source;
         sipkb_extract_vias(source, pinfo->pool, m);
         sipkb_extract_sdp(source, pinfo->pool, m);
     }

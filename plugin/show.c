@@ -278,7 +278,7 @@ show_sources(const show_ctx *c, proto_tree *tree)
                                                row_text, layer),
                  0);
     }
-    if (entry->provider_note)
+    if (sipkb_kb_entry_note_applies(entry, &c->result->situation))
         add_text(c, sources, SIPKB_F_SOURCE, "Provider note: provider profile (carrier notes)", 0);
 }
 
@@ -309,14 +309,10 @@ show_kb_texts(show_ctx *c)
     const sipkb_response_entry *entry = c->entry;
     const sipkb_result *r = c->result;
     const sipkb_override *override = c->override;
-    /* The KB's texts for the request this answers: its method, and whether it carried an
-     * offer (one refused in this capture, or one that may lie outside it; see the KB header). */
-    gboolean offer =
-        sipkb_kb_offer_assumed(r->method, sipkb_result_find(r, SIPKB_F_SDP_OFFER_FRAME) ||
-                                              sipkb_result_find(r, SIPKB_F_SDP_OFFERED));
     const char *meaning = override ? sipkb_override_meaning(override) : NULL;
     add_text(c, c->sipkb_tree, SIPKB_F_EXPLANATION,
-             meaning ? meaning : sipkb_kb_entry_text(entry, SIPKB_KB_MEANING, r->method, offer),
+             meaning ? meaning
+                     : sipkb_kb_entry_text(entry, SIPKB_KB_MEANING, r->method, r->situation.offer),
              SHOW_LABELLED);
     GArray *lines = g_array_new(FALSE, FALSE, sizeof(list_line));
     add_line(lines, override ? sipkb_override_cause(override) : NULL, FALSE);
@@ -324,7 +320,7 @@ show_kb_texts(show_ctx *c)
         if (r->items[i].finding == SIPKB_F_CAUSE)
             add_line(lines, r->items[i].value.text, TRUE);
     }
-    GPtrArray *kb_lines = sipkb_kb_entry_lines(entry, SIPKB_KB_CAUSES, r->method, offer);
+    GPtrArray *kb_lines = sipkb_kb_entry_lines(entry, SIPKB_KB_CAUSES, &r->situation);
     sipkb_result_drop_restated(r, entry, kb_lines);
     for (guint i = 0; i < kb_lines->len; i++)
         add_line(lines, g_ptr_array_index(kb_lines, i), FALSE);
@@ -332,7 +328,7 @@ show_kb_texts(show_ctx *c)
     add_text_list(c, c->sipkb_tree, SIPKB_F_CAUSE, sipkb_ids.ett_causes, "Likely causes", lines);
     g_array_set_size(lines, 0);
     add_line(lines, override ? sipkb_override_advice(override) : NULL, FALSE);
-    kb_lines = sipkb_kb_entry_lines(entry, SIPKB_KB_ADVICE, r->method, offer);
+    kb_lines = sipkb_kb_entry_lines(entry, SIPKB_KB_ADVICE, &r->situation);
     for (guint i = 0; i < kb_lines->len; i++)
         add_line(lines, g_ptr_array_index(kb_lines, i), FALSE);
     g_ptr_array_unref(kb_lines);
@@ -342,8 +338,10 @@ show_kb_texts(show_ctx *c)
     /* A note may name the Caller-ID values of the message: filled from its findings. */
     const sipkb_item *from_user = sipkb_result_find(r, SIPKB_F_CALLERID_FROM_USER);
     const sipkb_item *auth_user = sipkb_result_find(r, SIPKB_F_CALLERID_AUTH_USER);
-    const char *note = sipkb_kb_entry_note(entry, from_user ? from_user->value.text : NULL,
-                                           auth_user ? auth_user->value.text : NULL);
+    const char *note = !sipkb_kb_entry_note_applies(entry, &r->situation)
+                           ? NULL
+                           : sipkb_kb_entry_note(entry, from_user ? from_user->value.text : NULL,
+                                                 auth_user ? auth_user->value.text : NULL);
     if (note)
         add_text(c, c->sipkb_tree, SIPKB_F_PROVIDER_NOTE, render(c, note), SHOW_LABELLED);
     show_about(c);

@@ -59,6 +59,7 @@ ALL_CAPTURES=(
 	invite-606-srtp
 	invite-no-dtmf-answer
 	invite-tcp-cancel
+	invite-404-registered
 )
 
 # ---------------------------------------------------------------------------
@@ -486,6 +487,20 @@ cap_invite-tcp-cancel() {
 	uac invite-tcp-cancel.xml 1 -t t1 -key callee callee-ring -auth_uri callee-ring@sipkb.test
 	EXPECT=("$INV_AUTH P>A:100 P>B:INVITE B>P:180 P>A:180 A>P:CANCEL P>B:CANCEL P>A:200 B>P:200 B>P:487 P>B:ACK P>A:487 A>P:ACK")
 	POST_CHECK=(check_tcp_caller_leg)
+}
+
+# --- added later: a 404 for a user registered a moment ago ---------------------
+
+cap_invite-404-registered() {
+	# bob registers the callee phone's address, then a call to bob reaches
+	# that phone, whose own dial plan answers 404
+	uas uas-not-found.xml 1
+	uac register-callee.xml 1 -auth_uri sipkb.test -cid_str "sipkb-%u-reg-$CUR_NAME@%s"
+	uac invite-fail.xml 1 -key callee bob -auth_uri bob@sipkb.test
+	EXPECT=(
+		"A>P:REGISTER P>A:401 A>P:REGISTER P>A:200"
+		"$INV_AUTH P>A:100 P>B:INVITE B>P:404 P>B:ACK P>A:404 A>P:ACK"
+	)
 }
 
 run_capture() { # name

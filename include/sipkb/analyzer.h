@@ -53,10 +53,11 @@ typedef struct {
     guint32 challenge_frame; /* 401/407: the challenge; requests: the challenge they answer */
     guint8 facts;            /* SIPKB_FACT_* */
     sipkb_message_kind kind;
-    guint32 status_code;       /* responses */
-    const char *method;        /* requests: the method; responses: the CSeq method */
-    const char *reason_phrase; /* responses */
-    sipkb_severity severity;   /* the highest of the message's expert items */
+    guint32 status_code;          /* responses */
+    const char *method;           /* requests: the method; responses: the CSeq method */
+    const char *reason_phrase;    /* responses */
+    sipkb_severity severity;      /* the highest of the message's expert items */
+    sipkb_kb_situation situation; /* responses: the request they answer, for the KB's texts */
     guint n_items;
     const sipkb_item *items; /* decided when the message was added */
     guint n_late;

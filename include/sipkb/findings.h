@@ -76,6 +76,10 @@ G_BEGIN_DECLS
     X(CANCEL_RESPONSE, "cancel.response")                                                          \
     X(DIALOG_OUTSIDE, "dialog.outside")                                                            \
     X(DIALOG_ENDED_BY, "dialog.ended_by")                                                          \
+    X(NOT_FOUND_REGISTERED, "not_found.registered")                                                \
+    X(NOT_FOUND_AOR, "not_found.aor")                                                              \
+    X(NOT_FOUND_REGISTERED_IN, "not_found.registered_in")                                          \
+    X(NOT_FOUND_EXPIRES_IN, "not_found.expires_in")                                                \
     X(RETRY_AFTER, "retry.after")                                                                  \
     X(RETRY_AT, "retry.at")                                                                        \
     X(REDIRECT_TARGET, "redirect.target")                                                          \

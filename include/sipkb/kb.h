@@ -37,6 +37,9 @@ typedef struct sipkb_response_entry {
     const char *const *causes;                   /* NULL-terminated, most likely first */
     const char *const *advice;                   /* NULL-terminated, what to check next */
     const char *provider_note;                   /* NULL when no profile has one */
+    const char *const *provider_note_domains;    /* "domains" of the file that gave the note
+                                                    (NULL: it names none, the note applies to
+                                                    every message) */
     const char *reference;                       /* defining RFC and section */
     sipkb_layer meaning_layer;                   /* layer that supplied summary and meaning */
     sipkb_layer causes_layer;                    /* layer that supplied the causes */
@@ -79,8 +82,7 @@ const char *sipkb_kb_version(const sipkb_kb *kb, sipkb_layer layer);
 const char *sipkb_kb_name(const sipkb_kb *kb, sipkb_layer layer);
 
 /* "domains" of the given layer's file (the SIP domains and realms a provider serves), a
- * NULL-terminated list, or NULL when it gives none. Read and checked only: profiles do not yet
- * apply per domain. */
+ * NULL-terminated list, or NULL when it gives none. */
 const char *const *sipkb_kb_domains(const sipkb_kb *kb, sipkb_layer layer);
 
 /* ---- the texts that apply to one response ----------------------------------------------- */
@@ -94,7 +96,7 @@ typedef enum {
 
 /* Whether to take the request as carrying an SDP offer: `offer_seen` (the capture shows the
  * offer), or a method that may carry one (RFC 3264: INVITE, UPDATE, PRACK, ACK; also an unknown
- * method) whose offer may be outside the capture. */
+ * method) whose offer may lie outside the capture. */
 gboolean sipkb_kb_offer_assumed(const char *method, gboolean offer_seen);
 
 /* SIPKB_KB_SUMMARY or SIPKB_KB_MEANING for a response to `method` (its CSeq method; NULL when
@@ -103,11 +105,34 @@ gboolean sipkb_kb_offer_assumed(const char *method, gboolean offer_seen);
 const char *sipkb_kb_entry_text(const sipkb_response_entry *entry, sipkb_kb_part part,
                                 const char *method, gboolean offer);
 
-/* SIPKB_KB_CAUSES or SIPKB_KB_ADVICE that apply to a response to `method` (NULL when unknown:
- * no method condition is applied), in order. Free with g_ptr_array_unref(); the strings are
- * the KB's. */
+/* A fact about the request a response answers, as far as the capture shows it. */
+typedef enum {
+    SIPKB_KB_UNKNOWN = 0, /* the request is not in the capture: every condition on it holds */
+    SIPKB_KB_NO,
+    SIPKB_KB_YES,
+} sipkb_kb_fact;
+
+/* The request a response answers, as the cause.N.for and advice.N.for conditions read it. */
+typedef struct {
+    const char *method;        /* its CSeq method; NULL when unknown (no method condition) */
+    gboolean offer;            /* sipkb_kb_offer_assumed() */
+    sipkb_kb_fact credentials; /* it carried Authorization or Proxy-Authorization */
+    sipkb_kb_fact in_dialog;   /* its To header had a tag (RFC 3261 section 12.2.1.1) */
+    const char *const *names;  /* the hosts and digest realms of the response and its request
+                                  (Request-URI, To and From hosts, realms), NULL-terminated;
+                                  NULL when none is known */
+} sipkb_kb_situation;
+
+/* SIPKB_KB_CAUSES or SIPKB_KB_ADVICE that apply to a response in `situation`, in order. Free
+ * with g_ptr_array_unref(); the strings are the KB's. */
 GPtrArray *sipkb_kb_entry_lines(const sipkb_response_entry *entry, sipkb_kb_part part,
-                                const char *method, gboolean offer);
+                                const sipkb_kb_situation *situation);
+
+/* Whether the entry's provider note concerns a response in `situation`: always when the file
+ * that gave the note names no domains; otherwise when one of the situation's names equals one
+ * of its domains, or ends in ".example.net" for a domain "*.example.net" (without case). */
+gboolean sipkb_kb_entry_note_applies(const sipkb_response_entry *entry,
+                                     const sipkb_kb_situation *situation);
 
 /* The provider note for a response whose request had From user `from_user` and digest username
  * `auth_user` (NULL when unknown): provider_note.callerid when the two differ (the analyzer's

@@ -71,8 +71,10 @@ typedef struct {
     gint64 time_ns;     /* capture time, nanoseconds since 1970 */
     guint index;        /* 0 for the frame's first SIP message, 1 for its second ... */
     gint start, length; /* where the message's bytes are in the frame; echoed in the result */
-    sipkb_path path;    /* the frame's addresses (and of the packet quoted in an ICMP error) */
+    sipkb_path path;    /* the frame's addresses (in an ICMP error the outer packet's addresses;
+                           its ports may be the quoted packet's) */
     gboolean in_icmp;   /* quoted inside an ICMP error: a copy, not a live message */
+    const char *icmp_source; /* in_icmp: the ICMP error's sender (its own, outer, IP source) */
 
     gboolean is_request;  /* a Request-Line was seen */
     gboolean is_response; /* a Status-Line was seen */
@@ -85,8 +87,14 @@ typedef struct {
     gboolean has_cseq;
     guint32 cseq_number;
     const char *cseq_method;
+    const char *request_uri;      /* requests: the Request-URI as written, its user and host */
+    const char *request_uri_user;
+    const char *request_uri_host;
     const char *from_user;
+    const char *from_host;
     const char *from_tag;
+    const char *to_user; /* the To URI's user and host: a REGISTER's address-of-record */
+    const char *to_host;
     const char *to_tag;
 
     guint n_vias; /* top first */
@@ -98,9 +106,13 @@ typedef struct {
     const char *p_preferred_identity_user; /* user part of P-Preferred-Identity */
 
     gboolean has_retry_after;
-    guint32 retry_after;             /* seconds */
-    const char *const *contact_uris; /* NULL-terminated; may be NULL */
-    const char *warning;             /* the first Warning header's value, or NULL */
+    guint32 retry_after;                   /* seconds */
+    const char *const *contact_uris;       /* NULL-terminated; may be NULL */
+    const char *const *contact_parameters; /* every Contact's parameters ("expires=600"), in
+                                              order, NULL-terminated; may be NULL */
+    gboolean has_expires;
+    guint32 expires;     /* the Expires header, seconds */
+    const char *warning; /* the first Warning header's value, or NULL */
 
     gboolean is_resend; /* the SIP dissector's mark of a message it saw before */
 

@@ -33,14 +33,18 @@ typedef struct transaction {
     const char *from_user;           /* interned */
     const char *digest_username;     /* interned */
     const char *credentials_nonce;   /* interned */
+    const char *credentials_realm;   /* interned */
     const char *nonce_seen_before;   /* latest challenge nonce of this client when it was sent */
     challenge *answered;             /* the latest challenge when its credentials were made */
     struct transaction *same_branch; /* the next transaction of its group and branch (another
                                         hop), or NULL */
     struct transaction *next_in_group;
-    guint32 ack_frame;             /* INVITE: an ACK of its CSeq on the same hop */
-    struct transaction *cancel;    /* INVITE: the CANCEL's transaction, or NULL */
-    gboolean in_dialog;            /* its first copy had a To tag */
+    guint32 ack_frame;            /* INVITE: an ACK of its CSeq on the same hop */
+    struct transaction *cancel;   /* INVITE: the CANCEL's transaction, or NULL */
+    gboolean in_dialog;           /* its first copy had a To tag */
+    const char *request_uri;      /* of its first copy, interned */
+    const char *request_uri_user;
+    const char *request_uri_host;
     sipkb_rechallenge rechallenge; /* of the challenge this request received, if one */
 } transaction;
 
@@ -85,6 +89,8 @@ struct sipkb_analyzer {
     GHashTable *nat_peers;      /* "address:port" of a client behind NAT -> first frame (via.c) */
     GHashTable *accepted_pairs; /* "from user\ndigest user" -> frame of a 2xx (auth.c) */
     GHashTable *calls;          /* Call-ID -> what its INVITEs ended with (transactions.c) */
+    GHashTable *registrations;  /* "user@host" address-of-record -> its bindings
+                                   (registrations.c) */
     gint64 last_time_ns;        /* of the latest message added */
     gboolean needs_finish;
     gboolean finished_once;
@@ -154,6 +160,22 @@ void auth_finish(sipkb_analyzer *analyzer, GArray *late_scratch);
 /* responses.c: the response's kind and expert item, causes ranked from the evidence, the call's
  * outcome, CANCEL and timeout details, Retry-After, redirect targets. */
 void responses_decide(decision *d);
+
+/* registrations.c: the bindings 2xx responses to REGISTER accepted (RFC 3261 section 10.3). */
+typedef struct {
+    const char *aor;      /* "user@host" (host in lower case), interned */
+    guint32 accepted_in;  /* the 2xx that bound the address-of-record */
+    guint32 seconds_left; /* of its longest binding, at the time asked about */
+} registration_seen;
+
+void registrations_accepted(decision *d); /* a 2xx to REGISTER */
+/* Whether user@host had a binding at `at_ns`, accepted earlier in the capture. */
+gboolean registrations_bound(const sipkb_analyzer *analyzer, const char *user, const char *host,
+                             gint64 at_ns, registration_seen *seen);
+/* Whether `uri` was one of the Contacts a live binding listed (the Request-URI a proxy sets
+ * toward a registered device, RFC 3261 section 16.6 step 6 with 16.5). */
+gboolean registrations_bound_contact(const sipkb_analyzer *analyzer, const char *uri,
+                                     gint64 at_ns, registration_seen *seen);
 
 /* offer-answer.c: SDP bodies, offers and answers (RFC 3264), NAT and hold in SDP. */
 void offer_answer_init(sipkb_analyzer *analyzer);

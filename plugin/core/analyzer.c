@@ -59,7 +59,7 @@ sipkb_analyzer_free(sipkb_analyzer *analyzer)
     g_hash_table_destroy(analyzer->groups);
     g_hash_table_destroy(analyzer->transactions);
     GHashTable *optional[] = {analyzer->challenges, analyzer->nat_peers, analyzer->accepted_pairs,
-                              analyzer->calls};
+                              analyzer->calls, analyzer->registrations};
     for (gsize i = 0; i < G_N_ELEMENTS(optional); i++) {
         if (optional[i])
             g_hash_table_destroy(optional[i]);
@@ -285,6 +285,45 @@ decide_message(decision *d)
     via_decide(d);
 }
 
+/* A response's request as the KB's cause and advice conditions read it (kb.h): what the capture
+ * shows of it, unknown when the request is not in the capture. */
+static void
+decide_situation(decision *d)
+{
+    sipkb_result *result = d->result;
+    if (result->kind != SIPKB_MESSAGE_RESPONSE)
+        return;
+    gboolean offer_seen = FALSE;
+    for (guint i = 0; i < d->items->len; i++) {
+        sipkb_finding finding = g_array_index(d->items, sipkb_item, i).finding;
+        offer_seen =
+            offer_seen || finding == SIPKB_F_SDP_OFFER_FRAME || finding == SIPKB_F_SDP_OFFERED;
+    }
+    result->situation.method = result->method;
+    result->situation.offer = sipkb_kb_offer_assumed(result->method, offer_seen);
+    /* The names a provider profile's domains are matched against (kb.h). */
+    const sipkb_message *msg = d->msg;
+    const char *names[] = {
+        d->txn ? d->txn->request_uri_host : NULL,
+        msg->to_host,
+        msg->from_host,
+        msg->challenge.realm,
+        d->txn ? d->txn->credentials_realm : NULL,
+    };
+    const char **kept = analyzer_alloc(d->analyzer, (G_N_ELEMENTS(names) + 1) * sizeof(char *));
+    guint n = 0;
+    for (gsize i = 0; i < G_N_ELEMENTS(names); i++) {
+        if (names[i] && *names[i])
+            kept[n++] = analyzer_keep(d->analyzer, names[i]);
+    }
+    kept[n] = NULL;
+    result->situation.names = kept;
+    if (!d->txn)
+        return;
+    result->situation.credentials = d->txn->has_credentials ? SIPKB_KB_YES : SIPKB_KB_NO;
+    result->situation.in_dialog = d->txn->in_dialog ? SIPKB_KB_YES : SIPKB_KB_NO;
+}
+
 const sipkb_result *
 sipkb_analyzer_add(sipkb_analyzer *analyzer, const sipkb_message *msg)
 {
@@ -293,6 +332,7 @@ sipkb_analyzer_add(sipkb_analyzer *analyzer, const sipkb_message *msg)
     decision d = {analyzer, msg, new_result(analyzer, msg), NULL, NULL, FALSE, NULL};
     d.items = g_array_sized_new(FALSE, TRUE, sizeof(sipkb_item), 16);
     decide_message(&d);
+    decide_situation(&d);
     d.result->items = keep_items(analyzer, (sipkb_item *)d.items->data, d.items->len);
     d.result->n_items = d.items->len;
     d.result->severity =

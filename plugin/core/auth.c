@@ -279,6 +279,7 @@ auth_request(decision *d)
     txn->from_user = analyzer_keep(d->analyzer, msg->from_user);
     txn->digest_username = analyzer_keep(d->analyzer, msg->credentials.username);
     txn->credentials_nonce = analyzer_keep(d->analyzer, msg->credentials.nonce);
+    txn->credentials_realm = analyzer_keep(d->analyzer, msg->credentials.realm);
     txn->answered = latest;
     if (latest && !latest->answered_in) {
         latest->answered_in = msg->frame;

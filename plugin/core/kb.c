@@ -3,8 +3,8 @@
  * The KB format is documented at the top of plugin/kb/sip-responses.kb. Every file is
  * validated completely before it replaces its layer, so a broken file never half-applies.
  * Texts may depend on the request a response answers: cause.N.for and advice.N.for say for
- * which methods (and offers) a line applies, summary.METHOD and meaning.METHOD replace the
- * entry's own text for one method.
+ * which methods and situations (offer, credentials, in-dialog) a line applies, summary.METHOD
+ * and meaning.METHOD replace the entry's own text for one method.
  */
 #include "sipkb/kb.h"
 
@@ -20,13 +20,18 @@
 #define MAX_SUMMARY_CHARS 100
 #define MAX_TEXT_CHARS 220
 
-/* Which requests a cause or advice line applies to (cause.N.for = INVITE,UPDATE,offer). */
-typedef enum { OFFER_ANY, OFFER_REQUIRED, OFFER_ABSENT } offer_condition;
+/* The facts about a request that a condition may ask for, by the names the KB writes. */
+enum { FACT_OFFER, FACT_CREDENTIALS, FACT_IN_DIALOG, N_FACTS };
+static const char *const fact_names[N_FACTS] = {"offer", "credentials", "in-dialog"};
 
+/* What a condition asks of one fact: nothing, that it holds ("offer"), or not ("!offer"). */
+typedef enum { WANT_ANY, WANT_YES, WANT_NO } fact_wanted;
+
+/* Which requests a cause or advice line applies to (cause.N.for = INVITE,UPDATE,offer). */
 struct sipkb_kb_condition {
     char **methods;  /* NULL-terminated; empty: every method */
     char **excluded; /* NULL-terminated: "!METHOD" entries */
-    offer_condition offer;
+    fact_wanted facts[N_FACTS];
 };
 
 /* Texts for one method or for requests without an offer: "meaning.REGISTER" -> text. */
@@ -245,20 +250,21 @@ add_condition_entry(sipkb_kb_condition *condition, const char *entry, GPtrArray 
 {
     if (!*entry)
         return "has an empty entry (a doubled, leading or trailing comma)";
-    offer_condition offer = strcmp(entry, "offer") == 0    ? OFFER_REQUIRED
-                            : strcmp(entry, "!offer") == 0 ? OFFER_ABSENT
-                                                           : OFFER_ANY;
-    if (offer != OFFER_ANY) {
-        if (condition->offer != OFFER_ANY && condition->offer != offer)
-            return "asks for 'offer' and '!offer' at once";
-        condition->offer = offer;
+    gboolean exclude = entry[0] == '!';
+    const char *name = exclude ? entry + 1 : entry;
+    for (gsize fact = 0; fact < N_FACTS; fact++) {
+        if (strcmp(name, fact_names[fact]) != 0)
+            continue;
+        fact_wanted wanted = exclude ? WANT_NO : WANT_YES;
+        if (condition->facts[fact] != WANT_ANY && condition->facts[fact] != wanted)
+            return "asks for a fact and its negation at once";
+        condition->facts[fact] = wanted;
         return NULL;
     }
-    gboolean exclude = entry[0] == '!';
-    const char *method = exclude ? entry + 1 : entry;
+    const char *method = name;
     if (!is_method_name(method))
-        return "has an entry that is not a method in capitals (INVITE), '!METHOD', 'offer' "
-               "or '!offer'";
+        return "has an entry that is not a method in capitals (INVITE), '!METHOD', or one of "
+               "'offer', 'credentials', 'in-dialog' with or without '!'";
     GPtrArray *other = exclude ? methods : excluded;
     for (guint i = 0; i < other->len; i++) {
         if (strcmp(g_ptr_array_index(other, i), method) == 0)
@@ -268,7 +274,7 @@ add_condition_entry(sipkb_kb_condition *condition, const char *entry, GPtrArray 
     return NULL;
 }
 
-/* Reads an optional condition list: "INVITE,UPDATE", "!REGISTER", "offer", "!offer". */
+/* Reads an optional condition list: "INVITE,UPDATE", "!REGISTER", "offer", "!credentials". */
 static gboolean
 read_condition(GKeyFile *file, const parse_ctx *ctx, const char *key, sipkb_kb_condition **out,
                GError **error)
@@ -704,7 +710,8 @@ merge_variants(merged_entry *merged, const layer_entry *entry)
 }
 
 static void
-merge_entry(merged_entry *merged_item, const layer_entry *entry, sipkb_layer layer)
+merge_entry(merged_entry *merged_item, const layer_entry *entry, sipkb_layer layer,
+            const char *const *domains)
 {
     sipkb_response_entry *merged = &merged_item->entry;
     merge_variants(merged_item, entry);
@@ -726,8 +733,10 @@ merge_entry(merged_entry *merged_item, const layer_entry *entry, sipkb_layer lay
         merged->advice_for = conditions_or_null(entry->advice_for);
         merged->advice_layer = layer;
     }
-    if (entry->provider_note)
+    if (entry->provider_note) {
         merged->provider_note = entry->provider_note;
+        merged->provider_note_domains = domains;
+    }
     if (entry->reference)
         merged->reference = entry->reference;
 }
@@ -788,7 +797,8 @@ rebuild_merged(sipkb_kb *kb)
                 merged->variants.texts = g_hash_table_new(g_str_hash, g_str_equal);
                 g_hash_table_insert(kb->merged, key, merged);
             }
-            merge_entry(merged, value, (sipkb_layer)layer);
+            merge_entry(merged, value, (sipkb_layer)layer,
+                        (const char *const *)kb->layers[layer].domains);
         }
     }
     /* A profile or team file may explain a code the generic KB lacks with some texts only:
@@ -946,15 +956,25 @@ sipkb_kb_entry_text(const sipkb_response_entry *entry, sipkb_kb_part part, const
     return part == SIPKB_KB_SUMMARY ? entry->summary : entry->meaning;
 }
 
-/* An unknown method meets every method condition: better a line too many than a lost one. */
+/* An unknown method or fact meets every condition on it: better a line too many than a lost
+ * one. */
 static gboolean
-condition_applies(const sipkb_kb_condition *condition, const char *method, gboolean offer)
+condition_applies(const sipkb_kb_condition *condition, const sipkb_kb_situation *situation)
 {
     if (!condition)
         return TRUE;
-    if ((condition->offer == OFFER_REQUIRED && !offer) ||
-        (condition->offer == OFFER_ABSENT && offer))
-        return FALSE;
+    const sipkb_kb_fact known[N_FACTS] = {
+        [FACT_OFFER] = situation->offer ? SIPKB_KB_YES : SIPKB_KB_NO,
+        [FACT_CREDENTIALS] = situation->credentials,
+        [FACT_IN_DIALOG] = situation->in_dialog,
+    };
+    for (gsize fact = 0; fact < N_FACTS; fact++) {
+        if (condition->facts[fact] == WANT_ANY || known[fact] == SIPKB_KB_UNKNOWN)
+            continue;
+        if ((condition->facts[fact] == WANT_YES) != (known[fact] == SIPKB_KB_YES))
+            return FALSE;
+    }
+    const char *method = situation->method;
     if (!method || !*method)
         return TRUE;
     if (in_list((const char *const *)condition->excluded, method))
@@ -963,19 +983,48 @@ condition_applies(const sipkb_kb_condition *condition, const char *method, gbool
 }
 
 GPtrArray *
-sipkb_kb_entry_lines(const sipkb_response_entry *entry, sipkb_kb_part part, const char *method,
-                     gboolean offer)
+sipkb_kb_entry_lines(const sipkb_response_entry *entry, sipkb_kb_part part,
+                     const sipkb_kb_situation *situation)
 {
     GPtrArray *lines = g_ptr_array_new();
-    g_return_val_if_fail(entry && (part == SIPKB_KB_CAUSES || part == SIPKB_KB_ADVICE), lines);
+    g_return_val_if_fail(entry && situation && (part == SIPKB_KB_CAUSES || part == SIPKB_KB_ADVICE),
+                         lines);
     const char *const *texts = part == SIPKB_KB_CAUSES ? entry->causes : entry->advice;
     const sipkb_kb_condition *const *conditions =
         part == SIPKB_KB_CAUSES ? entry->cause_for : entry->advice_for;
     for (gsize i = 0; texts && texts[i]; i++) {
-        if (!conditions || condition_applies(conditions[i], method, offer))
+        if (!conditions || condition_applies(conditions[i], situation))
             g_ptr_array_add(lines, (gpointer)texts[i]);
     }
     return lines;
+}
+
+/* A host or realm against one "domains" entry: equal, or under a "*." pattern's domain. */
+static gboolean
+domain_matches(const char *domain, const char *name)
+{
+    if (g_ascii_strcasecmp(domain, name) == 0)
+        return TRUE;
+    if (!g_str_has_prefix(domain, "*."))
+        return FALSE;
+    gsize suffix = strlen(domain + 1), length = strlen(name);
+    return length > suffix && g_ascii_strcasecmp(name + length - suffix, domain + 1) == 0;
+}
+
+gboolean
+sipkb_kb_entry_note_applies(const sipkb_response_entry *entry, const sipkb_kb_situation *situation)
+{
+    if (!entry || !entry->provider_note)
+        return FALSE;
+    if (!entry->provider_note_domains)
+        return TRUE;
+    for (const char *const *name = situation ? situation->names : NULL; name && *name; name++) {
+        for (const char *const *domain = entry->provider_note_domains; *domain; domain++) {
+            if (domain_matches(*domain, *name))
+                return TRUE;
+        }
+    }
+    return FALSE;
 }
 
 const char *

@@ -13,7 +13,8 @@ typedef struct {
     guint32 cseq_number;
     const char *cseq_method; /* interned */
     gboolean in_response;    /* offer in a 2xx/18x: the answer comes in ACK or PRACK */
-    gboolean later;          /* an earlier offer of the call came in another transaction */
+    gboolean later;          /* a later offer: an earlier one of the call came in another
+                                transaction, or it was made inside a dialog */
     guint n_media;
     sipkb_media *media; /* kept by the analyzer */
 } pending_offer;
@@ -347,7 +348,7 @@ decide_refusal(decision *d, const pending_offer *offer)
 /* Keeps the body as the call's pending offer, unless it repeats the one kept (a retransmission
  * or the next leg of a proxy). */
 static void
-keep_offer(decision *d, pending_offer *offer, const sipkb_sdp_body *body)
+keep_offer(decision *d, pending_offer *offer, const sipkb_sdp_body *body, gboolean in_dialog)
 {
     const sipkb_message *msg = d->msg;
     sipkb_analyzer *analyzer = d->analyzer;
@@ -359,7 +360,7 @@ keep_offer(decision *d, pending_offer *offer, const sipkb_sdp_body *body)
                g_strcmp0(msg->cseq_method, offer->cseq_method) == 0 && msg->is_request) {
         return;
     }
-    offer->later = offer->frame && offer->cseq_number != msg->cseq_number;
+    offer->later = (offer->frame && offer->cseq_number != msg->cseq_number) || in_dialog;
     offer->frame = msg->frame;
     offer->cseq_number = msg->cseq_number;
     offer->cseq_method = analyzer_keep(analyzer, msg->cseq_method);
@@ -394,9 +395,13 @@ offer_answer_decide(decision *d)
     sipkb_sdp_body_build(msg->sdp_lines, msg->n_sdp_lines, body);
     /* A refusal that carries no codecs of its own is titled as one. */
     decide_flag(d, SIPKB_F_SDP, refusal && (!msg->has_sdp || body->n_media == 0) ? 1 : 0);
-    /* A body in a call whose offer came in an earlier transaction renegotiates it. */
-    gboolean later_offer = offer && (offer->cseq_number != msg->cseq_number ||
-                                     (offer->later && !answers_offer(offer, msg)));
+    /* A body in a call whose offer came in an earlier transaction renegotiates it; so does one
+     * inside a dialog (a To tag, RFC 3261 section 12.2) whose first offer the capture lacks,
+     * e.g. a re-INVITE of a call that began before the capture (RFC 3264 section 8). */
+    gboolean in_dialog = msg->is_request ? msg->to_tag != NULL : d->txn && d->txn->in_dialog;
+    gboolean later_offer = offer ? offer->cseq_number != msg->cseq_number ||
+                                       (offer->later && !answers_offer(offer, msg))
+                                 : in_dialog;
     if (msg->has_sdp)
         decide_media(d, body, later_offer);
     if (refusal)
@@ -407,7 +412,7 @@ offer_answer_decide(decision *d)
         if (answers_offer(offer, msg))
             decide_answer(d, offer, body);
         else
-            keep_offer(d, offer, body);
+            keep_offer(d, offer, body, in_dialog);
     }
     sipkb_sdp_body_clear(body);
     g_free(body);

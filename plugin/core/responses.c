@@ -300,6 +300,87 @@ decide_forbidden_causes(decision *d, words *w)
     return ranking.phrase_used;
 }
 
+/* ---- 404 evidence ------------------------------------------------------------------------ */
+
+static const char *
+owned_aor(words *w, const char *user, const char *host)
+{
+    char *aor = g_strconcat(user, "@", host, NULL);
+    g_ptr_array_add(w->owned, aor);
+    return aor;
+}
+
+/* Which of a registration's URIs a 404's request was sent to, and the text.N of the finding
+ * not_found.registered that says so. */
+enum { NOT_FOUND_TEXT_CONTACT = 1 };
+typedef enum { REGISTERED_NONE, REGISTERED_AOR, REGISTERED_CONTACT } registered_target;
+
+/* Whether a 404's request went to an address-of-record that a registrar bound earlier in the
+ * capture, with a binding not yet expired: its Request-URI names the AOR (the To of the
+ * response when the capture lacks the request), or is one of the AOR's registered Contacts,
+ * the Request-URI a proxy sends the request to the device with (RFC 3261 sections 16.5, 16.6).
+ * Never for a request a proxy does not route to the user's contacts: a REGISTER, a SUBSCRIBE or
+ * PUBLISH (whose resource lives at a notifier or state agent, RFC 6665 and RFC 3903, not with
+ * the registration) or one inside a dialog (routed by its route set, section 12.2). */
+static registered_target
+registered_aor(const decision *d, registration_seen *seen)
+{
+    static const char *const not_routed_to_user[] = {"REGISTER", "SUBSCRIBE", "PUBLISH", NULL};
+    const sipkb_message *msg = d->msg;
+    const transaction *txn = d->txn;
+    if (!msg->cseq_method || g_strv_contains(not_routed_to_user, msg->cseq_method) ||
+        (txn && txn->in_dialog))
+        return REGISTERED_NONE;
+    if (!txn)
+        return registrations_bound(d->analyzer, msg->to_user, msg->to_host, msg->time_ns, seen)
+                   ? REGISTERED_AOR
+                   : REGISTERED_NONE;
+    if (registrations_bound(d->analyzer, txn->request_uri_user, txn->request_uri_host, msg->time_ns,
+                            seen))
+        return REGISTERED_AOR;
+    return registrations_bound_contact(d->analyzer, txn->request_uri, msg->time_ns, seen)
+               ? REGISTERED_CONTACT
+               : REGISTERED_NONE;
+}
+
+/* 404: a user registered a moment ago exists (RFC 3261 section 10.3), so routing or the dial
+ * plan failed (section 16.5). A REGISTER refused while its Request-URI host is an IP address,
+ * or another host than its address-of-record's, was refused for the domain: registrars serve
+ * domains (section 10.3 step 1) and find an AOR only in the Request-URI's (step 3). */
+static void
+decide_not_found_causes(decision *d, words *w, registered_target registered, registration_seen seen)
+{
+    const sipkb_message *msg = d->msg;
+    if (registered != REGISTERED_NONE) {
+        word(w, "aor", seen.aor);
+        word_number(w, "registered_in", seen.accepted_in);
+        word_number(w, "expires_in", seen.seconds_left);
+        decide_worded(d, SIPKB_F_CAUSE,
+                      registered == REGISTERED_CONTACT ? "cause.not_found.registered_contact"
+                                                       : "cause.not_found.registered",
+                      w);
+        return;
+    }
+    const char *host = d->txn ? d->txn->request_uri_host : NULL;
+    if (g_strcmp0(msg->cseq_method, "REGISTER") != 0 || !host || !msg->to_user || !msg->to_host)
+        return;
+    if (!g_hostname_is_ip_address(host) && g_ascii_strcasecmp(host, msg->to_host) == 0)
+        return;
+    word(w, "request_uri_host", host);
+    word(w, "aor", owned_aor(w, msg->to_user, msg->to_host));
+    decide_worded(d, SIPKB_F_CAUSE, "cause.not_found.request_uri_host", w);
+}
+
+static void
+decide_registered(decision *d, registered_target registered, registration_seen seen)
+{
+    decide_flag(d, SIPKB_F_NOT_FOUND_REGISTERED,
+                registered == REGISTERED_CONTACT ? NOT_FOUND_TEXT_CONTACT : 0);
+    decide_text(d, SIPKB_F_NOT_FOUND_AOR, seen.aor);
+    decide_frame(d, SIPKB_F_NOT_FOUND_REGISTERED_IN, seen.accepted_in);
+    decide_number(d, SIPKB_F_NOT_FOUND_EXPIRES_IN, seen.seconds_left);
+}
+
 static const char *
 rejected_text(const transaction *txn)
 {
@@ -311,13 +392,16 @@ rejected_text(const transaction *txn)
     return "outcome.rejected";
 }
 
-/* A final response to an INVITE (challenges aside): how the call ended. */
+/* A final response to an INVITE (challenges aside): how the call ended. Not for a re-INVITE
+ * (To tag): the call was up before it, and a refused re-INVITE leaves it up (RFC 3261 section
+ * 14.1). */
 static void
 decide_outcome(decision *d, const words *w, gboolean cancel_known)
 {
     const sipkb_message *msg = d->msg;
     guint32 code = msg->status_code;
-    if (code < 200 || code == 401 || code == 407 || g_strcmp0(msg->cseq_method, "INVITE") != 0)
+    if (code < 200 || code == 401 || code == 407 || g_strcmp0(msg->cseq_method, "INVITE") != 0 ||
+        (d->txn && d->txn->in_dialog))
         return;
     static const char *const outcome_texts[] = {
         [SIPKB_CALL_ANSWERED] = "outcome.answered",
@@ -418,14 +502,22 @@ responses_decide(decision *d)
         return;
     words w = {.owned = g_ptr_array_new_with_free_func(g_free)};
     collect_words(d, class_fallback ? NULL : entry, cancel_known, &w);
+    registration_seen seen = {0};
+    registered_target registered = code == 404 ? registered_aor(d, &seen) : REGISTERED_NONE;
     if (code >= 300 && code != 401 && code != 407) {
         /* The 403 evidence is decided first (it may cite the phrase), shown after the words. */
         guint first_cause = d->items->len;
         gboolean phrase_ranked = code == 403 && decide_forbidden_causes(d, &w);
-        guint n_forbidden = d->items->len - first_cause;
+        if (code == 404)
+            decide_not_found_causes(d, &w, registered, seen);
+        guint n_evidence = d->items->len - first_cause;
         decide_server_words(d, class_fallback ? NULL : entry, &w, phrase_ranked);
-        move_to_front(d, first_cause, n_forbidden);
+        move_to_front(d, first_cause, n_evidence);
     }
+    if (registered != REGISTERED_NONE)
+        decide_registered(d, registered, seen);
+    if (g_strcmp0(msg->cseq_method, "REGISTER") == 0 && code >= 200 && code < 300)
+        registrations_accepted(d);
     decide_outcome(d, &w, cancel_known);
     if (txn)
         decide_frame(d, SIPKB_F_TRANSACTION_REQUEST, txn->first_frame);

@@ -250,6 +250,9 @@ transactions_request(decision *d)
     }
     d->txn = add_transaction(d, group, branch, hop);
     d->txn->in_dialog = msg->to_tag != NULL;
+    d->txn->request_uri = analyzer_keep(d->analyzer, msg->request_uri);
+    d->txn->request_uri_user = analyzer_keep(d->analyzer, msg->request_uri_user);
+    d->txn->request_uri_host = analyzer_keep(d->analyzer, msg->request_uri_host);
     d->result->request_frame = d->txn->first_frame;
     d->result->facts |=
         SIPKB_FACT_TRACKED | (d->txn->expects_response ? SIPKB_FACT_EXPECTS_FINAL : 0);
@@ -319,7 +322,9 @@ transactions_quoted(decision *d)
     transaction *txn =
         find_transaction(d->analyzer, group, top_branch(d->analyzer, msg), NULL, TRUE);
     decide_flag(d, SIPKB_F_TRANSPORT_ICMP_ERROR, msg->is_request ? 0 : QUOTED_RESPONSE_TEXT);
-    decide_text(d, SIPKB_F_TRANSPORT_ICMP_FROM, msg->path.source);
+    /* The host that reports the failure, not the sender of the quoted message. */
+    if (msg->icmp_source)
+        decide_text(d, SIPKB_F_TRANSPORT_ICMP_FROM, msg->icmp_source);
     if (!txn)
         return;
     guint32 original = msg->is_request           ? txn->first_frame

@@ -73,6 +73,19 @@ chmod 644 "$work/team.kb"
 actual=$(run -o "sipkb.team_kb_file:$work/team.kb" -r "$mismatch" -Y 'sipkb.code == 403' \
     -T fields -E aggregator='|' -e sipkb.cause | cut -d'|' -f2)
 expect "team KB file supplies the 403 causes" "Team: the SBC refuses unknown trunks" "$actual"
+# A file's notes with domains: only on responses of traffic with those hosts or realms (the
+# capture's domain and realm are sipkb.test; the carrier profile names no domains).
+for domains in 'sipkb.test|2,4' '*.test|2,4' 'SIPKB.TEST,sip.example.net|2,4' 'sip.example.net|' \
+    '*.sipkb.test|'; do
+    list=${domains%|*} frames=${domains#*|}
+    printf '[sipkb]\nformat=1\nkb_version=team-2\nname=Trunk notes\ndomains=%s\n[response 401]\nprovider_note=Trunk: 401 note\n[response 403]\nprovider_note=Trunk: 403 note\n' \
+        "$list" > "$work/domains.kb"
+    chmod 644 "$work/domains.kb"
+    actual=$(run -o "sipkb.team_kb_file:$work/domains.kb" -r "$mismatch" -Y sipkb.provider_note \
+        -T fields -e frame.number | paste -sd, -)
+    expect "notes of a file with domains=$list" "$frames" "$actual"
+done
+
 printf '[sipkb]\nformat=1\n[response 403]\ncause.1=x\n' > "$work/broken.kb"
 chmod 644 "$work/broken.kb"
 actual=$(run -o "sipkb.team_kb_file:$work/broken.kb" -r "$mismatch" -Y 'sipkb.code == 403' \

@@ -88,6 +88,7 @@ typedef struct {
     sipkb_via vias[MAX_VIAS];
     sipkb_sdp_line sdp[MAX_SDP_LINES];
     const char *contacts[MAX_CONTACTS + 1];
+    const char *contact_parameters[MAX_CONTACTS + 1];
     GStringChunk *strings; /* every string the message borrows */
 } test_msg;
 
@@ -287,6 +288,31 @@ msg_contacts(test_msg *m, ...)
     va_end(args);
     m->contacts[n] = NULL;
     m->msg.contact_uris = m->contacts;
+}
+
+/* Contact parameters ("expires=600"), NULL-terminated. */
+static void
+msg_contact_parameters(test_msg *m, ...)
+{
+    va_list args;
+    va_start(args, m);
+    guint n = 0;
+    for (const char *parameter; (parameter = va_arg(args, const char *)) && n < MAX_CONTACTS;)
+        m->contact_parameters[n++] = keep(m, parameter);
+    va_end(args);
+    m->contact_parameters[n] = NULL;
+    m->msg.contact_parameters = m->contact_parameters;
+}
+
+/* The Request-URI's user and host (requests) and the To URI's. */
+static void
+msg_uris(test_msg *m, const char *request_uri_user, const char *request_uri_host,
+         const char *to_user, const char *to_host)
+{
+    m->msg.request_uri_user = keep(m, request_uri_user);
+    m->msg.request_uri_host = keep(m, request_uri_host);
+    m->msg.to_user = keep(m, to_user);
+    m->msg.to_host = keep(m, to_host);
 }
 
 /* An SDP body, one line per "\n", with the parts the SDP dissector gives each line type. */
@@ -1487,7 +1513,10 @@ static GPtrArray *
 forbidden_kb_causes(const char *from_user, const char *digest_user)
 {
     const sipkb_response_entry *entry = sipkb_kb_response(kb, 403, NULL);
-    GPtrArray *causes = sipkb_kb_entry_lines(entry, SIPKB_KB_CAUSES, "INVITE", TRUE);
+    /* Credentials unknown: every 403 cause for an INVITE outside a dialog. */
+    const sipkb_kb_situation situation = {.method = "INVITE", .offer = TRUE,
+                                          .in_dialog = SIPKB_KB_NO};
+    GPtrArray *causes = sipkb_kb_entry_lines(entry, SIPKB_KB_CAUSES, &situation);
     sipkb_analyzer *a = analyzer_new();
     sipkb_result_drop_restated(forbidden_after(a, from_user, digest_user, "Forbidden"), entry,
                                causes);
@@ -1644,6 +1673,259 @@ test_responses_forbidden_in_dialog_no_from_claim(void)
     g_assert_null(strstr(causes, "matching its From user"));
     g_free(causes);
     sipkb_analyzer_free(a);
+}
+
+/* The KB's cause and advice conditions read the request a response answers: its credentials
+ * (RFC 3261 section 22), its To tag (section 12.2.1.1), its offer (RFC 3264); unknown when the
+ * capture lacks the request. */
+static void
+assert_situation(const sipkb_result *r, const char *method, gboolean offer,
+                 sipkb_kb_fact credentials, sipkb_kb_fact in_dialog)
+{
+    g_assert_cmpstr(r->situation.method, ==, method);
+    g_assert_cmpint(r->situation.offer, ==, offer);
+    g_assert_cmpint(r->situation.credentials, ==, credentials);
+    g_assert_cmpint(r->situation.in_dialog, ==, in_dialog);
+}
+
+/* The 403 causes the shipped KB gives in a result's situation, joined by "|". */
+static char *
+kb_causes_of(const sipkb_result *r)
+{
+    GPtrArray *lines = sipkb_kb_entry_lines(sipkb_kb_response(kb, r->status_code, NULL),
+                                            SIPKB_KB_CAUSES, &r->situation);
+    g_ptr_array_add(lines, NULL);
+    char *joined = g_strjoinv("|", (char **)lines->pdata);
+    g_ptr_array_unref(lines);
+    return joined;
+}
+
+static void
+test_responses_situation(void)
+{
+    sipkb_analyzer *a = analyzer_new();
+    /* A REGISTER with credentials refused: no "carried no credentials" (section 21.4.4). */
+    test_msg *reg = msg_request(1, "REGISTER", "reg-1", 2, "z9hG4bK1");
+    msg_credentials(reg, SIPKB_AUTH_AUTHORIZATION, "alice", REALM, "nonce-1");
+    add(a, reg);
+    const sipkb_result *r = add(a, msg_response(2, 403, "REGISTER", "reg-1", 2, "z9hG4bK1"));
+    assert_situation(r, "REGISTER", FALSE, SIPKB_KB_YES, SIPKB_KB_NO);
+    char *causes = kb_causes_of(r);
+    g_assert_null(strstr(causes, "carried no credentials"));
+    g_assert_nonnull(strstr(causes, "wrong password"));
+    g_free(causes);
+    /* An INVITE without credentials refused: no password cause. */
+    add(a, msg_request(3, "INVITE", "call-1", 1, "z9hG4bK3"));
+    r = add(a, msg_response(4, 403, "INVITE", "call-1", 1, "z9hG4bK3"));
+    assert_situation(r, "INVITE", TRUE, SIPKB_KB_NO, SIPKB_KB_NO);
+    causes = kb_causes_of(r);
+    g_assert_nonnull(strstr(causes, "carried no credentials"));
+    g_assert_null(strstr(causes, "wrong password"));
+    g_assert_null(strstr(causes, "Inside a dialog"));
+    g_free(causes);
+    /* A re-INVITE (To tag) refused: in a dialog, no credit or destination causes. */
+    test_msg *reinvite = msg_request(5, "INVITE", "call-2", 2, "z9hG4bK5");
+    msg_to_tag(reinvite, "8321234356");
+    add(a, reinvite);
+    r = add(a, msg_response(6, 403, "INVITE", "call-2", 2, "z9hG4bK5"));
+    assert_situation(r, "INVITE", TRUE, SIPKB_KB_NO, SIPKB_KB_YES);
+    causes = kb_causes_of(r);
+    g_assert_nonnull(strstr(causes, "Inside a dialog"));
+    g_assert_null(strstr(causes, "credit"));
+    g_free(causes);
+    /* A NOTIFY carries no offer; a response whose request the capture lacks: unknown. */
+    add(a, msg_request(7, "NOTIFY", "sub-1", 1, "z9hG4bK7"));
+    assert_situation(add(a, msg_response(8, 488, "NOTIFY", "sub-1", 1, "z9hG4bK7")), "NOTIFY",
+                     FALSE, SIPKB_KB_NO, SIPKB_KB_NO);
+    r = add(a, msg_response(9, 403, "INVITE", "call-3", 1, "z9hG4bK9"));
+    assert_situation(r, "INVITE", TRUE, SIPKB_KB_UNKNOWN, SIPKB_KB_UNKNOWN);
+    causes = kb_causes_of(r);
+    g_assert_nonnull(strstr(causes, "carried no credentials"));
+    g_assert_nonnull(strstr(causes, "wrong password"));
+    g_free(causes);
+    /* A request carries no situation. */
+    assert_situation(result_of(a, 7), NULL, FALSE, SIPKB_KB_UNKNOWN, SIPKB_KB_UNKNOWN);
+    sipkb_analyzer_free(a);
+
+    /* The names a provider profile's domains are matched against: the request's Request-URI
+     * host and credentials realm, the response's To and From hosts and challenge realm. */
+    a = analyzer_new();
+    reg = msg_request(1, "REGISTER", "reg-2", 2, "z9hG4bK1");
+    msg_uris(reg, NULL, "registrar.example.net", "alice", "sip.example.net");
+    msg_credentials(reg, SIPKB_AUTH_AUTHORIZATION, "alice", "realm.example.net", "nonce-1");
+    add(a, reg);
+    test_msg *challenge = msg_response(2, 401, "REGISTER", "reg-2", 2, "z9hG4bK1");
+    msg_uris(challenge, NULL, NULL, "alice", "sip.example.net");
+    challenge->msg.from_host = keep(challenge, "from.example.net");
+    msg_challenge(challenge, SIPKB_AUTH_WWW_AUTHENTICATE, "new-realm.example.net", "nonce-2", NULL);
+    char *names = g_strjoinv("|", (char **)add(a, challenge)->situation.names);
+    g_assert_cmpstr(names, ==,
+                    "registrar.example.net|sip.example.net|from.example.net|"
+                    "new-realm.example.net|realm.example.net");
+    g_free(names);
+    sipkb_analyzer_free(a);
+}
+
+/* alice@sip.example.net registered at `at` seconds (frames 1 and 2): the 2xx binds her Contact
+ * for `expires` seconds, as a Contact parameter or (when `in_header`) as the Expires header. */
+static void
+alice_registered(sipkb_analyzer *a, double at, guint32 expires, gboolean in_header)
+{
+    test_msg *reg = msg_request(1, "REGISTER", "reg-1", 1, "z9hG4bK1");
+    msg_at(reg, at);
+    msg_uris(reg, NULL, "sip.example.net", "alice", "sip.example.net");
+    add(a, reg);
+    test_msg *ok = msg_response(2, 200, "REGISTER", "reg-1", 1, "z9hG4bK1");
+    msg_at(ok, at + 0.05);
+    msg_uris(ok, NULL, NULL, "alice", "SIP.example.net");
+    msg_contacts(ok, "sip:alice@192.0.2.10:5060", NULL);
+    char *parameter = g_strdup_printf("expires=%u", expires);
+    if (in_header) {
+        ok->msg.has_expires = TRUE;
+        ok->msg.expires = expires;
+    } else {
+        msg_contact_parameters(ok, "transport=udp", parameter, NULL);
+    }
+    g_free(parameter);
+    add(a, ok);
+}
+
+/* A `method` to alice (frame 3, Request-URI user and host as given) answered 404 (frame 4) at
+ * `at` seconds. */
+static const sipkb_result *
+alice_not_found(sipkb_analyzer *a, const char *method, const char *request_uri_host, double at)
+{
+    test_msg *request = msg_request(3, method, "call-1", 1, "z9hG4bK3");
+    msg_at(request, at);
+    msg_uris(request, "alice", request_uri_host, "alice", "sip.example.net");
+    add(a, request);
+    test_msg *not_found = msg_response(4, 404, method, "call-1", 1, "z9hG4bK3");
+    msg_at(not_found, at + 0.05);
+    msg_uris(not_found, NULL, NULL, "alice", "sip.example.net");
+    return add(a, not_found);
+}
+
+/* RFC 3261 section 10.3: a 404 for an address-of-record whose binding a registrar accepted and
+ * that has not expired: the user exists, so routing or the dial plan failed (section 16.5). */
+static void
+test_responses_not_found_registered(void)
+{
+    sipkb_analyzer *a = analyzer_new();
+    alice_registered(a, 0, 600, FALSE);
+    assert_items(
+        alice_not_found(a, "INVITE", "sip.example.net", 100), "code=404", "response.failure",
+        "cause='alice@sip.example.net was registered (the 2xx in frame 2, 500 s left): the "
+        "user exists at the registrar, so this 404 comes from routing or the dial plan, not "
+        "a missing user (RFC 3261 sections 10.3, 16.5)'",
+        "not_found.registered", "not_found.aor='alice@sip.example.net'",
+        "not_found.registered_in=#2", "not_found.expires_in=500",
+        "call.outcome='callee not reached: 404 Not Found'", "transaction.request=#3", "via");
+    sipkb_analyzer_free(a);
+
+    /* The Expires header stands in for a Contact without expires (section 10.2.1.1). */
+    a = analyzer_new();
+    alice_registered(a, 0, 60, TRUE);
+    g_assert_nonnull(sipkb_result_find(alice_not_found(a, "MESSAGE", "sip.example.net", 30),
+                                       SIPKB_F_NOT_FOUND_REGISTERED));
+    sipkb_analyzer_free(a);
+
+    /* The proxy's leg to the registered device: the Request-URI is the Contact of the 2xx
+     * (RFC 3261 section 16.6 step 6), and the device itself answered 404. */
+    a = analyzer_new();
+    alice_registered(a, 0, 600, FALSE);
+    test_msg *to_device = msg_request(3, "INVITE", "call-1", 1, "z9hG4bK3");
+    msg_at(to_device, 100);
+    to_device->msg.request_uri = keep(to_device, "sip:alice@192.0.2.10:5060");
+    msg_uris(to_device, "alice", "192.0.2.10", "alice", "sip.example.net");
+    add(a, to_device);
+    test_msg *refused = msg_response(4, 404, "INVITE", "call-1", 1, "z9hG4bK3");
+    msg_at(refused, 100.05);
+    const sipkb_result *r = add(a, refused);
+    char *causes = causes_of(r);
+    g_assert_true(g_str_has_prefix(causes, "The request reached a registered contact of "
+                                           "alice@sip.example.net (the 2xx in frame 2, 500 s "
+                                           "left) and that device answered 404 itself"));
+    g_free(causes);
+    g_assert_cmpuint(sipkb_result_find(r, SIPKB_F_NOT_FOUND_REGISTERED)->variant, ==, 1);
+    g_assert_cmpstr(sipkb_result_find(r, SIPKB_F_NOT_FOUND_AOR)->value.text, ==,
+                    "alice@sip.example.net");
+    sipkb_analyzer_free(a);
+
+    /* A 404 whose request the capture lacks: its To names the AOR. */
+    a = analyzer_new();
+    alice_registered(a, 0, 600, FALSE);
+    test_msg *not_found = msg_response(4, 404, "INVITE", "call-1", 1, "z9hG4bK3");
+    msg_at(not_found, 10);
+    msg_uris(not_found, NULL, NULL, "alice", "sip.example.net");
+    const sipkb_item *in = sipkb_result_find(add(a, not_found), SIPKB_F_NOT_FOUND_REGISTERED_IN);
+    g_assert_nonnull(in);
+    g_assert_cmpuint(in->value.number, ==, 2);
+    sipkb_analyzer_free(a);
+
+    /* Not after the binding expired, nor for another host, nor for a SUBSCRIBE (its resource
+     * lives at the notifier), nor after a 2xx that removed the binding (expires=0). */
+    static const struct {
+        const char *method;
+        const char *host;
+        double at;
+        guint32 expires;
+    } cases[] = {
+        {"INVITE", "sip.example.net", 601, 600},
+        {"INVITE", "other.example.net", 100, 600},
+        {"SUBSCRIBE", "sip.example.net", 100, 600},
+        {"INVITE", "sip.example.net", 100, 0},
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_test_message("%s to %s at %.0f s", cases[i].method, cases[i].host, cases[i].at);
+        a = analyzer_new();
+        alice_registered(a, 0, cases[i].expires, FALSE);
+        const sipkb_result *r = alice_not_found(a, cases[i].method, cases[i].host, cases[i].at);
+        g_assert_null(sipkb_result_find(r, SIPKB_F_NOT_FOUND_REGISTERED));
+        char *causes = causes_of(r);
+        g_assert_null(strstr(causes, "was registered"));
+        g_free(causes);
+        sipkb_analyzer_free(a);
+    }
+}
+
+/* RFC 3261 section 10.3 steps 1 and 3: a registrar serves domains and finds an AOR only in the
+ * Request-URI's domain. A REGISTER refused with 404 while its Request-URI host is an address,
+ * or another host than the AOR's, points at the host, not the user. */
+static void
+test_responses_not_found_register_host(void)
+{
+    static const struct {
+        const char *request_uri_host;
+        const char *to_host;
+        const char *cause; /* NULL: none of this rule */
+    } cases[] = {
+        {"198.51.100.1", "198.51.100.1",
+         "The domain or IP address in the Request-URI is not configured as a served domain: "
+         "REGISTER sip:198.51.100.1 for the address-of-record alice@198.51.100.1 (RFC 3261 "
+         "section 10.3 steps 1 and 3)"},
+        {"198.51.100.1", "sip.example.net",
+         "The domain or IP address in the Request-URI is not configured as a served domain: "
+         "REGISTER sip:198.51.100.1 for the address-of-record alice@sip.example.net (RFC 3261 "
+         "section 10.3 steps 1 and 3)"},
+        {"sip.example.org", "sip.example.net",
+         "The domain or IP address in the Request-URI is not configured as a served domain: "
+         "REGISTER sip:sip.example.org for the address-of-record alice@sip.example.net (RFC "
+         "3261 section 10.3 steps 1 and 3)"},
+        {"SIP.example.net", "sip.example.net", NULL},
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_test_message("REGISTER sip:%s for alice@%s", cases[i].request_uri_host, cases[i].to_host);
+        sipkb_analyzer *a = analyzer_new();
+        test_msg *reg = msg_request(1, "REGISTER", "reg-1", 1, "z9hG4bK1");
+        msg_uris(reg, NULL, cases[i].request_uri_host, "alice", cases[i].to_host);
+        add(a, reg);
+        test_msg *not_found = msg_response(2, 404, "REGISTER", "reg-1", 1, "z9hG4bK1");
+        msg_uris(not_found, NULL, NULL, "alice", cases[i].to_host);
+        char *causes = causes_of(add(a, not_found));
+        g_assert_cmpstr(causes, ==, cases[i].cause ? cases[i].cause : "");
+        g_free(causes);
+        sipkb_analyzer_free(a);
+    }
 }
 
 /* RFC 3261 section 7.2: a reason phrase other than the code's own is the server's account of
@@ -1981,9 +2263,8 @@ test_sdp_direction_mismatch(void)
     test_msg *ok = msg_response(5, 200, "INVITE", "call-1", 2, "z9hG4bK4");
     msg_sdp_audio(ok, CALLEE, "RTP/AVP 0", "a=sendonly");
     const sipkb_result *r = add(a, ok);
-    assert_items(r, "code=200", "response.progress", "call.outcome='call answered: 200 OK'",
-                 "transaction.request=#4", "sdp", "sdp.codec='PCMU/8000'", "sdp.offer_frame=#4",
-                 "sdp.chosen='audio: PCMU/8000'",
+    assert_items(r, "code=200", "response.progress", "transaction.request=#4", "sdp",
+                 "sdp.codec='PCMU/8000'", "sdp.offer_frame=#4", "sdp.chosen='audio: PCMU/8000'",
                  "sdp.direction_mismatch='offer sendonly, answer sendonly'", "via");
     g_assert_cmpuint(r->severity, ==, SIPKB_SEVERITY_WARN);
     sipkb_analyzer_free(a);
@@ -2221,8 +2502,7 @@ test_sdp_hold(void)
     /* The answer to a hold is recvonly: the answerer holds nobody. */
     test_msg *ok = msg_response(5, 200, "INVITE", "call-1", 2, "z9hG4bK4");
     msg_sdp_audio(ok, CALLEE, "RTP/AVP 0", "a=recvonly");
-    assert_items(add(a, ok), "code=200", "response.progress",
-                 "call.outcome='call answered: 200 OK'", "transaction.request=#4", "sdp",
+    assert_items(add(a, ok), "code=200", "response.progress", "transaction.request=#4", "sdp",
                  "sdp.codec='PCMU/8000'", "sdp.offer_frame=#4", "sdp.chosen='audio: PCMU/8000'",
                  "via");
 
@@ -2252,14 +2532,25 @@ test_sdp_first_offer_not_hold(void)
  * re-INVITE and its SDP a later offer, even when the capture began after the call's first
  * offer. */
 static void
-test_pending_sdp_hold_in_dialog_without_first_offer(void)
+test_sdp_hold_in_dialog_without_first_offer(void)
 {
-    PENDING("an in-dialog offer (To tag) is a later offer: sendonly there is hold");
     sipkb_analyzer *a = analyzer_new();
     test_msg *hold = msg_request(1, "INVITE", "call-1", 2, "z9hG4bK1");
     msg_to_tag(hold, "a6c85cf");
     msg_sdp_audio(hold, UAC, "RTP/AVP 0", "a=sendonly");
     assert_items(add(a, hold), "sdp", "sdp.codec='PCMU/8000'", "sdp.hold/2", "via");
+    /* Its answer, recvonly, fits the offer (section 6.1): no mismatch, no hold of its own. */
+    test_msg *ok = msg_response(2, 200, "INVITE", "call-1", 2, "z9hG4bK1");
+    msg_sdp_audio(ok, CALLEE, "RTP/AVP 0", "a=recvonly");
+    const sipkb_result *answer = add(a, ok);
+    g_assert_nonnull(sipkb_result_find(answer, SIPKB_F_SDP_OFFER_FRAME));
+    g_assert_null(sipkb_result_find(answer, SIPKB_F_SDP_DIRECTION_MISMATCH));
+    g_assert_null(sipkb_result_find(answer, SIPKB_F_SDP_HOLD));
+    /* A re-INVITE that resumes (sendrecv) is no hold, first offer seen or not. */
+    test_msg *resume = msg_request(3, "INVITE", "call-2", 7, "z9hG4bK3");
+    msg_to_tag(resume, "a6c85cf");
+    msg_sdp_audio(resume, UAC, "RTP/AVP 0", "a=sendrecv");
+    g_assert_null(sipkb_result_find(add(a, resume), SIPKB_F_SDP_HOLD));
     sipkb_analyzer_free(a);
 }
 
@@ -2342,10 +2633,10 @@ test_icmp_copy_not_retransmission(void)
     sipkb_analyzer *a = analyzer_new();
     add(a, msg_request(1, "INVITE", "call-1", 1, "z9hG4bK1"));
     test_msg *quoted = msg_request(2, "INVITE", "call-1", 1, "z9hG4bK1");
-    quoted->msg.in_icmp = TRUE; /* the quoted packet's addresses, as the SIP dissector sees them */
+    quoted->msg.in_icmp = TRUE;
+    quoted->msg.icmp_source = keep(quoted, PROXY); /* the ICMP error's sender */
     const sipkb_result *copy = add(a, quoted);
     g_assert_cmpuint(copy->kind, ==, SIPKB_MESSAGE_QUOTED);
-    /* transport.icmp_from's value: see the pending test below. */
     g_assert_cmpuint(copy->n_items, ==, 3);
     g_assert_cmpuint(copy->items[0].finding, ==, SIPKB_F_TRANSPORT_ICMP_ERROR);
     g_assert_cmpuint(copy->items[0].variant, ==, 0);
@@ -2374,19 +2665,23 @@ test_icmp_copy_not_retransmission(void)
 }
 
 /* RFC 792: the ICMP error comes from the host or router that could not deliver the packet;
- * the quoted packet's source is the SIP sender itself. For an ICMP frame the message's path
- * holds the quoted packet's addresses (include/sipkb/message.h), which name no ICMP sender. */
+ * the quoted packet's source is the SIP sender itself. The message names the error's sender
+ * apart (icmp_source, include/sipkb/message.h). */
 static void
-test_pending_icmp_from_is_not_the_quoted_sender(void)
+test_icmp_from_is_the_error_sender(void)
 {
-    PENDING("transport.icmp_from names the ICMP error's sender, not the quoted SIP sender");
     sipkb_analyzer *a = analyzer_new();
     add(a, msg_request(1, "INVITE", "call-1", 1, "z9hG4bK1"));
     test_msg *quoted = msg_request(2, "INVITE", "call-1", 1, "z9hG4bK1");
     quoted->msg.in_icmp = TRUE;
-    const sipkb_result *copy = add(a, quoted);
-    const sipkb_item *from = sipkb_result_find(copy, SIPKB_F_TRANSPORT_ICMP_FROM);
-    g_assert_true(from == NULL || g_strcmp0(from->value.text, UAC) != 0);
+    quoted->msg.icmp_source = keep(quoted, "198.51.100.254"); /* a router on the way */
+    const sipkb_item *from = sipkb_result_find(add(a, quoted), SIPKB_F_TRANSPORT_ICMP_FROM);
+    g_assert_nonnull(from);
+    g_assert_cmpstr(from->value.text, ==, "198.51.100.254");
+    /* Without the error's sender nothing is said of it, least of all the quoted sender. */
+    test_msg *unknown = msg_request(3, "INVITE", "call-1", 1, "z9hG4bK1");
+    unknown->msg.in_icmp = TRUE;
+    g_assert_null(sipkb_result_find(add(a, unknown), SIPKB_F_TRANSPORT_ICMP_FROM));
     sipkb_analyzer_free(a);
 }
 
@@ -2558,6 +2853,11 @@ main(int argc, char **argv)
                     test_responses_forbidden_reason_ranked);
     g_test_add_func("/analyzer/responses/forbidden-cause-quotes-reason-phrase",
                     test_responses_forbidden_cause_quotes_reason_phrase);
+    g_test_add_func("/analyzer/responses/situation", test_responses_situation);
+    g_test_add_func("/analyzer/responses/not-found-registered",
+                    test_responses_not_found_registered);
+    g_test_add_func("/analyzer/responses/not-found-register-host",
+                    test_responses_not_found_register_host);
     g_test_add_func("/analyzer/responses/server-words", test_responses_server_words);
     g_test_add_func("/analyzer/responses/call-outcomes", test_responses_call_outcomes);
     g_test_add_func("/analyzer/responses/timed-out", test_responses_timed_out);
@@ -2593,13 +2893,12 @@ main(int argc, char **argv)
     g_test_add_func("/analyzer/via/nat", test_via_nat);
 
     g_test_add_func("/analyzer/icmp/copy-not-retransmission", test_icmp_copy_not_retransmission);
-    g_test_add_func("/analyzer/pending/icmp/from-is-not-the-quoted-sender",
-                    test_pending_icmp_from_is_not_the_quoted_sender);
+    g_test_add_func("/analyzer/icmp/from-is-the-error-sender", test_icmp_from_is_the_error_sender);
 
     g_test_add_func("/analyzer/responses/forbidden-in-dialog-no-from-claim",
                     test_responses_forbidden_in_dialog_no_from_claim);
-    g_test_add_func("/analyzer/pending/sdp/hold-in-dialog-without-first-offer",
-                    test_pending_sdp_hold_in_dialog_without_first_offer);
+    g_test_add_func("/analyzer/sdp/hold-in-dialog-without-first-offer",
+                    test_sdp_hold_in_dialog_without_first_offer);
     g_test_add_func("/analyzer/sdp/no-common-codec-beside-telephone-event",
                     test_sdp_no_common_codec_beside_telephone_event);
     g_test_add_func("/analyzer/responses/invalid-code-not-final",

@@ -52,13 +52,37 @@ lines_contain(const GPtrArray *lines, const char *needle)
     return FALSE;
 }
 
-/* The causes (or advice) of `code` for a response to `method`, with the offer rule of the show
- * code: only what the capture shows, or a method that may carry an offer. */
+/* A request whose credentials and dialog are unknown (not in the capture). */
+static sipkb_kb_situation
+situation_of(const char *method, gboolean offer)
+{
+    return (sipkb_kb_situation){method, offer, SIPKB_KB_UNKNOWN, SIPKB_KB_UNKNOWN, NULL};
+}
+
+/* The causes (or advice) of `code` in `situation`. */
+static GPtrArray *
+lines_in(const sipkb_kb *kb, guint code, sipkb_kb_part part, sipkb_kb_situation situation)
+{
+    return sipkb_kb_entry_lines(sipkb_kb_response(kb, code, NULL), part, &situation);
+}
+
+/* The causes (or advice) of `code` for a response to `method`, with the analyzer's offer rule:
+ * only what the capture shows, or a method that may carry an offer. */
 static GPtrArray *
 lines_for(const sipkb_kb *kb, guint code, sipkb_kb_part part, const char *method)
 {
-    const sipkb_response_entry *entry = sipkb_kb_response(kb, code, NULL);
-    return sipkb_kb_entry_lines(entry, part, method, sipkb_kb_offer_assumed(method, FALSE));
+    return lines_in(kb, code, part, situation_of(method, sipkb_kb_offer_assumed(method, FALSE)));
+}
+
+/* ... for a request in the capture, with or without credentials, in a dialog or not. */
+static GPtrArray *
+lines_known(const sipkb_kb *kb, guint code, sipkb_kb_part part, const char *method,
+            gboolean credentials, gboolean in_dialog)
+{
+    sipkb_kb_situation situation = situation_of(method, sipkb_kb_offer_assumed(method, FALSE));
+    situation.credentials = credentials ? SIPKB_KB_YES : SIPKB_KB_NO;
+    situation.in_dialog = in_dialog ? SIPKB_KB_YES : SIPKB_KB_NO;
+    return lines_in(kb, code, part, situation);
 }
 
 static const char *
@@ -68,25 +92,40 @@ text_for(const sipkb_kb *kb, guint code, sipkb_kb_part part, const char *method)
     return sipkb_kb_entry_text(entry, part, method, sipkb_kb_offer_assumed(method, FALSE));
 }
 
-/* Every code and class explains a response to any method, with or without an offer, within
- * the file's limits: 1 to 5 causes and 1 to 4 pieces of advice apply to a known method. */
+/* One response situation: at least one cause and one piece of advice; for a known method and
+ * request at most 5 causes and 4 pieces of advice (an unknown one gets every line). */
+static void
+check_situation(const sipkb_response_entry *entry, const sipkb_kb_situation *situation)
+{
+    g_test_message("code %u, method %s, offer %d, credentials %d, in dialog %d", entry->code,
+                   situation->method ? situation->method : "(unknown)", situation->offer,
+                   situation->credentials, situation->in_dialog);
+    GPtrArray *causes = sipkb_kb_entry_lines(entry, SIPKB_KB_CAUSES, situation);
+    GPtrArray *advice = sipkb_kb_entry_lines(entry, SIPKB_KB_ADVICE, situation);
+    g_assert_cmpuint(causes->len, >=, 1);
+    g_assert_cmpuint(advice->len, >=, 1);
+    if (situation->method && situation->credentials && situation->in_dialog) {
+        g_assert_cmpuint(causes->len, <=, 5);
+        g_assert_cmpuint(advice->len, <=, 4);
+    }
+    g_ptr_array_unref(causes);
+    g_ptr_array_unref(advice);
+}
+
+/* Every code and class explains a response to any method, with or without an offer,
+ * credentials and dialog, within the file's limits. */
 static void
 check_every_method(const sipkb_response_entry *entry)
 {
+    static const sipkb_kb_fact facts[] = {SIPKB_KB_UNKNOWN, SIPKB_KB_NO, SIPKB_KB_YES};
     for (gsize m = 0; m < G_N_ELEMENTS(methods); m++) {
         for (int offer = 0; offer <= 1; offer++) {
-            g_test_message("code %u, method %s, offer %d", entry->code,
-                           methods[m] ? methods[m] : "(unknown)", offer);
-            GPtrArray *causes = sipkb_kb_entry_lines(entry, SIPKB_KB_CAUSES, methods[m], offer);
-            GPtrArray *advice = sipkb_kb_entry_lines(entry, SIPKB_KB_ADVICE, methods[m], offer);
-            g_assert_cmpuint(causes->len, >=, 1);
-            g_assert_cmpuint(advice->len, >=, 1);
-            if (methods[m]) { /* an unknown method gets every line */
-                g_assert_cmpuint(causes->len, <=, 5);
-                g_assert_cmpuint(advice->len, <=, 4);
+            for (gsize c = 0; c < G_N_ELEMENTS(facts); c++) {
+                for (gsize d = 0; d < G_N_ELEMENTS(facts); d++) {
+                    sipkb_kb_situation situation = {methods[m], offer, facts[c], facts[d], NULL};
+                    check_situation(entry, &situation);
+                }
             }
-            g_ptr_array_unref(causes);
-            g_ptr_array_unref(advice);
             g_assert_nonnull(sipkb_kb_entry_text(entry, SIPKB_KB_SUMMARY, methods[m], offer));
             g_assert_nonnull(sipkb_kb_entry_text(entry, SIPKB_KB_MEANING, methods[m], offer));
         }
@@ -213,8 +252,8 @@ test_selection_per_method(void)
     g_assert_true(text_for(kb, 488, SIPKB_KB_MEANING, "INVITE") ==
                   sipkb_kb_response(kb, 488, NULL)->meaning);
     /* A NOTIFY whose refused offer the capture shows gets the codec causes. */
-    lines = sipkb_kb_entry_lines(sipkb_kb_response(kb, 488, NULL), SIPKB_KB_CAUSES, "NOTIFY",
-                                 sipkb_kb_offer_assumed("NOTIFY", TRUE));
+    lines = lines_in(kb, 488, SIPKB_KB_CAUSES,
+                     situation_of("NOTIFY", sipkb_kb_offer_assumed("NOTIFY", TRUE)));
     g_assert_true(lines_contain(lines, "No codec in common"));
     g_ptr_array_unref(lines);
 
@@ -255,8 +294,9 @@ test_selection_per_method(void)
     static const guint provisional[] = {100, 180, 183, 150};
     for (gsize i = 0; i < G_N_ELEMENTS(provisional); i++) {
         const sipkb_response_entry *entry = sipkb_kb_response(kb, provisional[i], NULL);
-        GPtrArray *causes = sipkb_kb_entry_lines(entry, SIPKB_KB_CAUSES, "REGISTER", FALSE);
-        GPtrArray *advice = sipkb_kb_entry_lines(entry, SIPKB_KB_ADVICE, "REGISTER", FALSE);
+        sipkb_kb_situation situation = situation_of("REGISTER", FALSE);
+        GPtrArray *causes = sipkb_kb_entry_lines(entry, SIPKB_KB_CAUSES, &situation);
+        GPtrArray *advice = sipkb_kb_entry_lines(entry, SIPKB_KB_ADVICE, &situation);
         g_test_message("code %u", provisional[i]);
         g_assert_false(lines_contain(causes, "received the INVITE"));
         g_assert_false(lines_contain(causes, "ringing"));
@@ -305,9 +345,45 @@ test_selection_per_method(void)
     g_ptr_array_unref(lines);
     g_assert_nonnull(strstr(text_for(kb, 489, SIPKB_KB_MEANING, "PUBLISH"), "PUBLISH"));
 
+    /* A REGISTER has no callee, ringing or dial plan: 408, 482 and 487 to it; a 481 to a
+     * NOTIFY: the subscription is gone (RFC 6665). NULL: no line to look for. */
+    static const struct {
+        guint code;
+        sipkb_kb_part part;
+        const char *method;
+        const char *present;
+        const char *absent;
+    } per_method[] = {
+        {408, SIPKB_KB_CAUSES, "REGISTER", "Timer B (INVITE) or Timer F", "registered device"},
+        {408, SIPKB_KB_CAUSES, "REGISTER", NULL, "Ring-no-answer"},
+        {408, SIPKB_KB_CAUSES, "INVITE", "Ring-no-answer", NULL},
+        {482, SIPKB_KB_CAUSES, "REGISTER", "does not own the Request-URI domain",
+         "route the number"},
+        {482, SIPKB_KB_ADVICE, "INVITE", "dial plan", NULL},
+        {487, SIPKB_KB_CAUSES, "REGISTER", "section 9.1", "caller hung up"},
+        {487, SIPKB_KB_CAUSES, "INVITE", "caller hung up", "section 9.1"},
+        {481, SIPKB_KB_CAUSES, "NOTIFY", "subscription had expired", "Replaces"},
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(per_method); i++) {
+        g_test_message("%u to %s", per_method[i].code, per_method[i].method);
+        lines = lines_for(kb, per_method[i].code, per_method[i].part, per_method[i].method);
+        g_assert_true(!per_method[i].present || lines_contain(lines, per_method[i].present));
+        g_assert_true(!per_method[i].absent || !lines_contain(lines, per_method[i].absent));
+        g_ptr_array_unref(lines);
+    }
+    /* A 200 to a re-INVITE: the call was up already. */
+    lines = lines_known(kb, 200, SIPKB_KB_CAUSES, "INVITE", FALSE, TRUE);
+    g_assert_false(lines_contain(lines, "The callee answered"));
+    g_assert_true(lines_contain(lines, "re-INVITE in the call was accepted"));
+    g_ptr_array_unref(lines);
+    lines = lines_known(kb, 200, SIPKB_KB_CAUSES, "INVITE", FALSE, FALSE);
+    g_assert_true(lines_contain(lines, "The callee answered"));
+    g_assert_false(lines_contain(lines, "re-INVITE in the call was accepted"));
+    g_ptr_array_unref(lines);
+
     /* An unknown method gets every line: better one too many than a lost one. */
     const sipkb_response_entry *not_found = sipkb_kb_response(kb, 404, NULL);
-    lines = sipkb_kb_entry_lines(not_found, SIPKB_KB_CAUSES, NULL, TRUE);
+    lines = lines_in(kb, 404, SIPKB_KB_CAUSES, situation_of(NULL, TRUE));
     g_assert_cmpuint(lines->len, ==, g_strv_length((char **)not_found->causes));
     g_ptr_array_unref(lines);
     sipkb_kb_free(kb);
@@ -336,6 +412,11 @@ static const char conditions_kb[] =
     "cause.1=c\ncause.1.for=INVITE\ncause.2=d\nadvice.1=a\nreference=RFC 1\n"
     "[class 5xx]\nname=F\nsummary=s\nmeaning=m\ncause.1=c\nadvice.1=a\nreference=RFC 1\n"
     "[class 6xx]\nname=G\nsummary=s\nmeaning=m\ncause.1=c\nadvice.1=a\nreference=RFC 1\n"
+    "[response 403]\nreason=Forbidden\nsummary=s\nmeaning=m\ncause.1=any\n"
+    "cause.2=sent\ncause.2.for=credentials\ncause.3=none\ncause.3.for=!credentials\n"
+    "cause.4=dialog\ncause.4.for=in-dialog\n"
+    "cause.5=new invite unauthenticated\ncause.5.for=INVITE,!in-dialog,!credentials\n"
+    "advice.1=a\nadvice.2=check password\nadvice.2.for=credentials\nreference=RFC 1\n"
     "[response 488]\nreason=Not Acceptable Here\nsummary=Offer refused\n"
     "summary.no_offer=Request refused\nsummary.MESSAGE=Message refused\n"
     "meaning=m offer\nmeaning.no_offer=m plain\n"
@@ -360,7 +441,8 @@ static void
 assert_lines(const sipkb_response_entry *entry, sipkb_kb_part part, const char *method,
              gboolean offer, const char *expected)
 {
-    char *text = joined(sipkb_kb_entry_lines(entry, part, method, offer));
+    sipkb_kb_situation situation = situation_of(method, offer);
+    char *text = joined(sipkb_kb_entry_lines(entry, part, &situation));
     g_assert_cmpstr(text, ==, expected);
     g_free(text);
 }
@@ -413,6 +495,57 @@ test_conditions(void)
     assert_lines(cls, SIPKB_KB_CAUSES, "REGISTER", TRUE, "d");
     g_assert_cmpstr(sipkb_kb_entry_text(cls, SIPKB_KB_MEANING, "REGISTER", TRUE), ==,
                     "m 4xx register");
+    sipkb_kb_free(kb);
+}
+
+static void
+assert_known_lines(const sipkb_response_entry *entry, sipkb_kb_part part, const char *method,
+                   sipkb_kb_fact credentials, sipkb_kb_fact in_dialog, const char *expected)
+{
+    sipkb_kb_situation situation = {method, FALSE, credentials, in_dialog, NULL};
+    char *text = joined(sipkb_kb_entry_lines(entry, part, &situation));
+    g_assert_cmpstr(text, ==, expected);
+    g_free(text);
+}
+
+/* credentials / !credentials and in-dialog / !in-dialog, each way; unknown meets both. */
+static void
+test_situation_conditions(void)
+{
+    sipkb_kb *kb = load_conditions_kb();
+    const sipkb_response_entry *e = sipkb_kb_response(kb, 403, NULL);
+    assert_known_lines(e, SIPKB_KB_CAUSES, "INVITE", SIPKB_KB_YES, SIPKB_KB_NO, "any|sent");
+    assert_known_lines(e, SIPKB_KB_CAUSES, "INVITE", SIPKB_KB_NO, SIPKB_KB_NO,
+                       "any|none|new invite unauthenticated");
+    assert_known_lines(e, SIPKB_KB_CAUSES, "INVITE", SIPKB_KB_NO, SIPKB_KB_YES, "any|none|dialog");
+    assert_known_lines(e, SIPKB_KB_CAUSES, "BYE", SIPKB_KB_YES, SIPKB_KB_YES, "any|sent|dialog");
+    assert_known_lines(e, SIPKB_KB_CAUSES, "REGISTER", SIPKB_KB_NO, SIPKB_KB_NO, "any|none");
+    assert_known_lines(e, SIPKB_KB_CAUSES, "INVITE", SIPKB_KB_UNKNOWN, SIPKB_KB_UNKNOWN,
+                       "any|sent|none|dialog|new invite unauthenticated");
+    assert_known_lines(e, SIPKB_KB_CAUSES, "INVITE", SIPKB_KB_UNKNOWN, SIPKB_KB_YES,
+                       "any|sent|none|dialog");
+    assert_known_lines(e, SIPKB_KB_ADVICE, "INVITE", SIPKB_KB_NO, SIPKB_KB_NO, "a");
+    assert_known_lines(e, SIPKB_KB_ADVICE, "INVITE", SIPKB_KB_YES, SIPKB_KB_NO, "a|check password");
+    /* The shipped 403: no password cause without credentials, no 21.4.4 cause with them. */
+    sipkb_kb *shipped = load_shipped_kb();
+    GPtrArray *lines = lines_known(shipped, 403, SIPKB_KB_CAUSES, "REGISTER", TRUE, FALSE);
+    g_assert_false(lines_contain(lines, "carried no credentials"));
+    g_assert_true(lines_contain(lines, "wrong password"));
+    g_assert_true(lines_contain(lines, "Valid credentials, but not for the address-of-record"));
+    g_ptr_array_unref(lines);
+    lines = lines_known(shipped, 403, SIPKB_KB_CAUSES, "REGISTER", FALSE, FALSE);
+    g_assert_true(lines_contain(lines, "carried no credentials"));
+    g_assert_false(lines_contain(lines, "wrong password"));
+    g_assert_false(lines_contain(lines, "Valid credentials"));
+    g_assert_false(lines_contain(lines, "differs from the digest username"));
+    g_ptr_array_unref(lines);
+    lines = lines_known(shipped, 403, SIPKB_KB_ADVICE, "INVITE", FALSE, FALSE);
+    g_assert_false(lines_contain(lines, "Authorization header"));
+    g_ptr_array_unref(lines);
+    lines = lines_known(shipped, 403, SIPKB_KB_ADVICE, "INVITE", TRUE, FALSE);
+    g_assert_true(lines_contain(lines, "Authorization header"));
+    g_ptr_array_unref(lines);
+    sipkb_kb_free(shipped);
     sipkb_kb_free(kb);
 }
 
@@ -489,6 +622,40 @@ test_profile_note_and_domains(void)
     g_assert_cmpstr(sipkb_kb_entry_note(e, "+61383940220", "0383940220"), ==,
                     "From {callerid.from_user} is not {callerid.auth_user}.");
     g_assert_null(sipkb_kb_entry_note(sipkb_kb_response(kb, 403, NULL), "1", "2"));
+
+    /* The note applies to traffic with one of the domains: a host or realm equal to one
+     * (without case), or under a "*." pattern's domain, not the pattern's domain itself. */
+    static const struct {
+        const char *names[3];
+        gboolean applies;
+    } cases[] = {
+        {{"sip.example.net", NULL}, TRUE},
+        {{"SIP.Example.NET", NULL}, TRUE},
+        {{"pbx.local", "192.0.2.1"}, TRUE},
+        {{"a.b.example.org", NULL}, TRUE},
+        {{"example.org", NULL}, FALSE},
+        {{"xsip.example.net", NULL}, FALSE},
+        {{"example.net", NULL}, FALSE},
+        {{"192.0.2.10", NULL}, FALSE},
+        {{NULL}, FALSE},
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_test_message("%s", cases[i].names[0] ? cases[i].names[0] : "(no names)");
+        sipkb_kb_situation situation = {"INVITE", TRUE, SIPKB_KB_UNKNOWN, SIPKB_KB_UNKNOWN,
+                                        cases[i].names};
+        g_assert_cmpint(sipkb_kb_entry_note_applies(e, &situation), ==, cases[i].applies);
+    }
+    sipkb_kb_situation nameless = {"INVITE", TRUE, SIPKB_KB_UNKNOWN, SIPKB_KB_UNKNOWN, NULL};
+    g_assert_false(sipkb_kb_entry_note_applies(e, &nameless));
+    g_assert_false(sipkb_kb_entry_note_applies(sipkb_kb_response(kb, 403, NULL), &nameless));
+    sipkb_kb_free(kb);
+
+    /* A profile without domains: its notes apply to every response. */
+    kb = load_shipped_kb();
+    g_assert_null(sipkb_kb_domains(kb, SIPKB_LAYER_PROVIDER));
+    const sipkb_response_entry *forbidden = sipkb_kb_response(kb, 403, NULL);
+    g_assert_null(forbidden->provider_note_domains);
+    g_assert_true(sipkb_kb_entry_note_applies(forbidden, &nameless));
     sipkb_kb_free(kb);
 }
 
@@ -573,7 +740,8 @@ test_broken_kb_rejected(void)
          "broken.kb: [response 403]: 'cause.1.for' is empty"},
         {"[response 403]\nadvice.1=a\nadvice.1.for=invite\n",
          "broken.kb: [response 403]: 'advice.1.for' has an entry that is not a method in "
-         "capitals (INVITE), '!METHOD', 'offer' or '!offer': 'invite' in 'invite'"},
+         "capitals (INVITE), '!METHOD', or one of 'offer', 'credentials', 'in-dialog' with or "
+         "without '!': 'invite' in 'invite'"},
         {"[response 403]\ncause.1=a\ncause.1.for=INVITE UPDATE\n",
          "broken.kb: [response 403]: 'cause.1.for' has an entry that is not a method"},
         {"[response 403]\ncause.1=a\ncause.1.for=!\n",
@@ -581,7 +749,12 @@ test_broken_kb_rejected(void)
         {"[response 403]\ncause.1=a\ncause.1.for=!!BYE\n",
          "broken.kb: [response 403]: 'cause.1.for' has an entry that is not a method"},
         {"[response 403]\ncause.1=a\ncause.1.for=offer,!offer\n",
-         "broken.kb: [response 403]: 'cause.1.for' asks for 'offer' and '!offer' at once"},
+         "broken.kb: [response 403]: 'cause.1.for' asks for a fact and its negation at once: "
+         "'!offer' in 'offer,!offer'"},
+        {"[response 403]\ncause.1=a\ncause.1.for=!in-dialog,in-dialog\n",
+         "broken.kb: [response 403]: 'cause.1.for' asks for a fact and its negation at once"},
+        {"[response 403]\ncause.1=a\ncause.1.for=Credentials\n",
+         "broken.kb: [response 403]: 'cause.1.for' has an entry that is not a method"},
         {"[response 403]\ncause.1=a\ncause.1.for=BYE,!BYE\n",
          "broken.kb: [response 403]: 'cause.1.for' both names and excludes one method: '!BYE'"},
         {"[response 403]\ncause.1=a\ncause.2.for=BYE\n",
@@ -661,6 +834,7 @@ main(int argc, char **argv)
     g_test_add_func("/kb/unknown-codes-fall-back-to-class", test_unknown_codes_fall_back_to_class);
     g_test_add_func("/kb/selection-per-method", test_selection_per_method);
     g_test_add_func("/kb/offer-assumed", test_offer_assumed);
+    g_test_add_func("/kb/situation-conditions", test_situation_conditions);
     g_test_add_func("/kb/conditions", test_conditions);
     g_test_add_func("/kb/conditions-layered", test_conditions_layered);
     g_test_add_func("/kb/profile-note-and-domains", test_profile_note_and_domains);
