@@ -23,7 +23,7 @@
 typedef enum {
     FIELD_MESSAGE,     /* the "sip" protocol item: one per SIP message */
     FIELD_AUTH_HEADER, /* an authentication header; auth parameters nest inside it */
-    FIELD_FLAG,        /* presence sets a gboolean in sipkb_message */
+    FIELD_METHOD,      /* the Method of a Request-Line: the message is a request */
     FIELD_BOOLEAN,     /* an FT_BOOLEAN's value, into a gboolean of sipkb_message */
     FIELD_STRING,      /* first value, into a const char * of sipkb_message */
     FIELD_UINT,        /* first value, into a guint32 of sipkb_message, with its has_ flag */
@@ -60,9 +60,8 @@ static const field_spec field_specs[] = {
     {"sip.Authorization", FIELD_AUTH_HEADER, 0, 0, SIPKB_AUTH_AUTHORIZATION, NEED_ALWAYS},
     {"sip.Proxy-Authorization", FIELD_AUTH_HEADER, 0, 0, SIPKB_AUTH_PROXY_AUTHORIZATION,
      NEED_ALWAYS},
-    {"sip.Request-Line", FIELD_FLAG, MSG(is_request), 0, 0, NEED_ALWAYS},
     {"sip.resend", FIELD_BOOLEAN, MSG(is_resend), 0, 0, NEED_ALWAYS},
-    {"sip.Method", FIELD_STRING, MSG(method), 0, 0, NEED_ALWAYS},
+    {"sip.Method", FIELD_METHOD, MSG(method), 0, 0, NEED_ALWAYS},
     {"sip.Status-Code", FIELD_UINT, MSG(status_code), MSG(has_status_code), 0, NEED_ALWAYS},
     {"sip.Status-Line", FIELD_STATUS_LINE, MSG(reason_phrase), 0, 0, NEED_ALWAYS},
     {"sip.Call-ID", FIELD_STRING, MSG(call_id), 0, 0, NEED_ALWAYS},
@@ -217,8 +216,11 @@ apply_field(extraction *ex, size_t spec_index, const field_info *fi)
         return;
     char *base = (char *)&m->msg;
     switch (spec->kind) {
-    case FIELD_FLAG:
-        *(gboolean *)(base + spec->offset) = TRUE;
+    case FIELD_METHOD:
+        /* The SIP dissector gives sip.Method only inside a Request-Line, whose own item (the
+         * whole line as a string) would cost every request a copy. */
+        m->msg.is_request = TRUE;
+        set_first_string((const char **)(base + spec->offset), fi);
         break;
     case FIELD_BOOLEAN:
         *(gboolean *)(base + spec->offset) |= sipkb_finfo_bool(fi);

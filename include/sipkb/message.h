@@ -74,7 +74,7 @@ typedef struct {
     sipkb_path path;    /* the frame's addresses (and of the packet quoted in an ICMP error) */
     gboolean in_icmp;   /* quoted inside an ICMP error: a copy, not a live message */
 
-    gboolean is_request;  /* a Request-Line was seen */
+    gboolean is_request;  /* a Request-Line was seen (its Method) */
     gboolean is_response; /* a Status-Line was seen */
     const char *method;   /* requests */
     gboolean has_status_code;
