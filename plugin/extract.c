@@ -90,6 +90,8 @@ static const field_spec field_specs[] = {
 /* Resolved ids, -1 where this Wireshark lacks the field. */
 static int field_ids[N_FIELDS];
 
+static void resolve_path_protocols(void);
+
 void
 sipkb_extract_resolve(GArray *wanted)
 {
@@ -97,6 +99,7 @@ sipkb_extract_resolve(GArray *wanted)
         field_ids[i] = sipkb_field_want(wanted, field_specs[i].name);
     sipkb_extract_via_resolve(wanted);
     sipkb_extract_sdp_resolve(wanted);
+    resolve_path_protocols();
 }
 
 /* An auth header of one message, for attributing the auth parameters inside it. */
@@ -297,15 +300,21 @@ needed(const extraction *ex, field_need need)
 
 /* ---- where the message travelled ------------------------------------------------------- */
 
-static const char *
-frame_transport(packet_info *pinfo)
+/* The protocols of the frame's layers that say how a message travelled, by protocol id: one
+ * look at the layers per frame instead of a name comparison per layer and protocol. */
+static const struct {
+    const char *protocol;
+    const char *transport; /* NULL: an ICMP error quoting the message */
+} path_protocols[] = {
+    {"udp", "UDP"}, {"tcp", "TCP"}, {"sctp", "SCTP"}, {"icmp", NULL}, {"icmpv6", NULL},
+};
+static int path_protocol_ids[G_N_ELEMENTS(path_protocols)];
+
+static void
+resolve_path_protocols(void)
 {
-    static const char *const transports[][2] = {{"udp", "UDP"}, {"tcp", "TCP"}, {"sctp", "SCTP"}};
-    for (gsize i = 0; i < G_N_ELEMENTS(transports); i++) {
-        if (proto_is_frame_protocol(pinfo->layers, transports[i][0]))
-            return transports[i][1];
-    }
-    return NULL;
+    for (gsize i = 0; i < G_N_ELEMENTS(path_protocols); i++)
+        path_protocol_ids[i] = proto_get_id_by_filter_name(path_protocols[i].protocol);
 }
 
 static void
@@ -315,9 +324,23 @@ fill_path(packet_info *pinfo, sipkb_path *path, gboolean *in_icmp)
     path->destination = address_to_str(pinfo->pool, &pinfo->net_dst);
     path->source_port = pinfo->srcport;
     path->destination_port = pinfo->destport;
-    path->transport = frame_transport(pinfo);
-    *in_icmp = proto_is_frame_protocol(pinfo->layers, "icmp") ||
-               proto_is_frame_protocol(pinfo->layers, "icmpv6");
+    /* The first transport of the list above that the frame has, as UDP before TCP. */
+    gsize transport = G_N_ELEMENTS(path_protocols);
+    *in_icmp = FALSE;
+    for (wmem_list_frame_t *layer = wmem_list_head(pinfo->layers); layer;
+         layer = wmem_list_frame_next(layer)) {
+        int id = GPOINTER_TO_INT(wmem_list_frame_data(layer));
+        for (gsize i = 0; i < G_N_ELEMENTS(path_protocols); i++) {
+            if (id != path_protocol_ids[i] || id < 0)
+                continue;
+            if (!path_protocols[i].transport)
+                *in_icmp = TRUE;
+            else if (i < transport)
+                transport = i;
+        }
+    }
+    path->transport =
+        transport < G_N_ELEMENTS(path_protocols) ? path_protocols[transport].transport : NULL;
 }
 
 /* ---- the frame's messages --------------------------------------------------------------- */

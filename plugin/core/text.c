@@ -1,4 +1,4 @@
-/* Cutting texts on character boundaries (see include/sipkb/text.h). */
+/* Cutting texts on character boundaries; numbers as text (see include/sipkb/text.h). */
 #include "sipkb/text.h"
 
 #include <string.h>
@@ -15,4 +15,16 @@ sipkb_text_prefix(const char *text, gsize max_chars, gboolean *cut)
     if (cut)
         *cut = *end != '\0';
     return g_strndup(text, (gsize)(end - text));
+}
+
+const char *
+sipkb_text_uint(char buffer[SIPKB_UINT_TEXT_SIZE], guint32 number)
+{
+    char *start = buffer + SIPKB_UINT_TEXT_SIZE - 1;
+    *start = '\0';
+    do {
+        *--start = (char)('0' + number % 10);
+        number /= 10;
+    } while (number);
+    return start;
 }
