@@ -19,7 +19,8 @@
 # --time-modes a,b, --render last-run.json).
 # Environment: SIPKB_BENCH_BUILD (build folder, default build-bench),
 # SIPKB_BENCH_CAPTURES (capture folder, default bench/captures).
-# Takes about 50 minutes on 2 CPUs once the captures exist.
+# Takes over an hour on 2 CPUs once the captures exist (every mode runs under callgrind
+# three times: on, off and none).
 
 set -euo pipefail
 
