@@ -23,7 +23,7 @@
 typedef enum {
     FIELD_MESSAGE,     /* the "sip" protocol item: one per SIP message */
     FIELD_AUTH_HEADER, /* an authentication header; auth parameters nest inside it */
-    FIELD_FLAG,        /* presence sets a gboolean in sipkb_message */
+    FIELD_METHOD,      /* the Method of a Request-Line: the message is a request */
     FIELD_BOOLEAN,     /* an FT_BOOLEAN's value, into a gboolean of sipkb_message */
     FIELD_STRING,      /* first value, into a const char * of sipkb_message */
     FIELD_UINT,        /* first value, into a guint32 of sipkb_message, with its has_ flag */
@@ -60,9 +60,8 @@ static const field_spec field_specs[] = {
     {"sip.Authorization", FIELD_AUTH_HEADER, 0, 0, SIPKB_AUTH_AUTHORIZATION, NEED_ALWAYS},
     {"sip.Proxy-Authorization", FIELD_AUTH_HEADER, 0, 0, SIPKB_AUTH_PROXY_AUTHORIZATION,
      NEED_ALWAYS},
-    {"sip.Request-Line", FIELD_FLAG, MSG(is_request), 0, 0, NEED_ALWAYS},
     {"sip.resend", FIELD_BOOLEAN, MSG(is_resend), 0, 0, NEED_ALWAYS},
-    {"sip.Method", FIELD_STRING, MSG(method), 0, 0, NEED_ALWAYS},
+    {"sip.Method", FIELD_METHOD, MSG(method), 0, 0, NEED_ALWAYS},
     {"sip.Status-Code", FIELD_UINT, MSG(status_code), MSG(has_status_code), 0, NEED_ALWAYS},
     {"sip.Status-Line", FIELD_STATUS_LINE, MSG(reason_phrase), 0, 0, NEED_ALWAYS},
     {"sip.Call-ID", FIELD_STRING, MSG(call_id), 0, 0, NEED_ALWAYS},
@@ -99,6 +98,8 @@ static const field_spec field_specs[] = {
 /* Resolved ids, -1 where this Wireshark lacks the field. */
 static int field_ids[N_FIELDS];
 
+static void resolve_path_protocols(void);
+
 void
 sipkb_extract_resolve(GArray *wanted)
 {
@@ -106,6 +107,7 @@ sipkb_extract_resolve(GArray *wanted)
         field_ids[i] = sipkb_field_want(wanted, field_specs[i].name);
     sipkb_extract_via_resolve(wanted);
     sipkb_extract_sdp_resolve(wanted);
+    resolve_path_protocols();
 }
 
 /* An auth header of one message, for attributing the auth parameters inside it. */
@@ -225,8 +227,11 @@ apply_field(extraction *ex, size_t spec_index, const field_info *fi)
         return;
     char *base = (char *)&m->msg;
     switch (spec->kind) {
-    case FIELD_FLAG:
-        *(gboolean *)(base + spec->offset) = TRUE;
+    case FIELD_METHOD:
+        /* The SIP dissector gives sip.Method only inside a Request-Line, whose own item (the
+         * whole line as a string) would cost every request a copy. */
+        m->msg.is_request = TRUE;
+        set_first_string((const char **)(base + spec->offset), fi);
         break;
     case FIELD_BOOLEAN:
         *(gboolean *)(base + spec->offset) |= sipkb_finfo_bool(fi);
@@ -303,15 +308,21 @@ needed(const extraction *ex, field_need need)
 
 /* ---- where the message travelled ------------------------------------------------------- */
 
-static const char *
-frame_transport(packet_info *pinfo)
+/* The protocols of the frame's layers that say how a message travelled, by protocol id: one
+ * look at the layers per frame instead of a name comparison per layer and protocol. */
+static const struct {
+    const char *protocol;
+    const char *transport; /* NULL: an ICMP error quoting the message */
+} path_protocols[] = {
+    {"udp", "UDP"}, {"tcp", "TCP"}, {"sctp", "SCTP"}, {"icmp", NULL}, {"icmpv6", NULL},
+};
+static int path_protocol_ids[G_N_ELEMENTS(path_protocols)];
+
+static void
+resolve_path_protocols(void)
 {
-    static const char *const transports[][2] = {{"udp", "UDP"}, {"tcp", "TCP"}, {"sctp", "SCTP"}};
-    for (gsize i = 0; i < G_N_ELEMENTS(transports); i++) {
-        if (proto_is_frame_protocol(pinfo->layers, transports[i][0]))
-            return transports[i][1];
-    }
-    return NULL;
+    for (gsize i = 0; i < G_N_ELEMENTS(path_protocols); i++)
+        path_protocol_ids[i] = proto_get_id_by_filter_name(path_protocols[i].protocol);
 }
 
 /* In an ICMP error, Wireshark dissects the quoted packet with pinfo's addresses saved and
@@ -324,9 +335,23 @@ fill_path(packet_info *pinfo, sipkb_path *path, gboolean *in_icmp, const char **
     path->destination = address_to_str(pinfo->pool, &pinfo->net_dst);
     path->source_port = pinfo->srcport;
     path->destination_port = pinfo->destport;
-    path->transport = frame_transport(pinfo);
-    *in_icmp = proto_is_frame_protocol(pinfo->layers, "icmp") ||
-               proto_is_frame_protocol(pinfo->layers, "icmpv6");
+    /* The first transport of the list above that the frame has, as UDP before TCP. */
+    gsize transport = G_N_ELEMENTS(path_protocols);
+    *in_icmp = FALSE;
+    for (wmem_list_frame_t *layer = wmem_list_head(pinfo->layers); layer;
+         layer = wmem_list_frame_next(layer)) {
+        int id = GPOINTER_TO_INT(wmem_list_frame_data(layer));
+        for (gsize i = 0; i < G_N_ELEMENTS(path_protocols); i++) {
+            if (id != path_protocol_ids[i] || id < 0)
+                continue;
+            if (!path_protocols[i].transport)
+                *in_icmp = TRUE;
+            else if (i < transport)
+                transport = i;
+        }
+    }
+    path->transport =
+        transport < G_N_ELEMENTS(path_protocols) ? path_protocols[transport].transport : NULL;
     *icmp_source = *in_icmp ? path->source : NULL;
 }
 

@@ -76,7 +76,7 @@ typedef struct {
     gboolean in_icmp;   /* quoted inside an ICMP error: a copy, not a live message */
     const char *icmp_source; /* in_icmp: the ICMP error's sender (its own, outer, IP source) */
 
-    gboolean is_request;  /* a Request-Line was seen */
+    gboolean is_request;  /* a Request-Line was seen (its Method) */
     gboolean is_response; /* a Status-Line was seen */
     const char *method;   /* requests */
     gboolean has_status_code;

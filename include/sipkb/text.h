@@ -1,4 +1,5 @@
-/* Cutting and splitting texts for display without breaking a UTF-8 character or a word.
+/* Cutting and splitting texts for display without breaking a UTF-8 character or a word;
+ * numbers as text.
  * Wireshark-free. */
 #ifndef SIPKB_TEXT_H
 #define SIPKB_TEXT_H
@@ -19,6 +20,13 @@ char *sipkb_text_prefix(const char *text, gsize max_chars, gboolean *cut);
  * spaces at a break are dropped; joining the lines with one space gives the text back when it
  * had single spaces. Always at least one line; free with g_ptr_array_unref(). */
 GPtrArray *sipkb_text_split(const char *text, gsize max_chars);
+
+/* Room for any guint32 in decimal, with its NUL. */
+#define SIPKB_UINT_TEXT_SIZE 11
+
+/* `number` in decimal (as "%u" writes it), at the end of `buffer`; returns where it starts.
+ * For texts made on every message, where printf's format parsing costs ten times as much. */
+const char *sipkb_text_uint(char buffer[SIPKB_UINT_TEXT_SIZE], guint32 number);
 
 G_END_DECLS
 

@@ -5,6 +5,7 @@
 #include "analyzer-internal.h"
 
 #include "sipkb/response.h"
+#include "sipkb/text.h"
 
 #include <string.h>
 
@@ -181,7 +182,8 @@ word(words *w, const char *name, const char *value)
 static void
 word_number(words *w, const char *name, guint32 number)
 {
-    char *text = g_strdup_printf("%u", number);
+    char digits[SIPKB_UINT_TEXT_SIZE];
+    char *text = g_strdup(sipkb_text_uint(digits, number));
     g_ptr_array_add(w->owned, text);
     word(w, name, text);
 }

@@ -283,6 +283,7 @@ start_media(const sipkb_sdp_line *line, sipkb_media *media, sipkb_payload *forma
     const char *port = line->parts[SIPKB_SDP_PART_2];
     const char *protocol = line->parts[SIPKB_SDP_PART_3];
     /* A malformed m= line may lack its parts: name the gap rather than print "(null)". */
+    memset(media, 0, sizeof(*media));
     media->media = type ? type : "unnamed";
     media->port = port ? (guint)strtoul(port, NULL, 10) : 0;
     media->protocol = protocol ? protocol : "no profile";
@@ -311,7 +312,10 @@ apply_attribute(GStringChunk *strings, const sipkb_sdp_line *line, sipkb_media *
 void
 sipkb_sdp_body_build(const sipkb_sdp_line *lines, guint n_lines, sipkb_sdp_body *body)
 {
-    memset(body, 0, sizeof(*body));
+    /* Only what the lines fill is cleared: the format table is 32 kB, and start_media and
+     * sipkb_payload_describe write every stream and format they add. */
+    body->n_media = 0;
+    body->session_connection = NULL;
     body->strings = g_string_chunk_new(256);
     sipkb_direction session_direction = SIPKB_DIRECTION_SENDRECV;
     sipkb_media *current = NULL;

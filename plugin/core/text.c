@@ -1,5 +1,5 @@
-/* Cutting and splitting texts for display on character and word boundaries (see
- * include/sipkb/text.h). */
+/* Cutting and splitting texts for display on character and word boundaries; numbers as
+ * text (see include/sipkb/text.h). */
 #include "sipkb/text.h"
 
 #include <string.h>
@@ -115,4 +115,16 @@ sipkb_text_split(const char *text, gsize max_chars)
     if (lines->len == 0)
         g_ptr_array_add(lines, g_strdup(""));
     return lines;
+}
+
+const char *
+sipkb_text_uint(char buffer[SIPKB_UINT_TEXT_SIZE], guint32 number)
+{
+    char *start = buffer + SIPKB_UINT_TEXT_SIZE - 1;
+    *start = '\0';
+    do {
+        *--start = (char)('0' + number % 10);
+        number /= 10;
+    } while (number);
+    return start;
 }

@@ -6,6 +6,7 @@
  * request across every leg is a request group.
  */
 #include "analyzer-internal.h"
+#include "sipkb/text.h"
 
 #include <string.h>
 
@@ -77,11 +78,14 @@ static const char *
 hop_of(sipkb_analyzer *analyzer, const sipkb_message *msg, gboolean reverse)
 {
     const sipkb_path *p = &msg->path;
+    const char *from = reverse ? p->destination : p->source;
+    const char *to = reverse ? p->source : p->destination;
+    char from_port[SIPKB_UINT_TEXT_SIZE], to_port[SIPKB_UINT_TEXT_SIZE];
     char *hop =
-        reverse ? g_strdup_printf("%s:%u>%s:%u", p->destination ? p->destination : "",
-                                  p->destination_port, p->source ? p->source : "", p->source_port)
-                : g_strdup_printf("%s:%u>%s:%u", p->source ? p->source : "", p->source_port,
-                                  p->destination ? p->destination : "", p->destination_port);
+        g_strconcat(from ? from : "", ":",
+                    sipkb_text_uint(from_port, reverse ? p->destination_port : p->source_port), ">",
+                    to ? to : "", ":",
+                    sipkb_text_uint(to_port, reverse ? p->source_port : p->destination_port), NULL);
     const char *kept = analyzer_keep(analyzer, hop);
     g_free(hop);
     return kept;

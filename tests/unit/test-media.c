@@ -1,6 +1,8 @@
-/* Unit tests of the SDP and Via rules: payload table, offer/answer, addresses (no Wireshark). */
+/* Unit tests of the SDP and Via rules: payload table, offer/answer, addresses (no Wireshark);
+ * numbers as text. */
 #include "sipkb/address.h"
 #include "sipkb/sdp.h"
+#include "sipkb/text.h"
 #include "sipkb/via.h"
 
 #include <string.h>
@@ -287,6 +289,20 @@ test_sdp_text(void)
     g_assert_cmpint(direction, ==, SIPKB_DIRECTION_INACTIVE);
 }
 
+/* Numbers in the texts of every message (hops, frame numbers) are written without printf; they
+ * must read as "%u" writes them. */
+static void
+test_uint_text(void)
+{
+    static const guint32 numbers[] = {0, 7, 10, 5060, 65535, 1000000, G_MAXUINT32};
+    for (gsize i = 0; i < G_N_ELEMENTS(numbers); i++) {
+        char buffer[SIPKB_UINT_TEXT_SIZE];
+        char *expected = g_strdup_printf("%u", numbers[i]);
+        g_assert_cmpstr(sipkb_text_uint(buffer, numbers[i]), ==, expected);
+        g_free(expected);
+    }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -298,5 +314,6 @@ main(int argc, char **argv)
     g_test_add_func("/media/nat-and-hold", test_nat_and_hold);
     g_test_add_func("/media/via", test_via);
     g_test_add_func("/media/sdp-text", test_sdp_text);
+    g_test_add_func("/text/uint", test_uint_text);
     return g_test_run();
 }
