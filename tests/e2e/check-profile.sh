@@ -64,9 +64,10 @@ for capture in "$captures"/*.pcapng; do
         -T fields -e frame.coloring_rule.name
 done | grep -v '^sipkb: ' | sort -u > "$stage/sip-defaults"
 [[ -s $stage/sip-defaults ]] || fail "no default rule colours a SIP packet in $captures"
-# 16-bit background colours to 8 bits; the distance is Euclidean in RGB.
+# A rule's background (the first of its two 16-bit colours) in 8 bits; distances are
+# Euclidean in RGB.
 background() { # rule line -> "r g b"
-    sed -E 's/.*@\[[0-9]+,[0-9]+,[0-9]+\]\[([0-9]+),([0-9]+),([0-9]+)\]$/\1 \2 \3/' <<< "$1" |
+    sed -E 's/.*@\[([0-9]+),([0-9]+),([0-9]+)\]\[[0-9]+,[0-9]+,[0-9]+\]$/\1 \2 \3/' <<< "$1" |
         awk '{ printf "%d %d %d\n", $1 / 257, $2 / 257, $3 / 257 }'
 }
 min_distance=45
