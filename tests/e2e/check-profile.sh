@@ -72,7 +72,7 @@ background() { # rule line -> "r g b"
 }
 min_distance=45
 while IFS= read -r default_name; do
-    default_line=$(grep -F "@$default_name@" "$stage/profile.rules" | head -1)
+    default_line=$(grep -m1 -F "@$default_name@" "$stage/profile.rules")
     read -r dr dg db < <(background "$default_line")
     while IFS= read -r line; do
         read -r r g b < <(background "$line")

@@ -491,7 +491,7 @@ field_label() { # abbrev
 # The background colour most of a screen row has, as #RRGGBB (text is a small part of it).
 row_background() { # y on the last snap
     "$im_convert" "$stage/screen.png" -crop "600x1+300+$1" +repage -depth 8 -format %c \
-        histogram:info:- | sort -rn | head -1 | grep -o '#[0-9A-Fa-f]\{6\}' | head -1
+        histogram:info:- | sort -rn | sed -n '1s/.*\(#[0-9A-Fa-f]\{6\}\).*/\1/p'
 }
 
 # The background of a colouring rule line (16-bit values) as #RRGGBB.
@@ -510,14 +510,6 @@ ws_open() { # capture file name, then more wireshark arguments
     ws_start "$@"
     ws_current="$*"
     focus "$main_window"
-}
-
-go_to_packet() { # frame number
-    focus "$main_window"
-    keys ctrl+g
-    xdotool type --delay 40 "$1"
-    keys Return
-    sleep 0.5
 }
 
 # ---- the checks -------------------------------------------------------------------------------
@@ -560,7 +552,7 @@ check_callerid_403() {
     if ((dark > 0)); then
         fail "at 1280 px a line of the packet details runs past the window's right edge; the" \
             "longest visible: $(awk '{ print length($0) " chars: " $0 }' <<< "$gui_lines" |
-                sort -rn | head -2 | cut -c1-140 | paste -sd'|' -)"
+                sort -rn | sed -n '1,2p' | cut -c1-140 | paste -sd'|' -)"
     fi
     say "  every line ends inside the 1280 px window"
 }
@@ -605,8 +597,8 @@ expert_rows() {
 }
 
 expert_menu() { # the context menu's item: 7 Collapse All, 8 Expand All
-    local downs=()
-    mapfile -t downs < <(yes Down | head -n "$1")
+    local downs=() i
+    for ((i = 0; i < $1; i++)); do downs+=(Down); done
     keys Home Menu
     xdotool key --delay 60 "${downs[@]}" Return
     sleep 0.4
@@ -662,7 +654,7 @@ check_expert() {
     fi
     say "  $(wc -l <<< "$actual") sipkb groups, as tshark -2: $(cut -f1 <<< "$actual" | paste -sd'|' -)"
     frame=$(tshark_gui -2 -r "$stage/captures/$capture" -Y sipkb.callerid.mismatch \
-        -T fields -e frame.number | head -1)
+        -T fields -e frame.number | sed -n 1p)
     label=$(field_label sipkb.callerid.mismatch.expert)
     grep -qxF "$frame sipkb: $label" <<< "$groups" ||
         fail "Expert Information has no Caller-ID warning \"$frame sipkb: $label\": $groups"
@@ -769,15 +761,23 @@ check_profile() {
     rm -f "$stage/shots/import-message.png"
     keys Return
     focus "$profiles"
+    sleep 1 # the list is sorted again with the new profile
     snap
-    click_at "$(find_row "sipkb")"
+    click_at "$(find_row "sipkb")" # gives the list the keyboard
+    find_item sipkb                # and selects sipkb by name, wherever the row now is
     keys Return # the list passes it on to the dialog's default button, OK
     for _ in $(seq 40); do
         xdotool search --onlyvisible --name '^Wireshark .* Configuration Profiles' > /dev/null ||
             break
         sleep 0.25
     done
-    sleep 1.5 # the packet list is redrawn with the profile's columns and colours
+    # The dialog's OK switches to the selected profile, but here not reliably once an earlier
+    # Wireshark ran in the same settings folder (the status bar then still says Default);
+    # Wireshark started with the imported profile (-C sipkb) is what the next start gives.
+    ws_open "$capture" -C sipkb -g 2
+    shot status-bar 0 870 1280 30
+    expect_text status-bar "Profile: sipkb"
+    rm -f "$stage/shots/status-bar.png"
     for file in colorfilters preferences; do
         unzip -p "$stage/sipkb-profile.zip" "sipkb/$file" | cmp -s - "$profiles_dir/sipkb/$file" ||
             fail "the imported profile's $file is not the zip's"
@@ -785,8 +785,13 @@ check_profile() {
     [[ $(ls "$profiles_dir/sipkb" | paste -sd' ' -) == "colorfilters preferences" ]] ||
         fail "the imported profile holds $(ls "$profiles_dir/sipkb"), not the zip's two files"
 
-    # The 403's row, copied as CSV: the last column is sipkb, its verdict.
-    go_to_packet 4
+    # The 403's row, copied as CSV: the last column is sipkb, its verdict. Rows are selected
+    # by a click on their Info text (rows 1 and 3 share theirs; 2 and 4 do not).
+    local y2 y4 row_y
+    snap
+    y2=$(find_row "Status: 401" anywhere) y4=$(find_row "Status: 403" anywhere)
+    click_at "$y4"
+    y2=${y2#* } y4=${y4#* }
     keys alt+e
     keys Right c # Edit > Copy (the first item) > As CSV
     csv=$(clipboard)
@@ -799,17 +804,13 @@ check_profile() {
     say "  the 403's row (CSV): $(sed -n 2p <<< "$csv" | cut -c1-150)"
 
     # The rows' colours: what tshark --color gives each frame with the imported profile.
-    go_to_packet 2 # the selection's colour would hide a row's own
+    click_at "$(find_row "Status: 401" anywhere)" # the selection's colour would hide a row's own
     snap
-    # Rows 2 and 4 by their Info text (rows 1 and 3 share theirs); rows are equally tall.
-    local y2 y4 row_y
-    y2=$(find_row "Status: 401" anywhere) y2=${y2#* }
-    y4=$(find_row "Status: 403" anywhere) y4=${y4#* }
-    for frame in 1 3 4; do
+    for frame in 1 3 4; do # rows are equally tall
         row_y=$((y2 + (frame - 2) * (y4 - y2) / 2))
         rule=$(tshark_gui -C sipkb --color -2 -r "$stage/captures/$capture" \
             -Y "frame.number == $frame" -T fields -e frame.coloring_rule.name)
-        want=$(rule_background "$(grep -F "@$rule@" "$profiles_dir/sipkb/colorfilters" | head -1)")
+        want=$(rule_background "$(grep -m1 -F "@$rule@" "$profiles_dir/sipkb/colorfilters")")
         got=$(row_background "$row_y")
         [[ ${got^^} == "${want^^}" ]] ||
             fail "frame $frame's row is $got, not $want of the profile's rule \"$rule\""
