@@ -251,10 +251,17 @@ sipkb_proto_item_fill_label(field_info *fi, char *label_str)
 #endif
 }
 
-/* A statistics tree in the Telephony group of the Statistics menus: 4.0 registers it with its
- * group in one call (the group then named REGISTER_STAT_GROUP_TELEPHONY); 4.4 and 4.6 register
- * it, then set the group (renamed REGISTER_TELEPHONY_GROUP_UNSORTED). 4.2 is not built here. */
+/* A statistics tree in the Telephony group, shown in the GUI: Wireshark's Qt window gives a
+ * menu entry only to trees registered as a plugin's (WiresharkMainWindow::
+ * addStatsPluginsToMenu), at the bottom of the Statistics menu in 4.0, 4.4 and 4.6 alike; its
+ * own trees have fixed entries. 4.0 registers a tree with its group in one call (the group then
+ * named REGISTER_STAT_GROUP_TELEPHONY) and marks it a plugin's through its configuration;
+ * 4.4 and 4.6 register a plugin's tree, then set the group (renamed
+ * REGISTER_TELEPHONY_GROUP_UNSORTED). 4.2 is not built here. */
 #include <epan/stats_tree.h>
+#if !SIPKB_WS_AT_LEAST(4, 4)
+#include <epan/stats_tree_priv.h>
+#endif
 
 static inline void
 sipkb_stats_tree_register_telephony(const char *tapname, const char *abbr, const char *name,
@@ -268,6 +275,7 @@ sipkb_stats_tree_register_telephony(const char *tapname, const char *abbr, const
 #else
     stats_tree_register_with_group(tapname, abbr, name, flags, packet, init, cleanup,
                                    REGISTER_STAT_GROUP_TELEPHONY);
+    stats_tree_get_cfg_by_abbr(abbr)->plugin = TRUE;
 #endif
 }
 

@@ -1,9 +1,9 @@
 # Debian packages for sipkb's scripts (sourced by setup.sh, tests/robustness/run-ci.sh and
 # tests/gui/check-gui.sh). Each caller sets `packages_prog` to its name for the messages.
 
-# What every build needs.
+# What every build and its tests need (unzip: the configuration profile's tests).
 sipkb_build_packages=(cmake gcc make pkg-config libglib2.0-dev wireshark-dev libwireshark-dev
-    tshark)
+    tshark unzip)
 
 # Runs a command as root: directly, or with sudo for a normal user.
 as_root() {

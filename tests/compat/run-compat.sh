@@ -65,9 +65,9 @@ public_captures=${SIPKB_PUBLIC_CAPTURES:-$source_dir/../shared/captures/public}
 
 # What the build and the tests need in a root (and on the host).
 packages=(tshark libwireshark-dev wireshark-dev libglib2.0-dev cmake gcc libc6-dev make
-    pkg-config util-linux passwd bash coreutils diffutils findutils grep sed mawk)
+    pkg-config util-linux passwd bash coreutils diffutils findutils grep sed mawk unzip)
 host_packages=(tshark libwireshark-dev wireshark-dev libglib2.0-dev cmake gcc make pkg-config
-    util-linux)
+    util-linux unzip)
 chroot_path=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 apt_opts=(-q -y -o Dpkg::Use-Pty=0 -o Acquire::Retries=2 -o Acquire::http::Timeout=60
     -o APT::Install-Recommends=false -o Dpkg::Options::=--force-confdef

@@ -1,42 +1,45 @@
 #!/usr/bin/env bash
-# The shipped colouring rules (plugin/sipkb.colorfilters): every line is a rule in Wireshark's
-# colorfilters format, and with the file as the personal colouring rules tshark --color puts
-# the expected rule on each flagged frame (frame.coloring_rule.name).
+# sipkb's colouring rules, as the plain file (plugin/sipkb.colorfilters, merged by hand) or in
+# the configuration profile (sipkb-profile.zip): every rule line is in Wireshark's colorfilters
+# format, and with the rules in use tshark --color puts the expected sipkb rule on each
+# flagged frame (frame.coloring_rule.name).
 #
-# Usage: SIPKB_PLUGIN_DIR=<build>/plugins check-colorfilters.sh COLORFILTERS EXPECTED.tsv CAPTURE_DIR
+# Usage: SIPKB_PLUGIN_DIR=<build>/plugins check-colorfilters.sh RULES EXPECTED.tsv CAPTURE_DIR
+# RULES: a colorfilters file, or a configuration profile zip (used as imported).
 # EXPECTED.tsv: capture file name, then "frame:rule name" pairs separated by ';' ("none").
 set -euo pipefail
 : "${SIPKB_PLUGIN_DIR:?set SIPKB_PLUGIN_DIR to the plugins folder of the build}"
 rules=$1 table=$2 captures=$3
+tshark_sipkb=$(dirname "$0")/tshark-sipkb
 failures=0
 
-bad=$(grep -v '^#' "$rules" | grep -Ev '^@[^@]+@[^@]+@\[[0-9]+,[0-9]+,[0-9]+\]\[[0-9]+,[0-9]+,[0-9]+\]$' || true)
+stage=$(mktemp -d "${TMPDIR:-/tmp}/sipkb-colorfilters.XXXXXX")
+trap 'rm -rf "$stage"' EXIT
+if [[ $rules == *.zip ]]; then
+    profile=$rules
+    name=$(unzip -Z1 "$rules" | sed -n '1s,/.*,,p')
+    unzip -q "$rules" "$name/colorfilters" -d "$stage"
+    rules_file=$stage/$name/colorfilters
+else
+    # The plain file as the colouring rules of a profile of its own.
+    profile=$stage/plain
+    mkdir "$profile"
+    cp "$rules" "$profile/colorfilters"
+    rules_file=$rules
+fi
+
+bad=$(grep -v '^#' "$rules_file" | grep -Ev '^@[^@]+@[^@]+@\[[0-9]+,[0-9]+,[0-9]+\]\[[0-9]+,[0-9]+,[0-9]+\]$' || true)
 if [[ -n $bad ]]; then
     echo "FAIL not in colorfilters format: $bad" >&2
     failures=$((failures + 1))
 fi
 
-stage=$(mktemp -d "${TMPDIR:-/tmp}/sipkb-colorfilters.XXXXXX")
-trap 'rm -rf "$stage"' EXIT
-chmod 755 "$stage"
-mkdir -p "$stage/home/.config/wireshark" "$stage/in"
-cp "$rules" "$stage/home/.config/wireshark/colorfilters"
-cp -R "$SIPKB_PLUGIN_DIR" "$stage/plugins"
-chmod -R a+rX "$stage"
-[[ $(id -u) == 0 ]] && chown -R nobody "$stage/home"
-
 while IFS=$'\t' read -r capture expected; do
     [[ -z $capture || $capture == \#* ]] && continue
-    cp "$captures/$capture" "$stage/in/$capture"
-    chmod 644 "$stage/in/$capture"
-    cmd=(env -i PATH="$PATH" HOME="$stage/home" XDG_CONFIG_HOME="$stage/home/.config"
-        LANG=C.UTF-8 WIRESHARK_PLUGIN_DIR="$stage/plugins"
-        tshark -2 --color -r "$stage/in/$capture" -Y 'frame.coloring_rule.name contains "sipkb"'
-        -T fields -e frame.number -e frame.coloring_rule.name)
-    if [[ $(id -u) == 0 ]]; then
-        cmd=(setpriv --reuid="$(id -u nobody)" --regid="$(id -g nobody)" --clear-groups "${cmd[@]}")
-    fi
-    actual=$("${cmd[@]}" | awk -F'\t' '{print $1 ":" $2}' | paste -sd';' -)
+    actual=$("$tshark_sipkb" --profile "$profile" -2 --color -r "$captures/$capture" \
+        -Y 'frame.coloring_rule.name contains "sipkb"' \
+        -T fields -e frame.number -e frame.coloring_rule.name |
+        awk -F'\t' '{print $1 ":" $2}' | paste -sd';' -)
     [[ -z $actual ]] && actual=none
     if [[ $actual != "$expected" ]]; then
         printf 'FAIL %s\n  expected: %s\n  actual:   %s\n' "$capture" "$expected" "$actual" >&2

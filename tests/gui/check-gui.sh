@@ -1,30 +1,43 @@
 #!/usr/bin/env bash
-# Checks sipkb in the real Wireshark window (Debian's Qt wireshark under Xvfb) and takes the
-# screenshots the README shows:
+# Checks sipkb in the real Wireshark window (Debian's Qt wireshark under Xvfb), asserting on
+# what the window shows (rows copied to the clipboard and read back with xclip, text read back
+# by OCR, colours read off the screen), and takes the screenshots the README shows. Checks:
 #
-#   gui-403-callerid.png     packet details of the 403 after a Caller-ID mismatch
-#   gui-401-answered.png     packet details of a 401 challenge answered by the retry
-#   gui-sdp-offer.png        packet details of an INVITE's SDP offer, explained line by line
-#   gui-expert.png           Analyze > Expert Information with sipkb's items
-#   gui-preferences.png      Edit > Preferences > Protocols > sipkb
-#   gui-statistics-menu.png  the Statistics menu with sipkb's entry
-#   gui-statistics.png       sipkb's statistics tree (Statistics > SIP knowledge base (sipkb))
-#   gui-about-plugins.png    Help > About Wireshark > Plugins listing sipkb.so
+#   plugin         tshark -G plugins and -z help in the GUI's environment list sipkb
+#   callerid-403   the 403 after a Caller-ID mismatch at 1280 px: its visible tree lines
+#                  (copied) are sipkb's tree as tshark prints it, and none runs past the
+#                  window's right edge                               gui-403-callerid.png
+#   answered-401   a 401 challenge answered by the retry             gui-401-answered.png
+#   sdp-offer      an INVITE's SDP offer, explained line by line    gui-sdp-offer.png
+#   expert         Analyze > Expert Information, no display filter: its rows (copied) are
+#                  sipkb's expert items of tshark -2, the Caller-ID warning among them
+#                                                                    gui-expert.png
+#   preferences    Edit > Preferences > Protocols > sipkb            gui-preferences.png
+#   about          Help > About Wireshark > Plugins lists sipkb.so   gui-about-plugins.png
+#   statistics     the menu entry (Telephony, else Statistics) and   gui-statistics-menu.png,
+#                  sipkb's tree                                      gui-statistics.png
+#   profile        sipkb-profile.zip through Configuration Profiles > Import: the profile's
+#                  files, the sipkb column (row copied as CSV) and the rows' colours
+#                                                                    gui-profile.png
+#   flow-graph     Statistics > Flow Graph, "SIP with sipkb verdicts", when the build has
+#                  the sipkb flow (tshark -z flow,sipkb,standard); otherwise "skipped: no
+#                  sipkb flow"                                       gui-flow-graph.png
 #
 # Usage: tests/gui/check-gui.sh [--no-install] [--no-build] [--build-dir DIR] [--out DIR]
+#            [--only CHECK[,CHECK...]]
 #   --no-install   do not install missing Debian packages (fail instead)
 #   --no-build     use the existing build in the build folder
 #   --build-dir    the build folder (default: $SIPKB_BUILD_DIR or build)
 #   --out          where the PNGs go (default: docs/screenshots)
-# Environment: SIPKB_GUI_TIMEOUT (seconds for the GUI part, default 600), SIPKB_GUI_USER (the
+#   --only         run these checks only (names above; "plugin" always runs)
+# Environment: SIPKB_GUI_TIMEOUT (seconds for the GUI part, default 720), SIPKB_GUI_USER (the
 # unprivileged user the GUI runs as when called as root, default sipkb-gui, created if missing),
 # SIPKB_WIRESHARK (the wireshark program, default wireshark).
 #
 # It fails (non-zero) when a Wireshark window or dialog does not open, when the plugin is not
-# loaded (tshark -G plugins in the same environment, and the About dialog's Plugins tab read
-# back by OCR), when the build has no statistics tree (sipkb,tree), or when a screenshot does
-# not show what it should (each is read back by OCR). The PNGs are
-# written only when every check passed; a failure leaves its evidence in <build>/gui-failure/.
+# loaded, or when a check does not see what it should. The PNGs are written only when every
+# check passed; a failure leaves its evidence (the screen, the screenshots so far, the
+# clipboard and Wireshark's messages) in <build>/gui-failure/.
 #
 # Nothing is installed into Wireshark's folders: Wireshark running as root loads plugins only
 # from its global folder, so as root the GUI runs as an unprivileged user with
@@ -39,18 +52,27 @@ install=1
 build=1
 build_dir=${SIPKB_BUILD_DIR:-build}
 out_dir=docs/screenshots
+only=""
 while (($#)); do
     case $1 in
     --no-install) install=0 ;;
     --no-build) build=0 ;;
     --build-dir) build_dir=${2:?--build-dir needs a folder}; shift ;;
     --out) out_dir=${2:?--out needs a folder}; shift ;;
+    --only) only=,${2:?--only needs check names},; shift ;;
     -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "check-gui: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
     shift
 done
-gui_timeout=${SIPKB_GUI_TIMEOUT:-600}
+# The profile check comes last but one: Wireshark stays in that profile.
+all_checks=(expert answered-401 sdp-offer preferences about statistics callerid-403 profile
+    flow-graph)
+for check in ${only//,/ }; do
+    [[ " ${all_checks[*]} plugin " == *" $check "* ]] ||
+        { echo "check-gui: no check named $check (see --help)" >&2; exit 2; }
+done
+gui_timeout=${SIPKB_GUI_TIMEOUT:-720}
 gui_user=${SIPKB_GUI_USER:-sipkb-gui}
 wireshark_bin=${SIPKB_WIRESHARK:-wireshark}
 started=$SECONDS
@@ -61,7 +83,7 @@ say() { printf 'check-gui: %s\n' "$*"; }
 # ---- packages -------------------------------------------------------------------------------
 packages_prog=check-gui
 . tools/debian-packages.sh
-packages=("${sipkb_build_packages[@]}" wireshark-qt xvfb x11-utils xdotool imagemagick
+packages=("${sipkb_build_packages[@]}" wireshark-qt xvfb x11-utils xdotool xclip imagemagick
     tesseract-ocr tesseract-ocr-eng fonts-dejavu-core)
 mapfile -t missing < <(missing_packages "${packages[@]}")
 if ((${#missing[@]})); then
@@ -88,7 +110,9 @@ if ((build)); then
 fi
 ws_version=$(tshark -v 2> /dev/null | sed -n '1s/^TShark (Wireshark) \([0-9]*\.[0-9]*\).*/\1/p')
 plugin_so=$build_dir/plugins/$ws_version/epan/sipkb.so
+profile_zip=$build_dir/sipkb-profile.zip
 [[ -f $plugin_so ]] || { echo "check-gui: no $plugin_so: build first" >&2; exit 1; }
+[[ -f $profile_zip ]] || { echo "check-gui: no $profile_zip: build first" >&2; exit 1; }
 
 # ---- the unprivileged set-up ----------------------------------------------------------------
 # One run at a time, in a fixed staging folder: the plugin's path shows in the About dialog,
@@ -101,7 +125,8 @@ mkdir -m 755 "$stage"
 mkdir -m 755 "$stage/captures" "$stage/shots" "$stage/home"
 cp -R "$build_dir/plugins" "$stage/plugins"
 cp captures/*.pcapng "$stage/captures/"
-chmod -R a+rX "$stage/plugins" "$stage/captures"
+cp "$profile_zip" "$stage/sipkb-profile.zip"
+chmod -R a+rX "$stage/plugins" "$stage/captures" "$stage/sipkb-profile.zip"
 fail_dir=$build_dir/gui-failure
 rm -rf "$fail_dir"
 
@@ -180,6 +205,7 @@ fail() {
         "$im_import" -display "$display" -window root "$fail_dir/screen.png" 2> /dev/null || true
     fi
     [[ -f $stage/wireshark.log ]] && cp "$stage/wireshark.log" "$fail_dir/"
+    [[ -f $stage/clipboard.txt ]] && cp "$stage/clipboard.txt" "$fail_dir/"
     cp "$stage"/shots/*.png "$fail_dir/" 2> /dev/null || true
     echo "check-gui: the screen and the screenshots so far are in $fail_dir" >&2
     exit 1
@@ -339,6 +365,11 @@ snap() {
 # the screen as last snapped: "x y" of the words. Leading tree arrows (read as one odd
 # character), brackets and quotes are ignored. Fails when no row has them.
 find_row() { # words [anywhere]
+    row_at "$@" || fail "no row \"$1\" on the screen"
+}
+
+# The same, returning non-zero when no row has them.
+row_at() { # words [anywhere]
     local at
     [[ -f $stage/screen.tsv ]] || ocr "$stage/screen.png" > "$stage/screen.tsv"
     at=$(rows_starting "$@" < "$stage/screen.tsv")
@@ -346,7 +377,7 @@ find_row() { # words [anywhere]
         [[ -f $stage/screen-ink.tsv ]] || ocr "$stage/screen.png" ink > "$stage/screen-ink.tsv"
         at=$(rows_starting "$@" < "$stage/screen-ink.tsv")
     fi
-    [[ -n $at ]] || fail "no row \"$1\" on the screen"
+    [[ -n $at ]] || return 1
     echo "$at"
 }
 
@@ -419,96 +450,414 @@ open_sipkb() { # subtree label...
     click_at "$top"
 }
 
-# ---- 1. the 403 after a Caller-ID mismatch ---------------------------------------------------
-say "403 after a Caller-ID mismatch"
-ws_start register-callerid-mismatch.pcapng -Y sipkb -g 4
-shot gui-403-default 0 0 1280 900
-# Failures are open by default: the subtree's own items show without any click.
-expect_text gui-403-default "SIP knowledge base: 403 Forbidden" "Likely causes" "What to check next"
-rm -f "$stage/shots/gui-403-default.png"
-open_sipkb "Caller-ID" "Likely causes" "What to check next"
-main_shot gui-403-callerid
-expect_text gui-403-callerid "403 Forbidden" "Caller-ID mismatch: the request (frame 3)" \
-    "Digest username" "Check:"
+# ---- reading the window back -----------------------------------------------------------------
+# The clipboard's text, as the window put it there (Edit > Copy, a dialog's Copy): xclip reads
+# it on the same display. Kept in the stage for a failure report.
+clipboard() {
+    sleep 0.3
+    xclip -o -selection clipboard 2> /dev/null > "$stage/clipboard.txt" || true
+    cat "$stage/clipboard.txt"
+}
 
-# ---- 2. an answered 401 challenge ------------------------------------------------------------
-say "answered 401 challenge"
-ws_start register-auth.pcapng -g 2
-open_sipkb "Authentication" "Likely causes"
-main_shot gui-401-answered
-expect_text gui-401-answered "SIP knowledge base: 401 Unauthorized" "Authentication" \
-    "Realm: sipkb.test" "Answered in"
+# The packet details' visible lines (Edit > Copy > All Visible Items).
+visible_items() {
+    focus "$main_window"
+    keys ctrl+alt+shift+a
+    clipboard
+}
 
-# ---- 3. an SDP offer ------------------------------------------------------------------------
-say "SDP offer"
-ws_start invite-sdp-variety.pcapng -g 1
-open_sipkb "+SDP explained" # every line and payload type of the offer
-main_shot gui-sdp-offer
-expect_text gui-sdp-offer "SIP knowledge base: INVITE" "SDP explained" "telephone-event" \
-    "Payload type"
+# Fails unless every phrase is in a visible line of the packet details.
+expect_visible() { # what phrase...
+    local what=$1 text
+    shift
+    text=$(visible_items)
+    for phrase in "$@"; do
+        grep -qF -- "$phrase" <<< "$text" ||
+            fail "$what: the packet details show no \"$phrase\" (visible: ${text:0:600})"
+    done
+}
 
-# ---- 4. Expert Information, preferences, About > Plugins -----------------------------------
-say "Expert Information"
-ws_start register-callerid-mismatch.pcapng -z expert
-expert=$(wait_window '^Wireshark .* Expert Information' 30) ||
-    fail "the Expert Information dialog did not open"
-xdotool windowmove "$expert" 60 120 windowsize "$expert" 1100 400
-sleep 1
-focus "$expert"
-geometry "$expert"
-xdotool mousemove $((X + WIDTH / 2)) $((Y + HEIGHT - 130)) click 1 # the list's empty part
-sleep 0.4
-keys End
-for _ in 1 2 3 4 5 6; do keys Right Up; done # open every group, from the last one up
-shot gui-expert "$expert"
-expect_text gui-expert "Severity" "sipkb" "Request failed" "Status: 403 Forbidden" \
-    "Caller-ID (From user) differs from the digest username" "Authentication challenge"
-keys Escape
+# tshark in the GUI's environment (same user, plugin folder and personal settings).
+tshark_gui() { as_user tshark "$@" 2> /dev/null; }
 
-say "preferences"
-focus "$main_window"
-keys ctrl+shift+p
-prefs=$(wait_window '^Wireshark .* Preferences' 20) || fail "the Preferences dialog did not open"
-xdotool windowmove "$prefs" 60 60 windowsize "$prefs" 820 420
-sleep 1
-focus "$prefs"
-find_item Protocols
-keys Right
-find_item sipkb
-shot gui-preferences "$prefs"
-expect_text gui-preferences "SIP knowledge base" "Summary in the Info column" \
-    "Provider profile" "Team KB file" "SIP KB overrides"
-keys Escape
+# The label of a registered field or expert item (tshark -G fields); for an expert item, the
+# summary Expert Information groups its items under.
+field_label() { # abbrev
+    tshark_gui -G fields | awk -F'\t' -v want="$1" '$1 == "F" && $3 == want {
+        label = $2; if ($4 == "FT_NONE") { print $2; found = 1; exit } }
+        END { if (!found && label != "") print label }'
+}
 
-say "About > Plugins"
-focus "$main_window"
-keys alt+h
-keys Up Return # the menu's last item: About Wireshark
-about=$(wait_window '^About Wireshark' 20) || fail "the About dialog did not open"
-focus "$about"
-keys ctrl+Tab ctrl+Tab ctrl+Tab # Wireshark, Authors, Folders, Plugins
-shot gui-about-plugins "$about"
-expect_text gui-about-plugins "Plugins" "sipkb.so" "dissector"
-keys Escape
+# The background colour most of a screen row has, as #RRGGBB (text is a small part of it).
+row_background() { # y on the last snap
+    "$im_convert" "$stage/screen.png" -crop "600x1+300+$1" +repage -depth 8 -format %c \
+        histogram:info:- | sort -rn | sed -n '1s/.*\(#[0-9A-Fa-f]\{6\}\).*/\1/p'
+}
 
-# ---- 5. statistics --------------------------------------------------------------------------
-say "statistics"
-ws_start interleaved-calls.pcapng
-focus "$main_window"
-keys alt+s
-snap
-at=$(find_row "SIP knowledge base (sipkb)") # the statistics plugins come last in the menu
-hover "$at"                                 # highlighted, as a user pointing at it sees it
-keep_mouse=1 main_shot gui-statistics-menu
-expect_text gui-statistics-menu "Protocol Hierarchy" "SIP knowledge base (sipkb)"
-click_at "$at"
-stats=$(wait_window '^Wireshark .* SIP knowledge base' 30) ||
-    fail "sipkb's statistics dialog did not open"
-xdotool windowmove "$stats" 60 60 windowsize "$stats" 1000 640
-sleep 1.5
-shot gui-statistics "$stats"
-expect_text gui-statistics "SIP responses by class and code" "SIP messages analysed" \
-    "403 Forbidden: Request refused" "Challenges (401/407) sent"
+# The background of a colouring rule line (16-bit values) as #RRGGBB.
+rule_background() { # rule line
+    sed -E 's/.*@\[([0-9]+),([0-9]+),([0-9]+)\]\[[0-9]+,[0-9]+,[0-9]+\]$/\1 \2 \3/' <<< "$1" |
+        awk '{ printf "#%02X%02X%02X\n", $1 / 257, $2 / 257, $3 / 257 }'
+}
+
+# A Wireshark with this capture and these arguments: the running one when it has them.
+ws_current=""
+ws_open() { # capture file name, then more wireshark arguments
+    if [[ -n $ws_pid && $ws_current == "$*" ]] && kill -0 "$ws_pid" 2> /dev/null; then
+        focus "$main_window"
+        return 0
+    fi
+    ws_start "$@"
+    ws_current="$*"
+    focus "$main_window"
+}
+
+# ---- the checks -------------------------------------------------------------------------------
+# The 403 after a Caller-ID mismatch, in a 1280 px wide window: sipkb's subtree open by
+# default, its lines as tshark prints them, each ending inside the window.
+check_callerid_403() {
+    local capture=register-callerid-mismatch.pcapng visible gui_lines tshark_lines at top dark
+    say "403 after a Caller-ID mismatch, at 1280 px"
+    ws_open "$capture" -g 4
+    # Failures are open by default: the subtree's own items show without any click.
+    expect_visible "the 403 as opened" "[SIP knowledge base: 403 Forbidden" "    Likely causes" \
+        "    What to check next"
+    open_sipkb "Caller-ID" "Likely causes" "What to check next"
+    main_shot gui-403-callerid
+    expect_text gui-403-callerid "Caller-ID mismatch: the request (frame 3)" "Digest username"
+
+    # The tree's visible lines: sipkb's are its tree as tshark prints it for the frame, in
+    # order (tshark opens every subtree; the window some).
+    visible=$(visible_items)
+    gui_lines=$(sed -n '/^\[SIP knowledge base: /,$p' <<< "$visible")
+    [[ -n $gui_lines ]] || fail "Copy > All Visible Items has no sipkb tree: ${visible:0:400}"
+    tshark_lines=$(tshark_gui -2 -r "$stage/captures/$capture" -Y 'frame.number == 4' -V -O sipkb |
+        sed -n '/^\[SIP knowledge base: /,$p')
+    local missing
+    missing=$(awk 'NR == FNR { have[++n] = $0; next }
+        { while (i < n && have[i + 1] != $0) i++
+          if (i == n) { print; exit }
+          i++ }' <(printf '%s\n' "$tshark_lines") <(printf '%s\n' "$gui_lines"))
+    [[ -z $missing ]] ||
+        fail "the window's sipkb line \"$missing\" is not tshark's (-V -O sipkb), or out of order"
+    say "  $(wc -l <<< "$gui_lines") visible sipkb lines, each as tshark prints it"
+
+    # At 1280 px no line runs past the pane: a cut line's text would reach its right edge
+    # (the strip just left of the vertical scroll bar, from the first row of the details down).
+    snap
+    at=$(find_row "Frame 4:")
+    top=$((${at#* } - 8))
+    dark=$("$im_convert" "$stage/screen.png" -crop "20x$((860 - top))+1238+$top" +repage \
+        -colorspace Gray -threshold 35% -negate -format '%[fx:round(mean*w*h)]' info:)
+    if ((dark > 0)); then
+        fail "at 1280 px a line of the packet details runs past the window's right edge; the" \
+            "longest visible: $(awk '{ print length($0) " chars: " $0 }' <<< "$gui_lines" |
+                sort -rn | sed -n '1,2p' | cut -c1-140 | paste -sd'|' -)"
+    fi
+    say "  every line ends inside the 1280 px window"
+}
+
+check_answered_401() {
+    say "answered 401 challenge"
+    ws_open register-auth.pcapng -g 2
+    open_sipkb "Authentication" "Likely causes"
+    main_shot gui-401-answered
+    expect_visible "the answered 401" "[SIP knowledge base: 401 Unauthorized" \
+        "    [Authentication" "[Realm: sipkb.test]" "[Answered in: 3]" "    Likely causes"
+    expect_text gui-401-answered "Realm: sipkb.test"
+}
+
+check_sdp_offer() {
+    say "SDP offer"
+    ws_open invite-sdp-variety.pcapng -g 1
+    open_sipkb "+SDP explained" # every line and payload type of the offer
+    main_shot gui-sdp-offer
+    expect_visible "the SDP offer" "[SIP knowledge base: INVITE]" "    [SDP explained]" \
+        "telephone-event" "[Payload type: "
+    expect_text gui-sdp-offer "telephone-event"
+}
+
+# The Expert Information dialog's rows from the selected one down, each copied with its
+# context menu's Copy ("<first packet> <protocol>: <summary>" for a group, "<packet>
+# <protocol>: <Info column>" for a packet), until the last row (copied twice).
+expert_rows() {
+    local row previous="" n
+    for n in $(seq 300); do
+        keys Menu
+        # Apply as Filter, Prepare as Filter, Find, Colorize, Look Up, Copy
+        xdotool key --delay 60 Down Down Down Down Down Down Return
+        row=$(clipboard)
+        [[ -n $row ]] || fail "the Expert Information dialog's Copy put nothing on the clipboard"
+        [[ $row == "$previous" ]] && return 0
+        printf '%s\n' "$row"
+        previous=$row
+        keys Down
+    done
+    fail "more than 300 rows in the Expert Information dialog"
+}
+
+expert_menu() { # the context menu's item: 7 Collapse All, 8 Expand All
+    local downs=() i
+    for ((i = 0; i < $1; i++)); do downs+=(Down); done
+    keys Home Menu
+    xdotool key --delay 60 "${downs[@]}" Return
+    sleep 0.4
+    keys Home
+}
+
+# Analyze > Expert Information, opened without any display filter, lists every sipkb expert
+# item of the capture (tshark -2: the dialog retaps the dissected file), each under its
+# finding's summary, the Caller-ID warning among them.
+check_expert() {
+    local capture=register-callerid-mismatch.pcapng groups rows actual expected label frame
+    say "Expert Information, no display filter"
+    ws_open "$capture"
+    keys alt+a
+    keys Up Return # the Analyze menu's last item: Expert Information
+    expert=$(wait_window '^Wireshark .* Expert Information' 30) ||
+        fail "the Expert Information dialog did not open"
+    xdotool windowmove "$expert" 60 120 windowsize "$expert" 1100 400
+    sleep 1
+    focus "$expert"
+    geometry "$expert"
+    xdotool mousemove $((X + WIDTH / 2)) $((Y + HEIGHT - 130)) click 1 # the list's empty part
+    sleep 0.4
+
+    expert_menu 7 # Collapse All: the groups
+    groups=$(expert_rows)
+    expert_menu 8 # Expand All: the groups and their packets
+    rows=$(expert_rows)
+    # "summary<TAB>packets" of each sipkb group, as the window lists them ...
+    actual=$(awk -v groups="$groups" '
+        BEGIN { n = split(groups, g, "\n"); for (i = 1; i <= n; i++) is_group[g[i]] = 1 }
+        function flush() { if (summary != "") print summary "\t" packets }
+        is_group[$0] { flush(); summary = ""; packets = ""
+                       if ($2 == "sipkb:") { summary = $0; sub(/^[0-9]+ sipkb: /, "", summary) }
+                       next }
+        summary != "" { packets = packets (packets == "" ? "" : ",") $1 }
+        END { flush() }' <<< "$rows" | sort)
+    # ... and as tshark -2 has them: each sipkb expert item's frame and registered summary.
+    expected=$(tshark_gui -2 -r "$stage/captures/$capture" -T pdml | awk '
+        /<field name="frame.number"/ { match($0, /show="[0-9]+"/); frame = substr($0, RSTART + 6, RLENGTH - 7) }
+        /<field name="_ws.expert"/ { in_expert = 1; next }
+        in_expert && /<field name="/ { in_expert = 0; match($0, /name="[^"]+"/)
+            name = substr($0, RSTART + 6, RLENGTH - 7)
+            if (name ~ /^sipkb\./) print frame "\t" name }' |
+        while IFS=$'\t' read -r frame name; do
+            printf '%s\t%s\n' "$(field_label "$name")" "$frame"
+        done | awk -F'\t' '{ p[$1] = p[$1] (p[$1] == "" ? "" : ",") $2 }
+                         END { for (s in p) print s "\t" p[s] }' | sort)
+    [[ -n $expected ]] || fail "tshark -2 has no sipkb expert item in $capture"
+    if [[ $actual != "$expected" ]]; then
+        fail "Expert Information's sipkb rows differ from tshark -2's expert items" \
+            "(summary<TAB>packets):"$'\n'"window:"$'\n'"$actual"$'\n'"tshark:"$'\n'"$expected"
+    fi
+    say "  $(wc -l <<< "$actual") sipkb groups, as tshark -2: $(cut -f1 <<< "$actual" | paste -sd'|' -)"
+    frame=$(tshark_gui -2 -r "$stage/captures/$capture" -Y sipkb.callerid.mismatch \
+        -T fields -e frame.number | sed -n 1p)
+    label=$(field_label sipkb.callerid.mismatch.expert)
+    grep -qxF "$frame sipkb: $label" <<< "$groups" ||
+        fail "Expert Information has no Caller-ID warning \"$frame sipkb: $label\": $groups"
+    say "  the Caller-ID warning: $frame sipkb: $label"
+
+    # The screenshot with the Caller-ID warning's row selected.
+    keys Home
+    for _ in $(seq 30); do
+        keys Menu
+        xdotool key --delay 60 Down Down Down Down Down Down Return
+        [[ $(clipboard) == "$frame sipkb: $label" ]] && break
+        keys Down
+    done
+    shot gui-expert "$expert"
+    expect_text gui-expert "Summary" "sipkb" "Warning" "$label"
+    keys Escape
+}
+
+check_preferences() {
+    say "preferences"
+    ws_open register-callerid-mismatch.pcapng
+    keys ctrl+shift+p
+    prefs=$(wait_window '^Wireshark .* Preferences' 20) || fail "the Preferences dialog did not open"
+    xdotool windowmove "$prefs" 60 60 windowsize "$prefs" 820 420
+    sleep 1
+    focus "$prefs"
+    find_item Protocols
+    keys Right
+    find_item sipkb
+    shot gui-preferences "$prefs"
+    expect_text gui-preferences "SIP knowledge base" "Summary in the Info column" \
+        "Provider profile" "Team KB file" "SIP KB overrides"
+    keys Escape
+}
+
+check_about() {
+    say "About > Plugins"
+    ws_open register-callerid-mismatch.pcapng
+    keys alt+h
+    keys Up Return # the menu's last item: About Wireshark
+    about=$(wait_window '^About Wireshark' 20) || fail "the About dialog did not open"
+    focus "$about"
+    keys ctrl+Tab ctrl+Tab ctrl+Tab # Wireshark, Authors, Folders, Plugins
+    shot gui-about-plugins "$about"
+    expect_text gui-about-plugins "Plugins" "sipkb.so" "dissector"
+    keys Escape
+}
+
+check_statistics() {
+    local at
+    say "statistics"
+    local menu
+    ws_open interleaved-calls.pcapng
+    # Under Telephony, beside Wireshark's SIP statistics; a release that files plugin trees
+    # at the bottom of Statistics has it there.
+    for menu in Telephony Statistics; do
+        [[ $menu == Telephony ]] && keys alt+y || keys alt+s
+        snap
+        at=$(row_at "SIP knowledge base (sipkb)") && break
+        keys Escape
+        [[ $menu == Statistics ]] &&
+            fail "neither the Telephony nor the Statistics menu has \"SIP knowledge base (sipkb)\""
+    done
+    say "  in the $menu menu"
+    hover "$at" # highlighted, as a user pointing at it sees it
+    keep_mouse=1 main_shot gui-statistics-menu
+    expect_text gui-statistics-menu "$menu" "SIP knowledge base (sipkb)"
+    click_at "$at"
+    stats=$(wait_window '^Wireshark .* SIP knowledge base' 30) ||
+        fail "sipkb's statistics dialog did not open"
+    xdotool windowmove "$stats" 60 60 windowsize "$stats" 1000 640
+    sleep 1.5
+    shot gui-statistics "$stats"
+    expect_text gui-statistics "SIP responses by class and code" "SIP messages analysed" \
+        "403 Forbidden: Request refused" "Challenges (401/407) sent"
+    keys Escape
+}
+
+# sipkb-profile.zip through Edit > Configuration Profiles > Import > from zip file, as a user
+# does it: the profile's files are the zip's, the packet list gains the sipkb column (the 403's
+# row copied as CSV ends with its verdict) and its rows take the profile's colours (sipkb's
+# Caller-ID rule on the request and the 403, Wireshark's UDP rule on the others).
+check_profile() {
+    local capture=register-callerid-mismatch.pcapng at message file csv verdict frame rule
+    local want got profiles_dir=$stage/home/.config/wireshark/profiles
+    say "configuration profile, imported"
+    ws_open "$capture" -g 2
+    keys ctrl+shift+a
+    profiles=$(wait_window '^Wireshark .* Configuration Profiles' 20) ||
+        fail "the Configuration Profiles dialog did not open"
+    focus "$profiles"
+    snap
+    at=$(find_row "Import" anywhere) # a button with a menu: from zip file, from directory
+    click_at "$((${at% *} + 20)) ${at#* }"
+    keys Down Return
+    chooser=$(wait_window '^Select zip file for import' 20) || fail "no file dialog for the zip"
+    focus "$chooser"
+    xdotool type --delay 20 "$stage/sipkb-profile.zip"
+    keys Return
+    message=$(wait_window '^Importing profiles' 20) || fail "no message after the import"
+    focus "$message"
+    shot import-message "$message" # read back by OCR: Qt copies a message box's text on Windows only
+    expect_text import-message "1 profile(s) imported"
+    rm -f "$stage/shots/import-message.png"
+    keys Return
+    focus "$profiles"
+    sleep 1 # the list is sorted again with the new profile
+    snap
+    click_at "$(find_row "sipkb")" # gives the list the keyboard
+    find_item sipkb                # and selects sipkb by name, wherever the row now is
+    keys Return # the list passes it on to the dialog's default button, OK
+    for _ in $(seq 40); do
+        xdotool search --onlyvisible --name '^Wireshark .* Configuration Profiles' > /dev/null ||
+            break
+        sleep 0.25
+    done
+    # The dialog's OK switches to the selected profile, but here not reliably once an earlier
+    # Wireshark ran in the same settings folder (the status bar then still says Default);
+    # Wireshark started with the imported profile (-C sipkb) is what the next start gives.
+    ws_open "$capture" -C sipkb -g 2
+    shot status-bar 0 870 1280 30
+    expect_text status-bar "Profile: sipkb"
+    rm -f "$stage/shots/status-bar.png"
+    for file in colorfilters preferences; do
+        unzip -p "$stage/sipkb-profile.zip" "sipkb/$file" | cmp -s - "$profiles_dir/sipkb/$file" ||
+            fail "the imported profile's $file is not the zip's"
+    done
+    [[ $(ls "$profiles_dir/sipkb" | paste -sd' ' -) == "colorfilters preferences" ]] ||
+        fail "the imported profile holds $(ls "$profiles_dir/sipkb"), not the zip's two files"
+
+    # The 403's row, copied as CSV: the last column is sipkb, its verdict. Rows are selected
+    # by a click on their Info text (rows 1 and 3 share theirs; 2 and 4 do not).
+    local y2 y4 row_y
+    snap
+    y2=$(find_row "Status: 401" anywhere) y4=$(find_row "Status: 403" anywhere)
+    click_at "$y4"
+    y2=${y2#* } y4=${y4#* }
+    keys alt+e
+    keys Right c # Edit > Copy (the first item) > As CSV
+    csv=$(clipboard)
+    verdict=$(tshark_gui -2 -r "$stage/captures/$capture" -Y 'frame.number == 4' -T fields \
+        -e sipkb.verdict)
+    [[ $(head -1 <<< "$csv") == '"No.",'*',"Info","sipkb"' ]] ||
+        fail "the packet list's columns copied as CSV end not with Info and sipkb: $csv"
+    [[ $(sed -n 2p <<< "$csv") == '"4",'*",\"$verdict\"" ]] ||
+        fail "frame 4's row copied as CSV does not end with its verdict \"$verdict\": $csv"
+    say "  the 403's row (CSV): $(sed -n 2p <<< "$csv" | cut -c1-150)"
+
+    # The rows' colours: what tshark --color gives each frame with the imported profile.
+    click_at "$(find_row "Status: 401" anywhere)" # the selection's colour would hide a row's own
+    snap
+    for frame in 1 3 4; do # rows are equally tall
+        row_y=$((y2 + (frame - 2) * (y4 - y2) / 2))
+        rule=$(tshark_gui -C sipkb --color -2 -r "$stage/captures/$capture" \
+            -Y "frame.number == $frame" -T fields -e frame.coloring_rule.name)
+        want=$(rule_background "$(grep -m1 -F "@$rule@" "$profiles_dir/sipkb/colorfilters")")
+        got=$(row_background "$row_y")
+        [[ ${got^^} == "${want^^}" ]] ||
+            fail "frame $frame's row is $got, not $want of the profile's rule \"$rule\""
+        say "  frame $frame: $got, rule \"$rule\""
+    done
+    main_shot gui-profile
+    expect_text gui-profile "sipkb" "Profile: sipkb"
+}
+
+# Statistics > Flow Graph with the flow type "SIP with sipkb verdicts": each arrow's comment
+# carries the message's verdict. Runs when the build registers that flow (tshark -z
+# flow,sipkb,standard prints its ladder); tshark -G lists no sequence analyses.
+check_flow_graph() {
+    local capture=register-callerid-mismatch.pcapng ladder comment at
+    if ! ladder=$(as_user tshark -q -z flow,sipkb,standard -r "$stage/captures/$capture" 2>&1); then
+        say "flow-graph: skipped: no sipkb flow"
+        return 0
+    fi
+    say "Flow Graph, SIP with sipkb verdicts"
+    comment=$(grep -m1 ' 403' <<< "$ladder" | sed 's/.*|//; s/^ *//' | cut -c1-30)
+    [[ -n $comment ]] || fail "tshark -z flow,sipkb,standard shows no 403: $ladder"
+    ws_open "$capture"
+    keys alt+s
+    snap
+    click_at "$(find_row "Flow Graph")"
+    flow=$(wait_window '^Wireshark .* Flow' 30) || fail "the Flow Graph dialog did not open"
+    xdotool windowmove "$flow" 40 40 windowsize "$flow" 1200 700
+    sleep 1
+    focus "$flow"
+    snap
+    at=$(find_row "Flow type" anywhere)
+    click_at "$((${at% *} + 140)) ${at#* }" # the combo box right of its label
+    xdotool type --delay 60 "SIP with sipkb"
+    keys Return
+    sleep 1.5
+    shot gui-flow-graph "$flow"
+    expect_text gui-flow-graph "SIP with sipkb verdicts" "$comment"
+    keys Escape
+}
+
+# ---- run ---------------------------------------------------------------------------------------
+for check in "${all_checks[@]}"; do
+    [[ -z $only || $only == *",$check,"* ]] || continue
+    check_started=$SECONDS
+    "check_${check//-/_}"
+    say "  $check: $((SECONDS - check_started)) s"
+done
 ws_stop
 
 # ---- the screenshots, where the README uses them --------------------------------------------
