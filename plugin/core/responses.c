@@ -131,7 +131,9 @@ sipkb_call_outcome_of(guint32 final_code, gboolean cancel_seen)
         return SIPKB_CALL_ANSWERED;
     if (final_code >= 300 && final_code < 400)
         return SIPKB_CALL_REDIRECTED;
-    if (final_code == 487 && cancel_seen)
+    /* After the caller's CANCEL the call ended by the caller's choice, whether the UAS closed
+     * the INVITE with 487 (RFC 3261 section 9.2) or a proxy or gateway with 408. */
+    if ((final_code == 487 || final_code == 408) && cancel_seen)
         return SIPKB_CALL_CANCELLED;
     switch (final_code) {
     case 408:
@@ -425,6 +427,9 @@ responses_decide(decision *d)
         guint n_forbidden = d->items->len - first_cause;
         decide_server_words(d, class_fallback ? NULL : entry, &w, phrase_ranked);
         move_to_front(d, first_cause, n_forbidden);
+        /* A 408 after the caller's CANCEL: the CANCEL, not a timer, ended the call. */
+        if (code == 408 && cancel_known)
+            decide_worded(d, SIPKB_F_CAUSE, "cause.timeout.after_cancel", &w);
     }
     decide_outcome(d, &w, cancel_known);
     if (txn)

@@ -687,7 +687,7 @@ test_transactions_cancel_linked(void)
 }
 
 /* RFC 3261 section 9.2: the CANCEL was answered but the INVITE timed out anyway (the UAS never
- * sent its 487): the 408 names the CANCEL and its answer. */
+ * sent its 487): the 408 names the CANCEL and its answer, and the call was the caller's to end. */
 static void
 test_transactions_timeout_after_cancel(void)
 {
@@ -707,7 +707,11 @@ test_transactions_timeout_after_cancel(void)
     test_msg *timeout = msg_response(5, 408, "INVITE", "call-1", 1, "z9hG4bK1");
     msg_at(timeout, 32.0);
     assert_items(add(a, timeout), "code=408", "response.failure",
-                 "call.outcome='call timed out: 408 after 32.0 s and 0 retransmissions seen'",
+                 "cause='The caller gave up first: its CANCEL (frame 3) came 5.0 s after the "
+                 "INVITE, and the INVITE was closed with 408 where a 487 is expected (RFC 3261 "
+                 "section 9.2)'",
+                 "call.outcome='call cancelled by the caller 5.0 s after the INVITE: 408 after "
+                 "CANCEL (frame 3)'",
                  "transaction.request=#1", "cancel.frame=#3", "cancel.delay=5.000s",
                  "cancel.response=#4", "transaction.retransmissions=0",
                  "transaction.waited=32.000s", "via");
