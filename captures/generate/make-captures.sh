@@ -59,6 +59,8 @@ ALL_CAPTURES=(
 	invite-606-srtp
 	invite-no-dtmf-answer
 	invite-tcp-cancel
+	invite-no-ack
+	invite-cancel-408
 )
 
 # ---------------------------------------------------------------------------
@@ -486,6 +488,22 @@ cap_invite-tcp-cancel() {
 	uac invite-tcp-cancel.xml 1 -t t1 -key callee callee-ring -auth_uri callee-ring@sipkb.test
 	EXPECT=("$INV_AUTH P>A:100 P>B:INVITE B>P:180 P>A:180 A>P:CANCEL P>B:CANCEL P>A:200 B>P:200 B>P:487 P>B:ACK P>A:487 A>P:ACK")
 	POST_CHECK=(check_tcp_caller_leg)
+}
+
+# --- added later: a final response never ACKed, a 408 after the CANCEL ---------
+
+cap_invite-no-ack() {
+	# the caller never ACKs the 486: Kamailio retransmits it (Timer G)
+	uas uas-busy.xml 1
+	uac invite-no-ack.xml 1 -key callee callee-busy -auth_uri callee-busy@sipkb.test
+	EXPECT=("$INV_AUTH P>A:100 P>B:INVITE B>P:486 P>B:ACK P>A:486 P>A:486 P>A:486")
+}
+
+cap_invite-cancel-408() {
+	# the callee answers the CANCEL, then ends the INVITE with 408 instead of 487
+	uas uas-ring-cancel-408.xml 1
+	uac invite-cancel.xml 1 -key callee callee-ring -auth_uri callee-ring@sipkb.test
+	EXPECT=("$INV_AUTH P>A:100 P>B:INVITE B>P:180 P>A:180 A>P:CANCEL P>B:CANCEL P>A:200 B>P:200 B>P:408 P>B:ACK P>A:408 A>P:ACK")
 }
 
 run_capture() { # name
