@@ -321,6 +321,10 @@ decide_outcome(decision *d, const words *w, gboolean cancel_known)
     guint32 code = msg->status_code;
     if (code < 200 || code == 401 || code == 407 || g_strcmp0(msg->cseq_method, "INVITE") != 0)
         return;
+    /* A re-INVITE changes a call that is up: a non-2xx leaves the session as it was (RFC 3261
+     * section 14.1), a 2xx updates it; only 408 and 481 end the dialog (section 12.2.1.2). */
+    if (d->txn && d->txn->in_dialog && code != 408 && code != 481)
+        return;
     static const char *const outcome_texts[] = {
         [SIPKB_CALL_ANSWERED] = "outcome.answered",
         [SIPKB_CALL_REDIRECTED] = "outcome.redirected",
