@@ -61,6 +61,7 @@ ALL_CAPTURES=(
 	invite-tcp-cancel
 	invite-no-ack
 	invite-cancel-408
+	invite-sdp-mismatch
 )
 
 # ---------------------------------------------------------------------------
@@ -504,6 +505,14 @@ cap_invite-cancel-408() {
 	uas uas-ring-cancel-408.xml 1
 	uac invite-cancel.xml 1 -key callee callee-ring -auth_uri callee-ring@sipkb.test
 	EXPECT=("$INV_AUTH P>A:100 P>B:INVITE B>P:180 P>A:180 A>P:CANCEL P>B:CANCEL P>A:200 B>P:200 B>P:408 P>B:ACK P>A:408 A>P:ACK")
+}
+
+# --- added later: an answer's direction that does not fit, an offer without media -------
+
+cap_invite-sdp-mismatch() {
+	uas uas-sdp-mismatch.xml 1
+	uac invite-sdp-mismatch.xml 1 -key callee callee-recvonly -auth_uri callee-recvonly@sipkb.test
+	EXPECT=("$INV_AUTH P>A:100 P>B:INVITE B>P:180 P>A:180 B>P:200 P>A:200 A>P:ACK P>B:ACK A>P:INVITE P>A:100 P>B:INVITE B>P:488 P>B:ACK P>A:488 A>P:ACK A>P:BYE P>B:BYE B>P:200 P>A:200")
 }
 
 run_capture() { # name
