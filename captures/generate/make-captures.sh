@@ -62,6 +62,7 @@ ALL_CAPTURES=(
 	invite-no-ack
 	invite-cancel-408
 	invite-sdp-mismatch
+	invite-callerid-accepted
 )
 
 # ---------------------------------------------------------------------------
@@ -513,6 +514,15 @@ cap_invite-sdp-mismatch() {
 	uas uas-sdp-mismatch.xml 1
 	uac invite-sdp-mismatch.xml 1 -key callee callee-recvonly -auth_uri callee-recvonly@sipkb.test
 	EXPECT=("$INV_AUTH P>A:100 P>B:INVITE B>P:180 P>A:180 B>P:200 P>A:200 A>P:ACK P>B:ACK A>P:INVITE P>A:100 P>B:INVITE B>P:488 P>B:ACK P>A:488 A>P:ACK A>P:BYE P>B:BYE B>P:200 P>A:200")
+}
+
+# --- added later: a Caller-ID the proxy accepts, credentials inside the dialog ---------
+
+cap_invite-callerid-accepted() {
+	# From 2138394020 with the credentials of 2138394018 (allowed by kamailio.cfg)
+	uas uas-answer.xml 1
+	uac invite-callerid-accepted.xml 1 -key callee callee-answer -auth_uri callee-answer@sipkb.test
+	EXPECT=("$INV_AUTH P>A:100 P>B:INVITE B>P:180 P>A:180 B>P:200 P>A:200 A>P:ACK P>B:ACK A>P:BYE P>B:BYE B>P:200 P>A:200")
 }
 
 run_capture() { # name
