@@ -60,6 +60,10 @@ ALL_CAPTURES=(
 	invite-no-dtmf-answer
 	invite-tcp-cancel
 	invite-404-registered
+	invite-no-ack
+	invite-cancel-408
+	invite-sdp-mismatch
+	invite-callerid-accepted
 )
 
 # ---------------------------------------------------------------------------
@@ -501,6 +505,39 @@ cap_invite-404-registered() {
 		"A>P:REGISTER P>A:401 A>P:REGISTER P>A:200"
 		"$INV_AUTH P>A:100 P>B:INVITE B>P:404 P>B:ACK P>A:404 A>P:ACK"
 	)
+}
+
+# --- added later: a final response never ACKed, a 408 after the CANCEL ---------
+
+cap_invite-no-ack() {
+	# the caller never ACKs the 486: Kamailio retransmits it (Timer G)
+	uas uas-busy.xml 1
+	uac invite-no-ack.xml 1 -key callee callee-busy -auth_uri callee-busy@sipkb.test
+	EXPECT=("$INV_AUTH P>A:100 P>B:INVITE B>P:486 P>B:ACK P>A:486 P>A:486 P>A:486")
+}
+
+cap_invite-cancel-408() {
+	# the callee answers the CANCEL, then ends the INVITE with 408 instead of 487
+	uas uas-ring-cancel-408.xml 1
+	uac invite-cancel.xml 1 -key callee callee-ring -auth_uri callee-ring@sipkb.test
+	EXPECT=("$INV_AUTH P>A:100 P>B:INVITE B>P:180 P>A:180 A>P:CANCEL P>B:CANCEL P>A:200 B>P:200 B>P:408 P>B:ACK P>A:408 A>P:ACK")
+}
+
+# --- added later: an answer's direction that does not fit, an offer without media -------
+
+cap_invite-sdp-mismatch() {
+	uas uas-sdp-mismatch.xml 1
+	uac invite-sdp-mismatch.xml 1 -key callee callee-recvonly -auth_uri callee-recvonly@sipkb.test
+	EXPECT=("$INV_AUTH P>A:100 P>B:INVITE B>P:180 P>A:180 B>P:200 P>A:200 A>P:ACK P>B:ACK A>P:INVITE P>A:100 P>B:INVITE B>P:488 P>B:ACK P>A:488 A>P:ACK A>P:BYE P>B:BYE B>P:200 P>A:200")
+}
+
+# --- added later: a Caller-ID the proxy accepts, credentials inside the dialog ---------
+
+cap_invite-callerid-accepted() {
+	# From 2138394020 with the credentials of 2138394018 (allowed by kamailio.cfg)
+	uas uas-answer.xml 1
+	uac invite-callerid-accepted.xml 1 -key callee callee-answer -auth_uri callee-answer@sipkb.test
+	EXPECT=("$INV_AUTH P>A:100 P>B:INVITE B>P:180 P>A:180 B>P:200 P>A:200 A>P:ACK P>B:ACK A>P:BYE P>B:BYE B>P:200 P>A:200")
 }
 
 run_capture() { # name

@@ -91,8 +91,8 @@ void sipkb_rank_forbidden(const char *reason_phrase, gboolean request_known,
 typedef enum {
     SIPKB_CALL_ANSWERED,
     SIPKB_CALL_REDIRECTED,
-    SIPKB_CALL_CANCELLED,   /* 487 after the caller's CANCEL */
-    SIPKB_CALL_TIMED_OUT,   /* 408 */
+    SIPKB_CALL_CANCELLED,   /* 487, or 408, after the caller's CANCEL */
+    SIPKB_CALL_TIMED_OUT,   /* 408 without a CANCEL */
     SIPKB_CALL_UNAVAILABLE, /* busy, not found, temporarily unavailable, declined */
     SIPKB_CALL_REJECTED,    /* refused by a server: 403 and other failures */
 } sipkb_call_outcome;

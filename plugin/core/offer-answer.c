@@ -341,6 +341,17 @@ decide_refusal(decision *d, const pending_offer *offer)
     decide_text(d, SIPKB_F_SDP_OFFERED, offered->str);
     decide_owned_text(d, SIPKB_F_SDP_REFUSED, likely_refused(d, offer));
     g_string_free(offered, TRUE);
+    /* An offer without a single enabled stream is the cause itself, ahead of the response
+     * code's codec causes: there was no format to compare (RFC 3264 section 5.1). */
+    if (every_stream_disabled(offer)) {
+        char frame[16];
+        g_snprintf(frame, sizeof(frame), "%" G_GUINT32_FORMAT, offer->frame);
+        const char *names[] = {"offer_frame"};
+        const char *values[] = {frame};
+        char *text = decide_words(d, "cause.sdp.no_media", names, values, 1);
+        decide_worded_text(d, SIPKB_F_CAUSE, "cause.sdp.no_media", text);
+        g_free(text);
+    }
 }
 
 /* ---- one message ---------------------------------------------------------------------------- */

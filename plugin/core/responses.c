@@ -132,7 +132,9 @@ sipkb_call_outcome_of(guint32 final_code, gboolean cancel_seen)
         return SIPKB_CALL_ANSWERED;
     if (final_code >= 300 && final_code < 400)
         return SIPKB_CALL_REDIRECTED;
-    if (final_code == 487 && cancel_seen)
+    /* After the caller's CANCEL the call ended by the caller's choice, whether the UAS closed
+     * the INVITE with 487 (RFC 3261 section 9.2) or a proxy or gateway with 408. */
+    if ((final_code == 487 || final_code == 408) && cancel_seen)
         return SIPKB_CALL_CANCELLED;
     switch (final_code) {
     case 408:
@@ -402,8 +404,11 @@ decide_outcome(decision *d, const words *w, gboolean cancel_known)
 {
     const sipkb_message *msg = d->msg;
     guint32 code = msg->status_code;
-    if (code < 200 || code == 401 || code == 407 || g_strcmp0(msg->cseq_method, "INVITE") != 0 ||
-        (d->txn && d->txn->in_dialog))
+    if (code < 200 || code == 401 || code == 407 || g_strcmp0(msg->cseq_method, "INVITE") != 0)
+        return;
+    /* A re-INVITE changes a call that is up: a non-2xx leaves the session as it was (RFC 3261
+     * section 14.1), a 2xx updates it; only 408 and 481 end the dialog (section 12.2.1.2). */
+    if (d->txn && d->txn->in_dialog && code != 408 && code != 481)
         return;
     static const char *const outcome_texts[] = {
         [SIPKB_CALL_ANSWERED] = "outcome.answered",
@@ -515,6 +520,9 @@ responses_decide(decision *d)
         guint n_evidence = d->items->len - first_cause;
         decide_server_words(d, class_fallback ? NULL : entry, &w, phrase_ranked);
         move_to_front(d, first_cause, n_evidence);
+        /* A 408 after the caller's CANCEL: the CANCEL, not a timer, ended the call. */
+        if (code == 408 && cancel_known)
+            decide_worded(d, SIPKB_F_CAUSE, "cause.timeout.after_cancel", &w);
     }
     if (registered != REGISTERED_NONE)
         decide_registered(d, registered, seen);

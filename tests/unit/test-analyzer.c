@@ -713,7 +713,7 @@ test_transactions_cancel_linked(void)
 }
 
 /* RFC 3261 section 9.2: the CANCEL was answered but the INVITE timed out anyway (the UAS never
- * sent its 487): the 408 names the CANCEL and its answer. */
+ * sent its 487): the 408 names the CANCEL and its answer, and the call was the caller's to end. */
 static void
 test_transactions_timeout_after_cancel(void)
 {
@@ -733,7 +733,11 @@ test_transactions_timeout_after_cancel(void)
     test_msg *timeout = msg_response(5, 408, "INVITE", "call-1", 1, "z9hG4bK1");
     msg_at(timeout, 32.0);
     assert_items(add(a, timeout), "code=408", "response.failure",
-                 "call.outcome='call timed out: 408 after 32.0 s and 0 retransmissions seen'",
+                 "cause='The caller gave up first: its CANCEL (frame 3) came 5.0 s after the "
+                 "INVITE, and the INVITE was closed with 408 where a 487 is expected (RFC 3261 "
+                 "section 9.2)'",
+                 "call.outcome='call cancelled by the caller 5.0 s after the INVITE: 408 after "
+                 "CANCEL (frame 3)'",
                  "transaction.request=#1", "cancel.frame=#3", "cancel.delay=5.000s",
                  "cancel.response=#4", "transaction.retransmissions=0",
                  "transaction.waited=32.000s", "via");
@@ -2045,6 +2049,34 @@ test_responses_no_outcome_for_non_invite(void)
     }
 }
 
+/* RFC 3261 sections 14.1 and 12.2.1.2: a re-INVITE's answer changes or keeps a call that is up;
+ * only 408 and 481 end it. */
+static void
+test_responses_no_outcome_for_reinvite(void)
+{
+    static const guint codes[] = {200, 488, 491, 500};
+    for (gsize i = 0; i < G_N_ELEMENTS(codes); i++) {
+        g_test_message("re-INVITE answered %u", codes[i]);
+        sipkb_analyzer *a = analyzer_new();
+        test_msg *reinvite = msg_request(1, "INVITE", "call-1", 2, "z9hG4bK2");
+        msg_to_tag(reinvite, "b7f2");
+        add(a, reinvite);
+        const sipkb_result *r =
+            add(a, msg_response(2, codes[i], "INVITE", "call-1", 2, "z9hG4bK2"));
+        g_assert_null(sipkb_result_find(r, SIPKB_F_CALL_OUTCOME));
+        sipkb_analyzer_free(a);
+    }
+    sipkb_analyzer *a = analyzer_new();
+    test_msg *reinvite = msg_request(1, "INVITE", "call-1", 2, "z9hG4bK2");
+    msg_to_tag(reinvite, "b7f2");
+    add(a, reinvite);
+    const sipkb_result *r = add(a, msg_response(2, 481, "INVITE", "call-1", 2, "z9hG4bK2"));
+    g_assert_cmpstr(sipkb_result_find(r, SIPKB_F_CALL_OUTCOME)->value.text, ==,
+                    "call rejected: 481 Call/Transaction Does Not Exist after unauthenticated "
+                    "INVITE");
+    sipkb_analyzer_free(a);
+}
+
 /* RFC 3261 section 20.33: Retry-After on 503 (and 404, 413, 480, 486, 500, 600, 603). */
 static void
 test_responses_retry_after(void)
@@ -2434,6 +2466,9 @@ test_sdp_refused_no_media(void)
     g_assert_cmpstr(sipkb_result_find(r, SIPKB_F_SDP_REFUSED)->value.text, ==,
                     "nothing: the offer disabled every stream (port 0), so it offered no usable "
                     "media");
+    g_assert_cmpstr(sipkb_result_find(r, SIPKB_F_CAUSE)->value.text, ==,
+                    "The offer (frame 1) disabled every stream (port 0): it offered no media at "
+                    "all, so no codec was compared (RFC 3264 section 5.1)");
     sipkb_analyzer_free(a);
 }
 
@@ -2863,6 +2898,8 @@ main(int argc, char **argv)
     g_test_add_func("/analyzer/responses/timed-out", test_responses_timed_out);
     g_test_add_func("/analyzer/responses/no-outcome-for-non-invite",
                     test_responses_no_outcome_for_non_invite);
+    g_test_add_func("/analyzer/responses/no-outcome-for-reinvite",
+                    test_responses_no_outcome_for_reinvite);
     g_test_add_func("/analyzer/responses/retry-after", test_responses_retry_after);
     g_test_add_func("/analyzer/responses/redirect-targets", test_responses_redirect_targets);
     g_test_add_func("/analyzer/responses/invalid-code", test_responses_invalid_code);

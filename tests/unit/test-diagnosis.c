@@ -153,6 +153,7 @@ test_call_outcome(void)
     g_assert_cmpint(sipkb_call_outcome_of(487, TRUE), ==, SIPKB_CALL_CANCELLED);
     g_assert_cmpint(sipkb_call_outcome_of(487, FALSE), ==, SIPKB_CALL_REJECTED);
     g_assert_cmpint(sipkb_call_outcome_of(408, FALSE), ==, SIPKB_CALL_TIMED_OUT);
+    g_assert_cmpint(sipkb_call_outcome_of(408, TRUE), ==, SIPKB_CALL_CANCELLED);
     g_assert_cmpint(sipkb_call_outcome_of(486, FALSE), ==, SIPKB_CALL_UNAVAILABLE);
     g_assert_cmpint(sipkb_call_outcome_of(480, FALSE), ==, SIPKB_CALL_UNAVAILABLE);
     g_assert_cmpint(sipkb_call_outcome_of(404, FALSE), ==, SIPKB_CALL_UNAVAILABLE);
