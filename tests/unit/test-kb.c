@@ -382,12 +382,69 @@ test_selection_per_method(void)
         {487, SIPKB_KB_CAUSES, "REGISTER", "section 9.1", "caller hung up"},
         {487, SIPKB_KB_CAUSES, "INVITE", "caller hung up", "section 9.1"},
         {481, SIPKB_KB_CAUSES, "NOTIFY", "subscription had expired", "Replaces"},
+        /* No dial plan, callee or PSTN for a REGISTER (484, 486, 6xx, 410, 5xx) */
+        {484, SIPKB_KB_CAUSES, "REGISTER", "address-of-record in To", "Digits missing"},
+        {484, SIPKB_KB_CAUSES, "REGISTER", "section 10.2", "inter-digit"},
+        {484, SIPKB_KB_ADVICE, "REGISTER", "To URI", "dial-plan"},
+        {484, SIPKB_KB_CAUSES, "INVITE", "Digits missing", "address-of-record"},
+        {486, SIPKB_KB_CAUSES, "REGISTER", "no more contacts", "already on a call"},
+        {486, SIPKB_KB_ADVICE, "REGISTER", "Request-URI", "call-waiting"},
+        {486, SIPKB_KB_CAUSES, "INVITE", "already on a call", "no more contacts"},
+        {600, SIPKB_KB_CAUSES, "REGISTER", "no more contacts", "devices are busy"},
+        {600, SIPKB_KB_CAUSES, "INVITE", "devices are busy", "REGISTER"},
+        {603, SIPKB_KB_CAUSES, "REGISTER", "User-Agent", "pressed Decline"},
+        {603, SIPKB_KB_CAUSES, "REGISTER", "no credit", "Replaces"},
+        {603, SIPKB_KB_ADVICE, "REGISTER", "account's state", "from 180 to 603"},
+        {603, SIPKB_KB_CAUSES, "INVITE", "pressed Decline", "User-Agent"},
+        {604, SIPKB_KB_CAUSES, "REGISTER", "address-of-record", "dialled"},
+        {604, SIPKB_KB_CAUSES, "REGISTER", NULL, "number-portability"},
+        {604, SIPKB_KB_CAUSES, "INVITE", "unallocated", "address-of-record"},
+        {606, SIPKB_KB_CAUSES, "REGISTER", "Expires value", "any device of the callee"},
+        {606, SIPKB_KB_CAUSES, "MESSAGE", "any device of the callee", "Expires value"},
+        {410, SIPKB_KB_CAUSES, "REGISTER", "removed from the registrar", "ISUP"},
+        {410, SIPKB_KB_CAUSES, "INVITE", "ISUP", "removed from the registrar"},
+        {500, SIPKB_KB_CAUSES, "REGISTER", "backend failure", "ISUP"},
+        {500, SIPKB_KB_CAUSES, "REGISTER", NULL, "second INVITE"},
+        {502, SIPKB_KB_CAUSES, "REGISTER", "could not be resolved", "PSTN destination"},
+        {504, SIPKB_KB_CAUSES, "REGISTER", "did not answer in time", "ISUP"},
     };
     for (gsize i = 0; i < G_N_ELEMENTS(per_method); i++) {
         g_test_message("%u to %s", per_method[i].code, per_method[i].method);
         lines = lines_for(kb, per_method[i].code, per_method[i].part, per_method[i].method);
         g_assert_true(!per_method[i].present || lines_contain(lines, per_method[i].present));
         g_assert_true(!per_method[i].absent || !lines_contain(lines, per_method[i].absent));
+        g_ptr_array_unref(lines);
+    }
+    /* Meanings of a REGISTER refused with a callee's code: the registrar, not a callee. */
+    static const guint callee_codes[] = {484, 486, 600, 603, 604, 606};
+    for (gsize i = 0; i < G_N_ELEMENTS(callee_codes); i++) {
+        g_test_message("meaning of %u to REGISTER", callee_codes[i]);
+        const char *meaning = text_for(kb, callee_codes[i], SIPKB_KB_MEANING, "REGISTER");
+        g_assert_nonnull(strstr(meaning, "regist"));
+        const sipkb_response_entry *entry = sipkb_kb_response(kb, callee_codes[i], NULL);
+        g_assert_false(meaning == entry->meaning);
+        g_assert_false(text_for(kb, callee_codes[i], SIPKB_KB_SUMMARY, "REGISTER") ==
+                       entry->summary);
+    }
+    /* A 487 or 500 to a re-INVITE: the call stays up; the second INVITE of section 14.2. */
+    static const struct {
+        guint code;
+        gboolean in_dialog;
+        const char *present;
+        const char *absent;
+    } reinvite[] = {
+        {487, TRUE, "call itself stays up", "caller hung up"},
+        {487, TRUE, NULL, "Forking"},
+        {487, FALSE, "caller hung up", "call itself stays up"},
+        {500, FALSE, NULL, "second INVITE"},
+        {500, TRUE, "second INVITE", NULL},
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(reinvite); i++) {
+        g_test_message("%u to INVITE, in dialog %d", reinvite[i].code, reinvite[i].in_dialog);
+        lines = lines_known(kb, reinvite[i].code, SIPKB_KB_CAUSES, "INVITE", FALSE,
+                            reinvite[i].in_dialog);
+        g_assert_true(!reinvite[i].present || lines_contain(lines, reinvite[i].present));
+        g_assert_true(!reinvite[i].absent || !lines_contain(lines, reinvite[i].absent));
         g_ptr_array_unref(lines);
     }
     /* A 200 to a re-INVITE: the call was up already. */
