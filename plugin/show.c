@@ -312,7 +312,7 @@ show_kb_texts(show_ctx *c)
     const char *meaning = override ? sipkb_override_meaning(override) : NULL;
     add_text(c, c->sipkb_tree, SIPKB_F_EXPLANATION,
              meaning ? meaning
-                     : sipkb_kb_entry_text(entry, SIPKB_KB_MEANING, r->method, r->situation.offer),
+                     : sipkb_kb_entry_text(entry, SIPKB_KB_MEANING, &r->situation),
              SHOW_LABELLED);
     GArray *lines = g_array_new(FALSE, FALSE, sizeof(list_line));
     add_line(lines, override ? sipkb_override_cause(override) : NULL, FALSE);

@@ -3,8 +3,8 @@
  * Wireshark-free: plain GLib. The KB is a stack of layers (generic RFC meaning,
  * then a provider profile, then user overrides); a lookup returns the merged
  * entry and says which layer each text came from. Some texts depend on the request the
- * response answers (its CSeq method, whether it carried an SDP offer): the sipkb_kb_entry_*
- * functions pick the ones that apply.
+ * response answers (its CSeq method, whether it carried an SDP offer or credentials, whether it
+ * was inside a dialog): the sipkb_kb_entry_* functions pick the ones that apply.
  */
 #ifndef SIPKB_KB_H
 #define SIPKB_KB_H
@@ -23,7 +23,7 @@ typedef enum {
 
 /* When a cause or advice line applies (its cause.N.for or advice.N.for list); opaque. */
 typedef struct sipkb_kb_condition sipkb_kb_condition;
-/* The method-specific texts of an entry (summary.METHOD, meaning.no_offer, ...); opaque. */
+/* The request-specific texts of an entry (summary.METHOD, meaning.no_offer, ...); opaque. */
 typedef struct sipkb_kb_variants sipkb_kb_variants;
 
 /* One response code (or one class, code 1..6) after layering. Strings are owned by the KB.
@@ -40,6 +40,7 @@ typedef struct sipkb_response_entry {
     const char *const *provider_note_domains;    /* "domains" of the file that gave the note
                                                     (NULL: it names none, the note applies to
                                                     every message) */
+    const sipkb_kb_condition *provider_note_for; /* its provider_note.for; NULL: always */
     const char *reference;                       /* defining RFC and section */
     sipkb_layer meaning_layer;                   /* layer that supplied summary and meaning */
     sipkb_layer causes_layer;                    /* layer that supplied the causes */
@@ -99,12 +100,6 @@ typedef enum {
  * method) whose offer may lie outside the capture. */
 gboolean sipkb_kb_offer_assumed(const char *method, gboolean offer_seen);
 
-/* SIPKB_KB_SUMMARY or SIPKB_KB_MEANING for a response to `method` (its CSeq method; NULL when
- * unknown): the text for that method, else the one for requests without an offer (when !offer),
- * else the entry's own. */
-const char *sipkb_kb_entry_text(const sipkb_response_entry *entry, sipkb_kb_part part,
-                                const char *method, gboolean offer);
-
 /* A fact about the request a response answers, as far as the capture shows it. */
 typedef enum {
     SIPKB_KB_UNKNOWN = 0, /* the request is not in the capture: every condition on it holds */
@@ -123,14 +118,23 @@ typedef struct {
                                   NULL when none is known */
 } sipkb_kb_situation;
 
+/* SIPKB_KB_SUMMARY or SIPKB_KB_MEANING for a response in `situation`, the first that the
+ * entry has of: the text for its method inside a dialog (meaning.INVITE.in_dialog, when
+ * in_dialog is YES), for its method (meaning.INVITE), for any request inside a dialog
+ * (meaning.in_dialog), for a request without an offer (meaning.no_offer, when !offer), else
+ * the entry's own. */
+const char *sipkb_kb_entry_text(const sipkb_response_entry *entry, sipkb_kb_part part,
+                                const sipkb_kb_situation *situation);
+
 /* SIPKB_KB_CAUSES or SIPKB_KB_ADVICE that apply to a response in `situation`, in order. Free
  * with g_ptr_array_unref(); the strings are the KB's. */
 GPtrArray *sipkb_kb_entry_lines(const sipkb_response_entry *entry, sipkb_kb_part part,
                                 const sipkb_kb_situation *situation);
 
-/* Whether the entry's provider note concerns a response in `situation`: always when the file
- * that gave the note names no domains; otherwise when one of the situation's names equals one
- * of its domains, or ends in ".example.net" for a domain "*.example.net" (without case). */
+/* Whether the entry's provider note concerns a response in `situation`: its provider_note.for
+ * (read like cause.N.for) must hold, and then always when the file that gave the note names no
+ * domains; otherwise when one of the situation's names equals one of its domains, or ends in
+ * ".example.net" for a domain "*.example.net" (without case). */
 gboolean sipkb_kb_entry_note_applies(const sipkb_response_entry *entry,
                                      const sipkb_kb_situation *situation);
 

@@ -2,9 +2,10 @@
  *
  * The KB format is documented at the top of plugin/kb/sip-responses.kb. Every file is
  * validated completely before it replaces its layer, so a broken file never half-applies.
- * Texts may depend on the request a response answers: cause.N.for and advice.N.for say for
- * which methods and situations (offer, credentials, in-dialog) a line applies, summary.METHOD
- * and meaning.METHOD replace the entry's own text for one method.
+ * Texts may depend on the request a response answers: cause.N.for, advice.N.for and
+ * provider_note.for say for which methods and situations (offer, credentials, in-dialog) a line
+ * applies; summary.METHOD, meaning.METHOD and their .in_dialog forms replace the entry's own
+ * text for one method, or for requests inside a dialog.
  */
 #include "sipkb/kb.h"
 
@@ -42,7 +43,10 @@ struct sipkb_kb_variants {
 /* The bases of the variant keys, and the one selector that is not a method. */
 static const char *const variant_bases[] = {"summary", "meaning", "provider_note"};
 #define NO_OFFER_SELECTOR "no_offer"
+#define IN_DIALOG_SELECTOR "in_dialog"
 #define CALLERID_SELECTOR "callerid"
+/* The condition of a provider note: a key of its own, not a text variant. */
+#define PROVIDER_NOTE_FOR "provider_note.for"
 
 /* One section of one layer, as written in its file. */
 typedef struct {
@@ -54,6 +58,7 @@ typedef struct {
     GPtrArray *advice;
     GPtrArray *advice_for;
     char *provider_note;
+    sipkb_kb_condition *provider_note_for; /* when the note applies; NULL: always */
     char *reference;
     GHashTable *variants; /* "summary.CANCEL" -> text, or NULL when none */
 } layer_entry;
@@ -108,6 +113,7 @@ layer_entry_free(gpointer data)
     unref_if_set(entry->advice);
     unref_if_set(entry->advice_for);
     g_free(entry->provider_note);
+    condition_free(entry->provider_note_for);
     g_free(entry->reference);
     if (entry->variants)
         g_hash_table_unref(entry->variants);
@@ -399,18 +405,29 @@ numbered_key_problem(const char *key)
     return NULL;
 }
 
-/* "meaning.REGISTER", "summary.no_offer", "provider_note.callerid": NULL when fine. */
+/* "meaning.REGISTER", "summary.no_offer", "meaning.INVITE.in_dialog", "meaning.in_dialog",
+ * "provider_note.callerid": NULL when fine. */
 static const char *
 variant_key_problem(const char *base, const char *selector)
 {
     if (strcmp(base, "provider_note") == 0)
         return strcmp(selector, CALLERID_SELECTOR) == 0
                    ? NULL
-                   : "unknown key (the only provider_note variant is 'provider_note.callerid')";
-    if (strcmp(selector, NO_OFFER_SELECTOR) == 0 || is_method_name(selector))
+                   : "unknown key (the provider_note keys are 'provider_note.for' and "
+                     "'provider_note.callerid')";
+    if (strcmp(selector, NO_OFFER_SELECTOR) == 0 || strcmp(selector, IN_DIALOG_SELECTOR) == 0 ||
+        is_method_name(selector))
         return NULL;
-    return "unknown key (after the dot: a method in capitals, as in 'meaning.REGISTER', or "
-           "'no_offer')";
+    if (g_str_has_suffix(selector, "." IN_DIALOG_SELECTOR)) {
+        char *method = g_strndup(selector, strlen(selector) - strlen("." IN_DIALOG_SELECTOR));
+        gboolean ok = is_method_name(method);
+        g_free(method);
+        if (ok)
+            return NULL;
+    }
+    return "unknown key (after the dot: a method in capitals, as in 'meaning.REGISTER', "
+           "'no_offer', 'in_dialog', or a method and '.in_dialog', as in "
+           "'meaning.INVITE.in_dialog')";
 }
 
 /* The base of a variant key ("meaning" of "meaning.CANCEL"), or NULL. */
@@ -438,6 +455,8 @@ check_keys(GKeyFile *file, const parse_ctx *ctx, gboolean is_class, GError **err
         const char *problem = NULL;
         if (strncmp(key, "cause.", 6) == 0 || strncmp(key, "advice.", 7) == 0)
             problem = numbered_key_problem(key);
+        else if (strcmp(key, PROVIDER_NOTE_FOR) == 0)
+            problem = NULL;
         else if (base)
             problem = variant_key_problem(base, key + strlen(base) + 1);
         else {
@@ -493,7 +512,7 @@ read_variants(GKeyFile *file, const parse_ctx *ctx, layer_entry *entry, GError *
     gboolean ok = TRUE;
     for (char **key = keys; ok && key && *key; key++) {
         const char *base = variant_base(*key);
-        if (!base)
+        if (!base || strcmp(*key, PROVIDER_NOTE_FOR) == 0)
             continue;
         char *text = NULL;
         gboolean is_summary = strcmp(base, "summary") == 0;
@@ -546,6 +565,7 @@ read_entry(GKeyFile *file, const parse_ctx *ctx, gboolean is_class, sipkb_layer 
         read_numbered(file, ctx, "cause", &entry->causes, &entry->cause_for, error) &&
         read_numbered(file, ctx, "advice", &entry->advice, &entry->advice_for, error) &&
         read_text(file, ctx, "provider_note", MAX_TEXT_CHARS, &entry->provider_note, error) &&
+        read_condition(file, ctx, PROVIDER_NOTE_FOR, &entry->provider_note_for, error) &&
         read_text(file, ctx, "reference", MAX_SUMMARY_CHARS, &entry->reference, error) &&
         read_variants(file, ctx, entry, error);
     if (ok && layer == SIPKB_LAYER_GENERIC) {
@@ -560,6 +580,8 @@ read_entry(GKeyFile *file, const parse_ctx *ctx, gboolean is_class, sipkb_layer 
         if (missing)
             ok = fail(error, ctx, "'%s' is missing (the generic KB needs it)", missing);
     }
+    if (ok && entry->provider_note_for && !entry->provider_note)
+        ok = fail(error, ctx, "'%s' without 'provider_note'", PROVIDER_NOTE_FOR);
     if (ok && !entry->reason && !entry->summary && !entry->meaning && !entry->causes &&
         !entry->advice && !entry->provider_note && !entry->reference && !entry->variants)
         ok = fail(error, ctx, "the section is empty");
@@ -735,6 +757,7 @@ merge_entry(merged_entry *merged_item, const layer_entry *entry, sipkb_layer lay
     }
     if (entry->provider_note) {
         merged->provider_note = entry->provider_note;
+        merged->provider_note_for = entry->provider_note_for;
         merged->provider_note_domains = domains;
     }
     if (entry->reference)
@@ -942,14 +965,33 @@ variant_text(const sipkb_response_entry *entry, const char *base, const char *se
     return text;
 }
 
-const char *
-sipkb_kb_entry_text(const sipkb_response_entry *entry, sipkb_kb_part part, const char *method,
-                    gboolean offer)
+/* "meaning.INVITE.in_dialog" for one method inside a dialog. */
+static const char *
+in_dialog_variant(const sipkb_response_entry *entry, const char *base, const char *method)
 {
-    g_return_val_if_fail(entry && (part == SIPKB_KB_SUMMARY || part == SIPKB_KB_MEANING), NULL);
+    char *selector = g_strconcat(method, "." IN_DIALOG_SELECTOR, NULL);
+    const char *text = variant_text(entry, base, selector);
+    g_free(selector);
+    return text;
+}
+
+const char *
+sipkb_kb_entry_text(const sipkb_response_entry *entry, sipkb_kb_part part,
+                    const sipkb_kb_situation *situation)
+{
+    g_return_val_if_fail(entry && situation &&
+                             (part == SIPKB_KB_SUMMARY || part == SIPKB_KB_MEANING),
+                         NULL);
     const char *base = part == SIPKB_KB_SUMMARY ? "summary" : "meaning";
-    const char *text = is_method_name(method) ? variant_text(entry, base, method) : NULL;
-    if (!text && !offer)
+    const char *method = is_method_name(situation->method) ? situation->method : NULL;
+    /* Only a dialog the capture shows: a request outside it is not taken to be in one. */
+    gboolean in_dialog = situation->in_dialog == SIPKB_KB_YES;
+    const char *text = method && in_dialog ? in_dialog_variant(entry, base, method) : NULL;
+    if (!text && method)
+        text = variant_text(entry, base, method);
+    if (!text && in_dialog)
+        text = variant_text(entry, base, IN_DIALOG_SELECTOR);
+    if (!text && !situation->offer)
         text = variant_text(entry, base, NO_OFFER_SELECTOR);
     if (text)
         return text;
@@ -1015,6 +1057,8 @@ gboolean
 sipkb_kb_entry_note_applies(const sipkb_response_entry *entry, const sipkb_kb_situation *situation)
 {
     if (!entry || !entry->provider_note)
+        return FALSE;
+    if (situation && !condition_applies(entry->provider_note_for, situation))
         return FALSE;
     if (!entry->provider_note_domains)
         return TRUE;

@@ -85,11 +85,30 @@ lines_known(const sipkb_kb *kb, guint code, sipkb_kb_part part, const char *meth
     return lines_in(kb, code, part, situation);
 }
 
+/* Summary or meaning of `entry` for a request whose credentials and dialog are unknown. */
+static const char *
+text_of(const sipkb_response_entry *entry, sipkb_kb_part part, const char *method, gboolean offer)
+{
+    sipkb_kb_situation situation = situation_of(method, offer);
+    return sipkb_kb_entry_text(entry, part, &situation);
+}
+
 static const char *
 text_for(const sipkb_kb *kb, guint code, sipkb_kb_part part, const char *method)
 {
     const sipkb_response_entry *entry = sipkb_kb_response(kb, code, NULL);
-    return sipkb_kb_entry_text(entry, part, method, sipkb_kb_offer_assumed(method, FALSE));
+    return text_of(entry, part, method, sipkb_kb_offer_assumed(method, FALSE));
+}
+
+/* ... for a request in the capture, in a dialog or not. */
+static const char *
+text_known(const sipkb_kb *kb, guint code, sipkb_kb_part part, const char *method,
+           gboolean credentials, gboolean in_dialog)
+{
+    sipkb_kb_situation situation = situation_of(method, sipkb_kb_offer_assumed(method, FALSE));
+    situation.credentials = credentials ? SIPKB_KB_YES : SIPKB_KB_NO;
+    situation.in_dialog = in_dialog ? SIPKB_KB_YES : SIPKB_KB_NO;
+    return sipkb_kb_entry_text(sipkb_kb_response(kb, code, NULL), part, &situation);
 }
 
 /* One response situation: at least one cause and one piece of advice; for a known method and
@@ -124,10 +143,10 @@ check_every_method(const sipkb_response_entry *entry)
                 for (gsize d = 0; d < G_N_ELEMENTS(facts); d++) {
                     sipkb_kb_situation situation = {methods[m], offer, facts[c], facts[d], NULL};
                     check_situation(entry, &situation);
+                    g_assert_nonnull(sipkb_kb_entry_text(entry, SIPKB_KB_SUMMARY, &situation));
+                    g_assert_nonnull(sipkb_kb_entry_text(entry, SIPKB_KB_MEANING, &situation));
                 }
             }
-            g_assert_nonnull(sipkb_kb_entry_text(entry, SIPKB_KB_SUMMARY, methods[m], offer));
-            g_assert_nonnull(sipkb_kb_entry_text(entry, SIPKB_KB_MEANING, methods[m], offer));
         }
     }
 }
@@ -363,12 +382,69 @@ test_selection_per_method(void)
         {487, SIPKB_KB_CAUSES, "REGISTER", "section 9.1", "caller hung up"},
         {487, SIPKB_KB_CAUSES, "INVITE", "caller hung up", "section 9.1"},
         {481, SIPKB_KB_CAUSES, "NOTIFY", "subscription had expired", "Replaces"},
+        /* No dial plan, callee or PSTN for a REGISTER (484, 486, 6xx, 410, 5xx) */
+        {484, SIPKB_KB_CAUSES, "REGISTER", "address-of-record in To", "Digits missing"},
+        {484, SIPKB_KB_CAUSES, "REGISTER", "section 10.2", "inter-digit"},
+        {484, SIPKB_KB_ADVICE, "REGISTER", "To URI", "dial-plan"},
+        {484, SIPKB_KB_CAUSES, "INVITE", "Digits missing", "address-of-record"},
+        {486, SIPKB_KB_CAUSES, "REGISTER", "no more contacts", "already on a call"},
+        {486, SIPKB_KB_ADVICE, "REGISTER", "Request-URI", "call-waiting"},
+        {486, SIPKB_KB_CAUSES, "INVITE", "already on a call", "no more contacts"},
+        {600, SIPKB_KB_CAUSES, "REGISTER", "no more contacts", "devices are busy"},
+        {600, SIPKB_KB_CAUSES, "INVITE", "devices are busy", "REGISTER"},
+        {603, SIPKB_KB_CAUSES, "REGISTER", "User-Agent", "pressed Decline"},
+        {603, SIPKB_KB_CAUSES, "REGISTER", "no credit", "Replaces"},
+        {603, SIPKB_KB_ADVICE, "REGISTER", "account's state", "from 180 to 603"},
+        {603, SIPKB_KB_CAUSES, "INVITE", "pressed Decline", "User-Agent"},
+        {604, SIPKB_KB_CAUSES, "REGISTER", "address-of-record", "dialled"},
+        {604, SIPKB_KB_CAUSES, "REGISTER", NULL, "number-portability"},
+        {604, SIPKB_KB_CAUSES, "INVITE", "unallocated", "address-of-record"},
+        {606, SIPKB_KB_CAUSES, "REGISTER", "Expires value", "any device of the callee"},
+        {606, SIPKB_KB_CAUSES, "MESSAGE", "any device of the callee", "Expires value"},
+        {410, SIPKB_KB_CAUSES, "REGISTER", "removed from the registrar", "ISUP"},
+        {410, SIPKB_KB_CAUSES, "INVITE", "ISUP", "removed from the registrar"},
+        {500, SIPKB_KB_CAUSES, "REGISTER", "backend failure", "ISUP"},
+        {500, SIPKB_KB_CAUSES, "REGISTER", NULL, "second INVITE"},
+        {502, SIPKB_KB_CAUSES, "REGISTER", "could not be resolved", "PSTN destination"},
+        {504, SIPKB_KB_CAUSES, "REGISTER", "did not answer in time", "ISUP"},
     };
     for (gsize i = 0; i < G_N_ELEMENTS(per_method); i++) {
         g_test_message("%u to %s", per_method[i].code, per_method[i].method);
         lines = lines_for(kb, per_method[i].code, per_method[i].part, per_method[i].method);
         g_assert_true(!per_method[i].present || lines_contain(lines, per_method[i].present));
         g_assert_true(!per_method[i].absent || !lines_contain(lines, per_method[i].absent));
+        g_ptr_array_unref(lines);
+    }
+    /* Meanings of a REGISTER refused with a callee's code: the registrar, not a callee. */
+    static const guint callee_codes[] = {484, 486, 600, 603, 604, 606};
+    for (gsize i = 0; i < G_N_ELEMENTS(callee_codes); i++) {
+        g_test_message("meaning of %u to REGISTER", callee_codes[i]);
+        const char *meaning = text_for(kb, callee_codes[i], SIPKB_KB_MEANING, "REGISTER");
+        g_assert_nonnull(strstr(meaning, "regist"));
+        const sipkb_response_entry *entry = sipkb_kb_response(kb, callee_codes[i], NULL);
+        g_assert_false(meaning == entry->meaning);
+        g_assert_false(text_for(kb, callee_codes[i], SIPKB_KB_SUMMARY, "REGISTER") ==
+                       entry->summary);
+    }
+    /* A 487 or 500 to a re-INVITE: the call stays up; the second INVITE of section 14.2. */
+    static const struct {
+        guint code;
+        gboolean in_dialog;
+        const char *present;
+        const char *absent;
+    } reinvite[] = {
+        {487, TRUE, "call itself stays up", "caller hung up"},
+        {487, TRUE, NULL, "Forking"},
+        {487, FALSE, "caller hung up", "call itself stays up"},
+        {500, FALSE, NULL, "second INVITE"},
+        {500, TRUE, "second INVITE", NULL},
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(reinvite); i++) {
+        g_test_message("%u to INVITE, in dialog %d", reinvite[i].code, reinvite[i].in_dialog);
+        lines = lines_known(kb, reinvite[i].code, SIPKB_KB_CAUSES, "INVITE", FALSE,
+                            reinvite[i].in_dialog);
+        g_assert_true(!reinvite[i].present || lines_contain(lines, reinvite[i].present));
+        g_assert_true(!reinvite[i].absent || !lines_contain(lines, reinvite[i].absent));
         g_ptr_array_unref(lines);
     }
     /* A 200 to a re-INVITE: the call was up already. */
@@ -417,6 +493,8 @@ static const char conditions_kb[] =
     "cause.4=dialog\ncause.4.for=in-dialog\n"
     "cause.5=new invite unauthenticated\ncause.5.for=INVITE,!in-dialog,!credentials\n"
     "advice.1=a\nadvice.2=check password\nadvice.2.for=credentials\nreference=RFC 1\n"
+    "meaning.in_dialog=m dialog\nmeaning.INVITE.in_dialog=m reinvite\nmeaning.BYE=m bye\n"
+    "summary.in_dialog=s dialog\n"
     "[response 488]\nreason=Not Acceptable Here\nsummary=Offer refused\n"
     "summary.no_offer=Request refused\nsummary.MESSAGE=Message refused\n"
     "meaning=m offer\nmeaning.no_offer=m plain\n"
@@ -458,6 +536,15 @@ load_conditions_kb(void)
     return kb;
 }
 
+/* Stacks `text` as `layer` of `kb`, which must load. */
+static void
+add_layer_ok(sipkb_kb *kb, sipkb_layer layer, const char *text, const char *name)
+{
+    GError *error = NULL;
+    g_assert_true(sipkb_kb_add_layer(kb, layer, text, strlen(text), name, &error));
+    g_assert_no_error(error);
+}
+
 static void
 test_conditions(void)
 {
@@ -479,13 +566,13 @@ test_conditions(void)
     assert_lines(e, SIPKB_KB_ADVICE, "NOTIFY", FALSE, "a");
 
     /* Summary and meaning: the method's, else the one without an offer, else the entry's. */
-    g_assert_cmpstr(sipkb_kb_entry_text(e, SIPKB_KB_SUMMARY, "INVITE", TRUE), ==, "Offer refused");
-    g_assert_cmpstr(sipkb_kb_entry_text(e, SIPKB_KB_SUMMARY, "NOTIFY", FALSE), ==,
+    g_assert_cmpstr(text_of(e, SIPKB_KB_SUMMARY, "INVITE", TRUE), ==, "Offer refused");
+    g_assert_cmpstr(text_of(e, SIPKB_KB_SUMMARY, "NOTIFY", FALSE), ==,
                     "Request refused");
-    g_assert_cmpstr(sipkb_kb_entry_text(e, SIPKB_KB_SUMMARY, "MESSAGE", FALSE), ==,
+    g_assert_cmpstr(text_of(e, SIPKB_KB_SUMMARY, "MESSAGE", FALSE), ==,
                     "Message refused");
-    g_assert_cmpstr(sipkb_kb_entry_text(e, SIPKB_KB_MEANING, "MESSAGE", FALSE), ==, "m plain");
-    g_assert_cmpstr(sipkb_kb_entry_text(e, SIPKB_KB_MEANING, NULL, TRUE), ==, "m offer");
+    g_assert_cmpstr(text_of(e, SIPKB_KB_MEANING, "MESSAGE", FALSE), ==, "m plain");
+    g_assert_cmpstr(text_of(e, SIPKB_KB_MEANING, NULL, TRUE), ==, "m offer");
     g_assert_cmpstr(e->meaning, ==, "m offer");
 
     /* A code without a section of its own uses its class, conditions and variants included. */
@@ -493,7 +580,7 @@ test_conditions(void)
     const sipkb_response_entry *cls = sipkb_kb_response(kb, 499, &fallback);
     g_assert_true(fallback);
     assert_lines(cls, SIPKB_KB_CAUSES, "REGISTER", TRUE, "d");
-    g_assert_cmpstr(sipkb_kb_entry_text(cls, SIPKB_KB_MEANING, "REGISTER", TRUE), ==,
+    g_assert_cmpstr(text_of(cls, SIPKB_KB_MEANING, "REGISTER", TRUE), ==,
                     "m 4xx register");
     sipkb_kb_free(kb);
 }
@@ -549,6 +636,55 @@ test_situation_conditions(void)
     sipkb_kb_free(kb);
 }
 
+static const char *
+text_in(const sipkb_response_entry *entry, sipkb_kb_part part, const char *method,
+        sipkb_kb_fact in_dialog)
+{
+    sipkb_kb_situation situation = {method, FALSE, SIPKB_KB_UNKNOWN, in_dialog, NULL};
+    return sipkb_kb_entry_text(entry, part, &situation);
+}
+
+/* Texts inside a dialog: the method's in-dialog text, then the method's, then any in-dialog
+ * request's; never for a request outside a dialog or one the capture lacks. */
+static void
+test_in_dialog_texts(void)
+{
+    sipkb_kb *kb = load_conditions_kb();
+    const sipkb_response_entry *e = sipkb_kb_response(kb, 403, NULL);
+    g_assert_cmpstr(text_in(e, SIPKB_KB_MEANING, "INVITE", SIPKB_KB_YES), ==, "m reinvite");
+    g_assert_cmpstr(text_in(e, SIPKB_KB_MEANING, "INVITE", SIPKB_KB_NO), ==, "m");
+    g_assert_cmpstr(text_in(e, SIPKB_KB_MEANING, "INVITE", SIPKB_KB_UNKNOWN), ==, "m");
+    g_assert_cmpstr(text_in(e, SIPKB_KB_MEANING, "BYE", SIPKB_KB_YES), ==, "m bye");
+    g_assert_cmpstr(text_in(e, SIPKB_KB_MEANING, "BYE", SIPKB_KB_NO), ==, "m bye");
+    g_assert_cmpstr(text_in(e, SIPKB_KB_MEANING, "INFO", SIPKB_KB_YES), ==, "m dialog");
+    g_assert_cmpstr(text_in(e, SIPKB_KB_MEANING, NULL, SIPKB_KB_YES), ==, "m dialog");
+    g_assert_cmpstr(text_in(e, SIPKB_KB_MEANING, "INFO", SIPKB_KB_UNKNOWN), ==, "m");
+    g_assert_cmpstr(text_in(e, SIPKB_KB_SUMMARY, "INVITE", SIPKB_KB_YES), ==, "s dialog");
+    g_assert_cmpstr(text_in(e, SIPKB_KB_SUMMARY, "INVITE", SIPKB_KB_NO), ==, "s");
+    sipkb_kb_free(kb);
+
+    /* The shipped KB: a 200 to a re-INVITE modified a call that was up, it answered none. */
+    kb = load_shipped_kb();
+    const char *reinvite = text_known(kb, 200, SIPKB_KB_MEANING, "INVITE", FALSE, TRUE);
+    g_assert_null(strstr(reinvite, "callee answered"));
+    g_assert_nonnull(strstr(reinvite, "re-INVITE"));
+    g_assert_nonnull(strstr(text_known(kb, 200, SIPKB_KB_SUMMARY, "INVITE", FALSE, TRUE),
+                            "re-INVITE"));
+    g_assert_nonnull(
+        strstr(text_known(kb, 200, SIPKB_KB_MEANING, "INVITE", FALSE, FALSE), "callee answered"));
+    g_assert_nonnull(strstr(text_known(kb, 200, SIPKB_KB_MEANING, "BYE", FALSE, TRUE), "BYE"));
+    /* A 487 or 488 to a re-INVITE leaves the call up (RFC 3261 section 14.1). */
+    g_assert_nonnull(
+        strstr(text_known(kb, 487, SIPKB_KB_MEANING, "INVITE", FALSE, TRUE), "call goes on"));
+    g_assert_null(
+        strstr(text_known(kb, 487, SIPKB_KB_MEANING, "INVITE", FALSE, TRUE), "hangs up"));
+    g_assert_nonnull(
+        strstr(text_known(kb, 487, SIPKB_KB_MEANING, "INVITE", FALSE, FALSE), "hangs up"));
+    g_assert_nonnull(strstr(text_known(kb, 488, SIPKB_KB_MEANING, "INVITE", FALSE, TRUE),
+                            "session stays as it was"));
+    sipkb_kb_free(kb);
+}
+
 /* A layer's causes replace the lower layer's with their conditions; its meaning replaces the
  * lower layer's method meanings; a method meaning alone replaces only that one. */
 static void
@@ -560,28 +696,25 @@ test_conditions_layered(void)
         "[response 488]\ncause.1=profile cause\ncause.2=profile register\n"
         "cause.2.for=REGISTER\nsummary.NOTIFY=profile notify\n"
         "[class 4xx]\nmeaning=profile 4xx\n";
-    GError *error = NULL;
-    g_assert_true(sipkb_kb_add_layer(kb, SIPKB_LAYER_PROVIDER, profile, strlen(profile),
-                                     "profile.kb", &error));
-    g_assert_no_error(error);
+    add_layer_ok(kb, SIPKB_LAYER_PROVIDER, profile, "profile.kb");
     const sipkb_response_entry *e = sipkb_kb_response(kb, 488, NULL);
     assert_lines(e, SIPKB_KB_CAUSES, "INVITE", TRUE, "profile cause");
     assert_lines(e, SIPKB_KB_CAUSES, "REGISTER", TRUE, "profile cause|profile register");
     g_assert_cmpint(e->causes_layer, ==, SIPKB_LAYER_PROVIDER);
     assert_lines(e, SIPKB_KB_ADVICE, "MESSAGE", FALSE, "a|b for message");
-    g_assert_cmpstr(sipkb_kb_entry_text(e, SIPKB_KB_SUMMARY, "NOTIFY", FALSE), ==,
+    g_assert_cmpstr(text_of(e, SIPKB_KB_SUMMARY, "NOTIFY", FALSE), ==,
                     "profile notify");
-    g_assert_cmpstr(sipkb_kb_entry_text(e, SIPKB_KB_SUMMARY, "MESSAGE", FALSE), ==,
+    g_assert_cmpstr(text_of(e, SIPKB_KB_SUMMARY, "MESSAGE", FALSE), ==,
                     "Message refused");
-    g_assert_cmpstr(sipkb_kb_entry_text(e, SIPKB_KB_MEANING, "OPTIONS", FALSE), ==, "m plain");
+    g_assert_cmpstr(text_of(e, SIPKB_KB_MEANING, "OPTIONS", FALSE), ==, "m plain");
     /* The profile's own 4xx meaning wins for REGISTER too. */
     const sipkb_response_entry *cls = sipkb_kb_class(kb, 499);
-    g_assert_cmpstr(sipkb_kb_entry_text(cls, SIPKB_KB_MEANING, "REGISTER", TRUE), ==,
+    g_assert_cmpstr(text_of(cls, SIPKB_KB_MEANING, "REGISTER", TRUE), ==,
                     "profile 4xx");
     /* A team file replacing the causes without conditions applies them to every method. */
     static const char team[] = "[sipkb]\nformat=1\nkb_version=u\n"
                                "[response 488]\ncause.1=team cause\n";
-    g_assert_true(sipkb_kb_add_layer(kb, SIPKB_LAYER_USER, team, strlen(team), "team.kb", &error));
+    add_layer_ok(kb, SIPKB_LAYER_USER, team, "team.kb");
     assert_lines(sipkb_kb_response(kb, 488, NULL), SIPKB_KB_CAUSES, "REGISTER", FALSE,
                  "team cause");
     /* Clearing the layers brings the generic conditions back. */
@@ -590,7 +723,7 @@ test_conditions_layered(void)
     assert_lines(sipkb_kb_response(kb, 488, NULL), SIPKB_KB_CAUSES, "REGISTER", FALSE,
                  "all|no offer");
     g_assert_cmpstr(
-        sipkb_kb_entry_text(sipkb_kb_class(kb, 499), SIPKB_KB_MEANING, "REGISTER", TRUE), ==,
+        text_of(sipkb_kb_class(kb, 499), SIPKB_KB_MEANING, "REGISTER", TRUE), ==,
         "m 4xx register");
     sipkb_kb_free(kb);
 }
@@ -604,10 +737,7 @@ test_profile_note_and_domains(void)
         "[sipkb]\nformat=1\nkb_version=p\ndomains=sip.example.net, *.example.org,192.0.2.1\n"
         "[response 488]\nprovider_note=Plain note.\n"
         "provider_note.callerid=From {callerid.from_user} is not {callerid.auth_user}.\n";
-    GError *error = NULL;
-    g_assert_true(sipkb_kb_add_layer(kb, SIPKB_LAYER_PROVIDER, profile, strlen(profile),
-                                     "profile.kb", &error));
-    g_assert_no_error(error);
+    add_layer_ok(kb, SIPKB_LAYER_PROVIDER, profile, "profile.kb");
     const char *const *domains = sipkb_kb_domains(kb, SIPKB_LAYER_PROVIDER);
     g_assert_nonnull(domains);
     g_assert_cmpstr(domains[0], ==, "sip.example.net");
@@ -656,6 +786,82 @@ test_profile_note_and_domains(void)
     const sipkb_response_entry *forbidden = sipkb_kb_response(kb, 403, NULL);
     g_assert_null(forbidden->provider_note_domains);
     g_assert_true(sipkb_kb_entry_note_applies(forbidden, &nameless));
+    sipkb_kb_free(kb);
+}
+
+static gboolean
+note_applies(const sipkb_kb *kb, guint code, const char *method, sipkb_kb_fact credentials,
+             sipkb_kb_fact in_dialog)
+{
+    sipkb_kb_situation situation = {method, sipkb_kb_offer_assumed(method, FALSE), credentials,
+                                    in_dialog, NULL};
+    return sipkb_kb_entry_note_applies(sipkb_kb_response(kb, code, NULL), &situation);
+}
+
+/* provider_note.for: a note only where it is right, read like cause.N.for. */
+static void
+test_note_conditions(void)
+{
+    sipkb_kb *kb = load_conditions_kb();
+    static const char profile[] =
+        "[sipkb]\nformat=1\nkb_version=p\n"
+        "[response 403]\nprovider_note=Password.\nprovider_note.for=credentials\n"
+        "provider_note.callerid=From {callerid.from_user}.\n"
+        "[response 488]\nprovider_note=Calls only.\nprovider_note.for=INVITE,!in-dialog\n";
+    add_layer_ok(kb, SIPKB_LAYER_PROVIDER, profile, "profile.kb");
+    g_assert_true(note_applies(kb, 403, "INVITE", SIPKB_KB_YES, SIPKB_KB_NO));
+    g_assert_false(note_applies(kb, 403, "INVITE", SIPKB_KB_NO, SIPKB_KB_NO));
+    g_assert_true(note_applies(kb, 403, "INVITE", SIPKB_KB_UNKNOWN, SIPKB_KB_UNKNOWN));
+    g_assert_true(note_applies(kb, 488, "INVITE", SIPKB_KB_NO, SIPKB_KB_NO));
+    g_assert_false(note_applies(kb, 488, "INVITE", SIPKB_KB_NO, SIPKB_KB_YES));
+    g_assert_false(note_applies(kb, 488, "REGISTER", SIPKB_KB_NO, SIPKB_KB_NO));
+    g_assert_true(note_applies(kb, 488, NULL, SIPKB_KB_NO, SIPKB_KB_NO));
+    /* The Caller-ID variant keeps working under the note's condition. */
+    g_assert_cmpstr(sipkb_kb_entry_note(sipkb_kb_response(kb, 403, NULL), "1", "2"), ==,
+                    "From {callerid.from_user}.");
+    /* A team file's note without a condition replaces the note and its condition. */
+    static const char team[] = "[sipkb]\nformat=1\nkb_version=u\n"
+                               "[response 403]\nprovider_note=Team.\n";
+    add_layer_ok(kb, SIPKB_LAYER_USER, team, "team.kb");
+    g_assert_true(note_applies(kb, 403, "INVITE", SIPKB_KB_NO, SIPKB_KB_NO));
+    sipkb_kb_free(kb);
+
+    /* The shipped SIPcity notes: no wrong password without credentials (RFC 3261 section
+     * 21.4.4), no "normal first step" for a re-challenge, no hung-up caller or unrated call
+     * for a re-INVITE. */
+    kb = load_shipped_kb();
+    static const struct {
+        guint code;
+        const char *method;
+        sipkb_kb_fact credentials, in_dialog;
+        gboolean applies;
+    } cases[] = {
+        {403, "REGISTER", SIPKB_KB_YES, SIPKB_KB_NO, TRUE},
+        {403, "INVITE", SIPKB_KB_YES, SIPKB_KB_YES, TRUE},
+        {403, "REGISTER", SIPKB_KB_NO, SIPKB_KB_NO, FALSE},
+        {403, "INVITE", SIPKB_KB_NO, SIPKB_KB_NO, FALSE},
+        {403, "INVITE", SIPKB_KB_UNKNOWN, SIPKB_KB_UNKNOWN, TRUE},
+        {401, "REGISTER", SIPKB_KB_NO, SIPKB_KB_NO, TRUE},
+        {401, "INVITE", SIPKB_KB_NO, SIPKB_KB_NO, TRUE},
+        {401, "REGISTER", SIPKB_KB_YES, SIPKB_KB_NO, FALSE},
+        {401, "INVITE", SIPKB_KB_NO, SIPKB_KB_YES, FALSE},
+        {401, "OPTIONS", SIPKB_KB_NO, SIPKB_KB_NO, FALSE},
+        {487, "INVITE", SIPKB_KB_NO, SIPKB_KB_NO, TRUE},
+        {487, "INVITE", SIPKB_KB_YES, SIPKB_KB_YES, FALSE},
+        {487, "SUBSCRIBE", SIPKB_KB_NO, SIPKB_KB_NO, FALSE},
+        {603, "INVITE", SIPKB_KB_YES, SIPKB_KB_NO, TRUE},
+        {603, "INVITE", SIPKB_KB_YES, SIPKB_KB_YES, FALSE},
+        {603, "REGISTER", SIPKB_KB_YES, SIPKB_KB_NO, FALSE},
+        {503, "REGISTER", SIPKB_KB_NO, SIPKB_KB_NO, TRUE},
+        {503, "INVITE", SIPKB_KB_YES, SIPKB_KB_YES, TRUE},
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_test_message("%u to %s, credentials %d, in dialog %d", cases[i].code, cases[i].method,
+                       cases[i].credentials, cases[i].in_dialog);
+        g_assert_cmpint(note_applies(kb, cases[i].code, cases[i].method, cases[i].credentials,
+                                     cases[i].in_dialog),
+                        ==, cases[i].applies);
+    }
     sipkb_kb_free(kb);
 }
 
@@ -770,7 +976,17 @@ test_broken_kb_rejected(void)
         {"[response 403]\nmeaning.CANCEL=\n",
          "broken.kb: [response 403]: 'meaning.CANCEL' is empty"},
         {"[response 403]\nprovider_note=x\nprovider_note.FOO=y\n",
-         "broken.kb: [response 403]: unknown key 'provider_note.FOO' (the only provider_note"},
+         "broken.kb: [response 403]: unknown key 'provider_note.FOO' (the provider_note keys"},
+        {"[response 403]\nprovider_note.for=credentials\n",
+         "broken.kb: [response 403]: 'provider_note.for' without 'provider_note'"},
+        {"[response 403]\nprovider_note=x\nprovider_note.for=credential\n",
+         "broken.kb: [response 403]: 'provider_note.for' has an entry that is not a method"},
+        {"[response 403]\nprovider_note=x\nprovider_note.for=credentials,!credentials\n",
+         "broken.kb: [response 403]: 'provider_note.for' asks for a fact and its negation"},
+        {"[response 403]\nmeaning.invite.in_dialog=x\n",
+         "broken.kb: [response 403]: unknown key 'meaning.invite.in_dialog' (after the dot"},
+        {"[response 403]\nmeaning.INVITE.in-dialog=x\n",
+         "broken.kb: [response 403]: unknown key 'meaning.INVITE.in-dialog' (after the dot"},
         {"[response 403]\nprovider_note.callerid=y\n",
          "broken.kb: [response 403]: 'provider_note.callerid' without 'provider_note'"},
         {"[response 403]\nprovider_note=From {callerid.from_user}\n",
@@ -838,6 +1054,8 @@ main(int argc, char **argv)
     g_test_add_func("/kb/conditions", test_conditions);
     g_test_add_func("/kb/conditions-layered", test_conditions_layered);
     g_test_add_func("/kb/profile-note-and-domains", test_profile_note_and_domains);
+    g_test_add_func("/kb/in-dialog-texts", test_in_dialog_texts);
+    g_test_add_func("/kb/note-conditions", test_note_conditions);
     g_test_add_func("/kb/broken-kb-rejected", test_broken_kb_rejected);
     g_test_add_func("/response/severities", test_severities);
     return g_test_run();
