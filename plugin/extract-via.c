@@ -22,7 +22,7 @@ static const struct {
 } via_fields[N_VIA_FIELDS] = {
     [V_TRANSPORT] = {"sip.Via.transport", TRUE}, [V_ADDRESS] = {"sip.Via.sent-by.address", TRUE},
     [V_PORT] = {"sip.Via.sent-by.port", FALSE},  [V_BRANCH] = {"sip.Via.branch", TRUE},
-    [V_RECEIVED] = {"sip.Via.received", TRUE},   [V_RPORT] = {"sip.Via.rport", FALSE},
+    [V_RECEIVED] = {"sip.Via.received", TRUE},   [V_RPORT] = {"sip.Via.rport", TRUE},
 };
 
 static int via_ids[N_VIA_FIELDS];
@@ -52,6 +52,31 @@ attach_via_part(const sipkb_extracted *m, field_info **transports, guint n, cons
     }
 }
 
+/* The sent-by port when the SIP dissector gives no field for it: Wireshark 4.0 adds
+ * sip.Via.sent-by.port only when a parameter follows it, so "SIP/2.0/UDP 192.0.2.5:7818" has
+ * none. It is the digits after the ':' that follows the sent-by address in the packet (after
+ * the ']' of an IPv6 reference); 0 when there are none (RFC 3261 section 20.42: then the
+ * transport's default port is meant). */
+static guint
+port_after_address(const field_info *address)
+{
+    tvbuff_t *tvb = address->ds_tvb;
+    gint offset = address->start + address->length;
+    if (tvb_captured_length_remaining(tvb, offset) > 0 && tvb_get_guint8(tvb, offset) == ']')
+        offset++;
+    if (tvb_captured_length_remaining(tvb, offset) < 2 || tvb_get_guint8(tvb, offset) != ':')
+        return 0;
+    guint port = 0;
+    gint digits = 0;
+    for (offset++; digits < 5 && tvb_captured_length_remaining(tvb, offset) > 0; offset++, digits++) {
+        guint8 c = tvb_get_guint8(tvb, offset);
+        if (!g_ascii_isdigit(c))
+            break;
+        port = port * 10 + (guint)(c - '0');
+    }
+    return digits > 0 && port <= 65535 ? port : 0;
+}
+
 void
 sipkb_extract_vias(const sipkb_field_source *source, wmem_allocator_t *pool, sipkb_extracted *m)
 {
@@ -77,7 +102,9 @@ sipkb_extract_vias(const sipkb_field_source *source, wmem_allocator_t *pool, sip
         const field_info **p = &parts[v * N_VIA_FIELDS];
         vias[v].transport = sipkb_finfo_string(transports[v]);
         vias[v].host = p[V_ADDRESS] ? sipkb_field_text(pool, p[V_ADDRESS]) : NULL;
-        vias[v].port = p[V_PORT] ? sipkb_finfo_uint(p[V_PORT]) : 0;
+        vias[v].port = p[V_PORT]      ? sipkb_finfo_uint(p[V_PORT])
+                       : p[V_ADDRESS] ? port_after_address(p[V_ADDRESS])
+                                      : 0;
         vias[v].branch = p[V_BRANCH] ? sipkb_field_text(pool, p[V_BRANCH]) : NULL;
         vias[v].received = p[V_RECEIVED] ? sipkb_field_text(pool, p[V_RECEIVED]) : NULL;
         vias[v].rport = p[V_RPORT] ? sipkb_field_text(pool, p[V_RPORT]) : NULL;
