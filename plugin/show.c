@@ -29,6 +29,7 @@ typedef struct {
     const sipkb_result *result;
     const sipkb_extracted *extracted;  /* NULL: no visible tree */
     const sipkb_response_entry *entry; /* responses: the KB's entry for the code */
+    const char *summary; /* responses: the KB's summary for the request's method and situation */
     gboolean class_fallback;
     const char *reason;             /* the KB's reason phrase, as the texts name it */
     const sipkb_override *override; /* responses: the user's row for this one, or NULL */
@@ -64,7 +65,7 @@ render(const show_ctx *c, const char *template_text)
 {
     GString *out = g_string_new(NULL);
     sipkb_result_render(sipkb_ids.findings, c->result, template_text, c->reason,
-                        c->entry ? c->entry->summary : "", out);
+                        c->summary ? c->summary : "", out);
     char *text = wmem_strdup(c->pinfo->pool, out->str);
     g_string_free(out, TRUE);
     return text;
@@ -290,7 +291,7 @@ show_about(const show_ctx *c)
     proto_tree *about = proto_tree_add_subtree_format(
         c->sipkb_tree, c->tvb, c->result->start, 0, sipkb_ids.ett_about, NULL,
         "About %u (%s; KB sources)", code, entry->reference);
-    add_text(c, about, SIPKB_F_SUMMARY, entry->summary, SHOW_LABELLED);
+    add_text(c, about, SIPKB_F_SUMMARY, c->summary, SHOW_LABELLED);
     const sipkb_response_entry *class_entry = sipkb_kb_class(sipkb_kb_sources_kb(), code);
     if (class_entry)
         add_text(c, about, SIPKB_F_CLASS,
@@ -420,7 +421,7 @@ response_summary(const show_ctx *c)
         if (!own)
             own = sipkb_override_cause(c->override);
     }
-    return own ? own : c->entry->summary;
+    return own ? own : c->summary;
 }
 
 static void
@@ -495,6 +496,7 @@ look_up_kb(show_ctx *c)
     if (!c->entry)
         return;
     c->reason = c->class_fallback ? "(unregistered code)" : c->entry->reason;
+    c->summary = sipkb_kb_entry_text(c->entry, SIPKB_KB_SUMMARY, &r->situation);
     c->override =
         sipkb_kb_sources_override(r->status_code, r->reason_phrase, r->method, &c->override_row);
 }
