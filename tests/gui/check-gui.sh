@@ -573,7 +573,7 @@ check_sdp_offer() {
     open_sipkb "+SDP explained" # every line and payload type of the offer
     main_shot gui-sdp-offer
     expect_visible "the SDP offer" "[SIP knowledge base: INVITE]" "    [SDP explained]" \
-        "telephone-event" "[Payload type: "
+        "telephone-event" "[101: telephone-event/8000 (dynamic"
     expect_text gui-sdp-offer "telephone-event"
 }
 
