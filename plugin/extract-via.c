@@ -62,14 +62,14 @@ port_after_address(const field_info *address)
 {
     tvbuff_t *tvb = address->ds_tvb;
     gint offset = address->start + address->length;
-    if (tvb_captured_length_remaining(tvb, offset) > 0 && tvb_get_guint8(tvb, offset) == ']')
+    if (tvb_captured_length_remaining(tvb, offset) > 0 && sipkb_tvb_get_uint8(tvb, offset) == ']')
         offset++;
-    if (tvb_captured_length_remaining(tvb, offset) < 2 || tvb_get_guint8(tvb, offset) != ':')
+    if (tvb_captured_length_remaining(tvb, offset) < 2 || sipkb_tvb_get_uint8(tvb, offset) != ':')
         return 0;
     guint port = 0;
     gint digits = 0;
     for (offset++; digits < 5 && tvb_captured_length_remaining(tvb, offset) > 0; offset++, digits++) {
-        guint8 c = tvb_get_guint8(tvb, offset);
+        guint8 c = sipkb_tvb_get_uint8(tvb, offset);
         if (!g_ascii_isdigit(c))
             break;
         port = port * 10 + (guint)(c - '0');

@@ -165,6 +165,19 @@ sipkb_rec_cleanup(wtap_rec *rec, Buffer *buf)
 #endif
 }
 
+/* One byte of a tvb: 4.4 and later name it tvb_get_uint8 and deprecate tvb_get_guint8. */
+#include <epan/tvbuff.h>
+
+static inline guint8
+sipkb_tvb_get_uint8(tvbuff_t *tvb, gint offset)
+{
+#if SIPKB_WS_AT_LEAST(4, 4)
+    return tvb_get_uint8(tvb, offset);
+#else
+    return tvb_get_guint8(tvb, offset);
+#endif
+}
+
 /* The record's bytes, wherever this version keeps them. */
 static inline const guint8 *
 sipkb_rec_data(wtap_rec *rec, Buffer *buf)
