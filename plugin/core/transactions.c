@@ -314,8 +314,9 @@ transactions_response(decision *d)
     note_invite_final(d, txn);
 }
 
-/* Variant of transport.icmp_error's text in the findings table. */
-enum { QUOTED_RESPONSE_TEXT = 1 };
+/* Variants of transport.icmp_error's text in the findings table: a quoted response, and each
+ * kind without the ICMP error's sender when the message does not say it. */
+enum { QUOTED_RESPONSE_TEXT = 1, QUOTED_SENDER_UNKNOWN = 2 };
 
 void
 transactions_quoted(decision *d)
@@ -325,7 +326,9 @@ transactions_quoted(decision *d)
         find_group(d->analyzer, msg->call_id, msg->cseq_number, msg->cseq_method, FALSE);
     transaction *txn =
         find_transaction(d->analyzer, group, top_branch(d->analyzer, msg), NULL, TRUE);
-    decide_flag(d, SIPKB_F_TRANSPORT_ICMP_ERROR, msg->is_request ? 0 : QUOTED_RESPONSE_TEXT);
+    decide_flag(d, SIPKB_F_TRANSPORT_ICMP_ERROR,
+                (msg->is_request ? 0 : QUOTED_RESPONSE_TEXT) +
+                    (msg->icmp_source ? 0 : QUOTED_SENDER_UNKNOWN));
     /* The host that reports the failure, not the sender of the quoted message. */
     if (msg->icmp_source)
         decide_text(d, SIPKB_F_TRANSPORT_ICMP_FROM, msg->icmp_source);

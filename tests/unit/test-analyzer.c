@@ -2716,7 +2716,16 @@ test_icmp_from_is_the_error_sender(void)
     /* Without the error's sender nothing is said of it, least of all the quoted sender. */
     test_msg *unknown = msg_request(3, "INVITE", "call-1", 1, "z9hG4bK1");
     unknown->msg.in_icmp = TRUE;
-    g_assert_null(sipkb_result_find(add(a, unknown), SIPKB_F_TRANSPORT_ICMP_FROM));
+    const sipkb_result *r = add(a, unknown);
+    g_assert_null(sipkb_result_find(r, SIPKB_F_TRANSPORT_ICMP_FROM));
+    /* ... and its text is the variant that does not name a sender. */
+    const sipkb_item *flag = sipkb_result_find(r, SIPKB_F_TRANSPORT_ICMP_ERROR);
+    g_assert_nonnull(flag);
+    const char *text = sipkb_finding_expert_text(
+        sipkb_findings_def(findings_table, SIPKB_F_TRANSPORT_ICMP_ERROR), flag->variant);
+    g_assert_nonnull(text);
+    g_assert_null(strstr(text, "{transport.icmp_from}"));
+    g_assert_cmpuint(flag->variant, !=, 0); /* variant 0 names the sender */
     sipkb_analyzer_free(a);
 }
 
