@@ -826,8 +826,15 @@ check_item(const run *run, const sipkb_result *result, const sipkb_item *item, g
     const sipkb_finding_def *def = sipkb_findings_def(findings, (sipkb_finding)item->finding);
     CHECK(def && def->id == item->finding);
     /* A variant picks a text.N or a ladder.N template (the Caller-ID comparison has only
-     * ladder words). */
-    CHECK(item->variant <= MAX(def->n_variants, def->n_ladder_variants));
+     * ladder words); on a cause it names the generic KB cause the cause restates, one of the
+     * response code's. */
+    if (item->finding == SIPKB_F_CAUSE) {
+        const sipkb_response_entry *entry = sipkb_kb_response(kb, result->status_code, NULL);
+        CHECK(item->variant == 0 ||
+              (entry && item->variant <= g_strv_length((gchar **)entry->causes)));
+    } else {
+        CHECK(item->variant <= MAX(def->n_variants, def->n_ladder_variants));
+    }
     switch (def->type) {
     case SIPKB_VALUE_FLAG:
         CHECK(item->value.number == 1);
