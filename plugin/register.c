@@ -3,6 +3,8 @@
 
 #include "register.h"
 
+#include "sipkb/response.h"
+
 #include <epan/prefs.h>
 #include <wsutil/wslog.h>
 
@@ -100,7 +102,7 @@ register_findings(int proto, const sipkb_findings_table *table)
         sipkb_ids.ett_open[id] = -1;
         ett[2 * id] = &sipkb_ids.ett[id];
         ett[2 * id + 1] = &sipkb_ids.ett_open[id];
-        if (sipkb_finding_has_field(def)) {
+        if (sipkb_finding_has_field(def) || def->severity != SIPKB_SEVERITY_NONE) {
             enum ftenum type = field_type(def->type);
             hf[n_hf].p_id = &sipkb_ids.hf[id];
             hf[n_hf].hfinfo = (header_field_info){
@@ -121,6 +123,64 @@ register_findings(int proto, const sipkb_findings_table *table)
     proto_register_field_array(proto, hf, (int)n_hf);
     proto_register_subtree_array(ett, 2 * SIPKB_N_FINDINGS);
     expert_register_field_array(expert_register_protocol(proto), ei, (int)n_ei);
+}
+
+/* Expert Information groups a protocol's items by the expert info they were added with and
+ * titles each group with that info's registered summary, fixed like its severity. So a response
+ * gets an expert info of its own code and kind, "sipkb.response.failure.403" ("403 Forbidden"),
+ * for each code of the built-in KB; a code the KB does not list gets its kind's
+ * ("sipkb.response.failure.expert", "Request failed"). */
+static GHashTable *response_experts; /* response_key(finding, code) -> expert_field * */
+
+static gpointer
+response_key(sipkb_finding finding, guint32 code)
+{
+    return GUINT_TO_POINTER(finding * 1000 + code);
+}
+
+static void
+register_response_experts(int proto, const sipkb_findings_table *table, const sipkb_kb *kb)
+{
+    response_experts = g_hash_table_new(g_direct_hash, g_direct_equal);
+    GArray *ei = g_array_new(FALSE, TRUE, sizeof(ei_register_info));
+    for (guint32 code = 100; code <= 699; code++) {
+        gboolean class_fallback = FALSE;
+        const sipkb_response_entry *entry = sipkb_kb_response(kb, code, &class_fallback);
+        if (!entry || class_fallback)
+            continue;
+        sipkb_finding findings[2];
+        guint n = sipkb_response_findings_of(code, findings);
+        for (guint i = 0; i < n; i++) {
+            const sipkb_finding_def *def = sipkb_findings_def(table, findings[i]);
+            expert_field *id = g_new(expert_field, 1);
+            *id = (expert_field)EI_INIT;
+            /* The title holds for every request and situation: the code and its reason
+             * phrase, and what a challenge or a 487 after CANCEL is. The items under it carry
+             * their own specific texts. */
+            gboolean kind_says =
+                def->id == SIPKB_F_RESPONSE_CHALLENGE || def->id == SIPKB_F_RESPONSE_CANCELLED;
+            char *title = kind_says
+                              ? g_strdup_printf("%u %s: %s", code, entry->reason, def->summary)
+                              : g_strdup_printf("%u %s", code, entry->reason);
+            ei_register_info info = {id,
+                                     {g_strdup_printf("%s.%u", def->field, code),
+                                      expert_groups[def->group], expert_severities[def->severity],
+                                      title, EXPFILL}};
+            g_array_append_val(ei, info);
+            g_hash_table_insert(response_experts, response_key(def->id, code), id);
+        }
+    }
+    /* Wireshark keeps the array. */
+    expert_register_field_array(expert_register_protocol(proto),
+                                (ei_register_info *)(void *)ei->data, (int)ei->len);
+    g_array_free(ei, FALSE);
+}
+
+expert_field *
+sipkb_response_expert(sipkb_finding finding, guint32 code)
+{
+    expert_field *id = g_hash_table_lookup(response_experts, response_key(finding, code));
+    return id ? id : &sipkb_ids.ei[finding];
 }
 
 static const sipkb_findings_table *
@@ -154,6 +214,7 @@ proto_register_sipkb(void)
                                    "to the Info column",
                                    &sipkb_ids.info_column);
     sipkb_kb_sources_register(prefs);
+    register_response_experts(sipkb_ids.proto, sipkb_ids.findings, sipkb_kb_sources_kb());
     sipkb_version_register(sipkb_ids.proto);
     sipkb_stats_register();
     sipkb_ladder_register(sipkb_ids.proto);

@@ -31,6 +31,10 @@ typedef struct {
 
 extern sipkb_registered sipkb_ids;
 
+/* The expert info of a response's kind (`finding`: response.progress ... response.invalid)
+ * for its code: the code's own, or the kind's when the KB does not list the code. */
+expert_field *sipkb_response_expert(sipkb_finding finding, guint32 code);
+
 /* The post-dissector itself (packet-sipkb.c). */
 int dissect_sipkb(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data);
 

@@ -29,7 +29,8 @@ typedef struct {
     const sipkb_result *result;
     const sipkb_extracted *extracted;  /* NULL: no visible tree */
     const sipkb_response_entry *entry; /* responses: the KB's entry for the code */
-    const char *summary; /* responses: the KB's summary for the request's method and situation */
+    const char *summary; /* responses: the line the evidence sums them up in, else the KB's
+                            summary for the request's method and situation */
     gboolean class_fallback;
     const char *reason;             /* the KB's reason phrase, as the texts name it */
     const sipkb_override *override; /* responses: the user's row for this one, or NULL */
@@ -113,7 +114,7 @@ add_text(const show_ctx *c, proto_tree *tree, sipkb_finding finding, const char 
     if (!c->visible)
         return item; /* built for a filter or column: the value is all that counts */
     const char *shown = flags & SHOW_LABELLED ? wmem_strdup_printf(c->pinfo->pool, "%s: %s",
-                                                                    def_of(finding)->label, text)
+                                                                   def_of(finding)->label, text)
                                               : text;
     if (flags & SHOW_ONE_LINE)
         proto_item_set_text(item, "%s", shown);
@@ -195,15 +196,30 @@ add_value(show_ctx *c, proto_tree *tree, const sipkb_finding_def *def, const sip
     return proto_tree_add_item(tree, hf, c->tvb, start, 0, ENC_NA);
 }
 
+static gboolean
+is_response_kind(sipkb_finding id)
+{
+    return id >= SIPKB_F_RESPONSE_PROGRESS && id <= SIPKB_F_RESPONSE_INVALID;
+}
+
+/* A response's kind is reported with the expert info of its code (Expert Information's group). */
+static expert_field *
+expert_of(const show_ctx *c, const sipkb_finding_def *def)
+{
+    if (is_response_kind(def->id))
+        return sipkb_response_expert(def->id, c->result->status_code);
+    return &sipkb_ids.ei[def->id];
+}
+
 static void
 add_expert(show_ctx *c, proto_item *item, const sipkb_finding_def *def, guint8 variant)
 {
     const char *text = sipkb_finding_expert_text(def, variant);
     if (!text) {
-        expert_add_info(c->pinfo, item, &sipkb_ids.ei[def->id]);
+        expert_add_info(c->pinfo, item, expert_of(c, def));
         return;
     }
-    expert_add_info_format(c->pinfo, item, &sipkb_ids.ei[def->id], "%s", render(c, text));
+    expert_add_info_format(c->pinfo, item, expert_of(c, def), "%s", render(c, text));
 }
 
 static void show_kb_texts(show_ctx *c);
@@ -217,11 +233,15 @@ show_item(show_ctx *c, guint index)
     const sipkb_finding_def *def = def_of((sipkb_finding)item->finding);
     if (def->id == SIPKB_F_CAUSE)
         return; /* shown among the KB's causes */
-    if (sipkb_ids.hf[def->id] < 0) {
-        /* An expert item of the message itself: on the item before it (a response's code). */
+    if (!sipkb_finding_has_field(def)) {
+        /* An expert item of the message itself: on the item before it (a response's code), with
+         * its field hidden, for filters (sipkb.response.failure). */
+        if (sipkb_ids.hf[def->id] >= 0)
+            proto_item_set_hidden(proto_tree_add_item(c->sipkb_tree, sipkb_ids.hf[def->id], c->tvb,
+                                                      c->result->start, 0, ENC_NA));
         if (sipkb_ids.has_ei[def->id])
             add_expert(c, c->last, def, item->variant);
-        if (def->id >= SIPKB_F_RESPONSE_PROGRESS && def->id <= SIPKB_F_RESPONSE_INVALID && c->entry)
+        if (is_response_kind(def->id) && c->entry)
             show_kb_texts(c);
         return;
     }
@@ -312,8 +332,7 @@ show_kb_texts(show_ctx *c)
     const sipkb_override *override = c->override;
     const char *meaning = override ? sipkb_override_meaning(override) : NULL;
     add_text(c, c->sipkb_tree, SIPKB_F_EXPLANATION,
-             meaning ? meaning
-                     : sipkb_kb_entry_text(entry, SIPKB_KB_MEANING, &r->situation),
+             meaning ? meaning : sipkb_kb_entry_text(entry, SIPKB_KB_MEANING, &r->situation),
              SHOW_LABELLED);
     GArray *lines = g_array_new(FALSE, FALSE, sizeof(list_line));
     add_line(lines, override ? sipkb_override_cause(override) : NULL, FALSE);
@@ -496,7 +515,8 @@ look_up_kb(show_ctx *c)
     if (!c->entry)
         return;
     c->reason = c->class_fallback ? "(unregistered code)" : c->entry->reason;
-    c->summary = sipkb_kb_entry_text(c->entry, SIPKB_KB_SUMMARY, &r->situation);
+    c->summary =
+        r->summary ? r->summary : sipkb_kb_entry_text(c->entry, SIPKB_KB_SUMMARY, &r->situation);
     c->override =
         sipkb_kb_sources_override(r->status_code, r->reason_phrase, r->method, &c->override_row);
 }
@@ -548,7 +568,7 @@ sipkb_show_brief(packet_info *pinfo, const sipkb_result *result, gboolean with_t
         if (with_texts)
             add_expert(c, NULL, def, item->variant);
         else
-            expert_add_info(pinfo, NULL, &sipkb_ids.ei[def->id]);
+            expert_add_info(pinfo, NULL, expert_of(c, def));
     }
     append_info(c);
 }

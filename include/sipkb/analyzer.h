@@ -58,6 +58,9 @@ typedef struct {
     const char *reason_phrase;    /* responses */
     sipkb_severity severity;      /* the highest of the message's expert items */
     sipkb_kb_situation situation; /* responses: the request they answer, for the KB's texts */
+    const char *summary;          /* responses: the line their first cause sums them up in
+                                     (sipkb_findings_text_summary()), or NULL: the KB's summary
+                                     for the situation */
     guint n_items;
     const sipkb_item *items; /* decided when the message was added */
     guint n_late;

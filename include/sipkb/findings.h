@@ -122,7 +122,7 @@ typedef enum { SIPKB_FINDING_LIST(SIPKB_FINDING_ENUM) SIPKB_N_FINDINGS } sipkb_f
 
 /* What a finding's field holds. */
 typedef enum {
-    SIPKB_VALUE_NONE,     /* a subtree or an expert item only */
+    SIPKB_VALUE_NONE,     /* a subtree; or an expert item, its field hidden (for filters) */
     SIPKB_VALUE_FLAG,     /* present or not */
     SIPKB_VALUE_FRAME,    /* a link to another frame */
     SIPKB_VALUE_NUMBER,   /* an unsigned number */
@@ -186,7 +186,7 @@ typedef struct {
     guint n_ladder_variants;
     sipkb_finding parent;     /* the finding whose item this one nests in; itself when none */
     sipkb_open open;          /* when its subtree shows open */
-    const char *expert_field; /* "sipkb.callerid.mismatch.expert", or the field for NONE */
+    const char *expert_field; /* "sipkb.callerid.mismatch.expert" */
 } sipkb_finding_def;
 
 typedef struct sipkb_findings_table sipkb_findings_table;
@@ -201,6 +201,12 @@ const sipkb_finding_def *sipkb_findings_def(const sipkb_findings_table *table, s
 
 /* A [text NAME] template of the table, or NULL. */
 const char *sipkb_findings_text(const sipkb_findings_table *table, const char *name);
+
+/* The `summary` template of a [text NAME] cause, or NULL: the response's one line (title, Info
+ * column, expert text) when that cause is its first, in place of the KB's summary. Only causes
+ * the capture's evidence gives have one: the server's own words, or evidence that contradicts
+ * the KB's summary of the code. */
+const char *sipkb_findings_text_summary(const sipkb_findings_table *table, const char *name);
 
 /* One cause of the generic KB: cause.`number` of [response `code`]. */
 typedef struct {

@@ -25,6 +25,11 @@ typedef enum {
 sipkb_response_kind sipkb_response_kind_of(guint32 code);
 sipkb_severity sipkb_response_severity(sipkb_response_kind kind);
 
+/* The findings (response.progress ... response.invalid) a response with this code can carry:
+ * its kind's, and for a 487 also "ended by the caller's CANCEL" (RFC 3261 section 9.2), which
+ * the analyzer picks when the CANCEL is in the capture. Returns how many were written (1, 2). */
+guint sipkb_response_findings_of(guint32 code, sipkb_finding out[2]);
+
 /* Everything sipkb says about one response code. */
 typedef struct {
     guint32 code;

@@ -39,10 +39,10 @@ typedef struct transaction {
     struct transaction *same_branch; /* the next transaction of its group and branch (another
                                         hop), or NULL */
     struct transaction *next_in_group;
-    guint32 ack_frame;            /* INVITE: an ACK of its CSeq on the same hop */
-    struct transaction *cancel;   /* INVITE: the CANCEL's transaction, or NULL */
-    gboolean in_dialog;           /* its first copy had a To tag */
-    const char *request_uri;      /* of its first copy, interned */
+    guint32 ack_frame;          /* INVITE: an ACK of its CSeq on the same hop */
+    struct transaction *cancel; /* INVITE: the CANCEL's transaction, or NULL */
+    gboolean in_dialog;         /* its first copy had a To tag */
+    const char *request_uri;    /* of its first copy, interned */
     const char *request_uri_user;
     const char *request_uri_host;
     sipkb_rechallenge rechallenge; /* of the challenge this request received, if one */
@@ -132,6 +132,12 @@ char *decide_words(const decision *d, const char *text_name, const char *const *
 void decide_worded_text(decision *d, sipkb_finding finding, const char *text_name,
                         const char *text);
 
+/* A cause worded from the [text NAME] template `text_name` with these words (as
+ * decide_worded_text()). A response's first cause sums the response up when its template has a
+ * `summary`: filled with the same words, it becomes the result's summary. */
+void decide_cause(decision *d, const char *text_name, const char *const *names,
+                  const char *const *values, guint n);
+
 /* A text kept as long as the analyzer (interned). */
 const char *analyzer_keep(sipkb_analyzer *analyzer, const char *text);
 
@@ -174,8 +180,8 @@ gboolean registrations_bound(const sipkb_analyzer *analyzer, const char *user, c
                              gint64 at_ns, registration_seen *seen);
 /* Whether `uri` was one of the Contacts a live binding listed (the Request-URI a proxy sets
  * toward a registered device, RFC 3261 section 16.6 step 6 with 16.5). */
-gboolean registrations_bound_contact(const sipkb_analyzer *analyzer, const char *uri,
-                                     gint64 at_ns, registration_seen *seen);
+gboolean registrations_bound_contact(const sipkb_analyzer *analyzer, const char *uri, gint64 at_ns,
+                                     registration_seen *seen);
 
 /* offer-answer.c: SDP bodies, offers and answers (RFC 3264), NAT and hold in SDP. */
 void offer_answer_init(sipkb_analyzer *analyzer);

@@ -155,6 +155,34 @@ decide_words(const decision *d, const char *text_name, const char *const *names,
     return g_string_free(out, FALSE);
 }
 
+static gboolean
+has_item(const decision *d, sipkb_finding finding)
+{
+    for (guint i = 0; i < d->items->len; i++) {
+        if (g_array_index(d->items, sipkb_item, i).finding == finding)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+void
+decide_cause(decision *d, const char *text_name, const char *const *names,
+             const char *const *values, guint n)
+{
+    gboolean first = !has_item(d, SIPKB_F_CAUSE);
+    char *text = decide_words(d, text_name, names, values, n);
+    decide_worded_text(d, SIPKB_F_CAUSE, text_name, text);
+    g_free(text);
+    const char *summary = sipkb_findings_text_summary(d->analyzer->findings, text_name);
+    if (!first || !summary)
+        return;
+    GString *out = g_string_new(NULL);
+    word_values words = {names, values, n};
+    sipkb_template_fill(summary, lookup_word, &words, out);
+    d->result->summary = analyzer_keep(d->analyzer, out->str);
+    g_string_free(out, TRUE);
+}
+
 /* ---- results -------------------------------------------------------------------------------- */
 
 static sipkb_severity

@@ -377,9 +377,7 @@ decide_rechallenge(decision *d, const challenge *c)
     g_snprintf(seconds, sizeof(seconds), "%.1f", delay >= 0 ? (double)delay / 1e9 : 0.0);
     const char *names[] = {"request", "challenge", "delay"};
     const char *values[] = {request, challenge_frame, seconds};
-    char *cause = decide_words(d, cause_texts[c->rechallenge], names, values, 3);
-    decide_text(d, SIPKB_F_CAUSE, cause);
-    g_free(cause);
+    decide_cause(d, cause_texts[c->rechallenge], names, values, 3);
 }
 
 void

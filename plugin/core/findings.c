@@ -13,9 +13,10 @@ static const char *const finding_names[SIPKB_N_FINDINGS] = {SIPKB_FINDING_LIST(S
 struct sipkb_findings_table {
     GKeyFile *file; /* owns every string below */
     sipkb_finding_def defs[SIPKB_N_FINDINGS];
-    GHashTable *texts;    /* [text NAME] name -> template */
-    GHashTable *restates; /* [text NAME] name -> sipkb_kb_cause_ref, when it has `restates` */
-    GPtrArray *owned;     /* strings made here */
+    GHashTable *texts;     /* [text NAME] name -> template */
+    GHashTable *restates;  /* [text NAME] name -> sipkb_kb_cause_ref, when it has `restates` */
+    GHashTable *summaries; /* [text NAME] name -> its `summary` template, when it has one */
+    GPtrArray *owned;      /* strings made here */
 };
 
 const char *
@@ -201,10 +202,8 @@ read_finding(sipkb_findings_table *table, section_reader *r, const char *name)
     g_free(parent);
     def->field = g_strconcat("sipkb.", name, NULL);
     keep(table, def->field);
-    def->expert_field =
-        def->type == SIPKB_VALUE_NONE ? def->field : g_strconcat(def->field, ".expert", NULL);
-    if (def->expert_field != def->field)
-        keep(table, def->expert_field);
+    def->expert_field = g_strconcat(def->field, ".expert", NULL);
+    keep(table, def->expert_field);
     return read_variants(table, r, def);
 }
 
@@ -238,6 +237,9 @@ read_text(sipkb_findings_table *table, section_reader *r, const char *name)
     if (!text)
         return fail(r, "is missing the key", "text");
     g_hash_table_replace(table->texts, g_strdup(name), text);
+    char *summary = g_key_file_get_string(r->file, r->section, "summary", NULL);
+    if (summary)
+        g_hash_table_replace(table->summaries, g_strdup(name), summary);
     return read_restates(table, r, name);
 }
 
@@ -274,6 +276,7 @@ sipkb_findings_table_new(const char *data, gsize length, const char *source_name
     table->file = g_key_file_new();
     table->texts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     table->restates = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    table->summaries = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     table->owned = g_ptr_array_new_with_free_func(g_free);
     GError *parse_error = NULL;
     if (!g_utf8_validate(data, (gssize)length, NULL)) {
@@ -298,6 +301,7 @@ sipkb_findings_table_free(sipkb_findings_table *table)
     g_key_file_free(table->file);
     g_hash_table_destroy(table->texts);
     g_hash_table_destroy(table->restates);
+    g_hash_table_destroy(table->summaries);
     g_ptr_array_free(table->owned, TRUE);
     g_free(table);
 }
@@ -312,6 +316,12 @@ const char *
 sipkb_findings_text(const sipkb_findings_table *table, const char *name)
 {
     return g_hash_table_lookup(table->texts, name);
+}
+
+const char *
+sipkb_findings_text_summary(const sipkb_findings_table *table, const char *name)
+{
+    return g_hash_table_lookup(table->summaries, name);
 }
 
 const sipkb_kb_cause_ref *

@@ -348,9 +348,7 @@ decide_refusal(decision *d, const pending_offer *offer)
         g_snprintf(frame, sizeof(frame), "%" G_GUINT32_FORMAT, offer->frame);
         const char *names[] = {"offer_frame"};
         const char *values[] = {frame};
-        char *text = decide_words(d, "cause.sdp.no_media", names, values, 1);
-        decide_worded_text(d, SIPKB_F_CAUSE, "cause.sdp.no_media", text);
-        g_free(text);
+        decide_cause(d, "cause.sdp.no_media", names, values, 1);
     }
 }
 

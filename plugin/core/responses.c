@@ -164,6 +164,16 @@ static const sipkb_finding kind_findings[] = {
     [SIPKB_RESPONSE_INVALID] = SIPKB_F_RESPONSE_INVALID,
 };
 
+guint
+sipkb_response_findings_of(guint32 code, sipkb_finding out[2])
+{
+    out[0] = kind_findings[sipkb_response_kind_of(code)];
+    if (code != 487)
+        return 1;
+    out[1] = SIPKB_F_RESPONSE_CANCELLED;
+    return 2;
+}
+
 /* The values the [text ...] templates of causes and outcomes name. */
 typedef struct {
     const char *names[16];
@@ -201,6 +211,10 @@ word_seconds(words *w, const char *name, gint64 nanoseconds)
 static void
 decide_worded(decision *d, sipkb_finding finding, const char *text_name, const words *w)
 {
+    if (finding == SIPKB_F_CAUSE) {
+        decide_cause(d, text_name, w->names, w->values, w->n);
+        return;
+    }
     char *text = decide_words(d, text_name, w->names, w->values, w->n);
     decide_worded_text(d, finding, text_name, text);
     g_free(text);

@@ -3,16 +3,28 @@
 #
 # Usage: check-readme-fields.sh README.md
 # The table between <!-- sipkb-fields:begin --> and <!-- sipkb-fields:end --> must equal the
-# one made from `tshark -G fields`; on a difference this prints the table to paste.
+# one made from `tshark -G fields` (less the per-code response expert items, which it
+# describes in a sentence); on a difference this prints the table to paste.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 readme=$1
 
+fields=$("$here/tshark-sipkb" -G fields | awk -F'\t' '$1 == "F" && $5 == "sipkb"')
+# A response's expert item per status code ("sipkb.response.failure.403"), one for each code
+# of the KB: the README describes them in a sentence; each is titled by its code.
+per_code=$(awk -F'\t' '$3 ~ /^sipkb\.response\.[a-z]+\.[0-9]+$/' <<< "$fields")
+mistitled=$(awk -F'\t' '{ code = $3; sub(/.*\./, "", code) } index($2, code " ") != 1' \
+    <<< "$per_code")
+if [[ -z $per_code || -n $mistitled ]]; then
+    echo "per-code response expert items missing or not titled by their code:" >&2
+    echo "${mistitled:-none registered}" >&2
+    exit 1
+fi
 expected=$(
     echo '| Field | Type | Label | Description |'
     echo '|---|---|---|---|'
-    "$here/tshark-sipkb" -G fields | awk -F'\t' '$1 == "F" && $5 == "sipkb" {
-        printf "| `%s` | %s | %s | %s |\n", $3, $4, $2, $6 }'
+    awk -F'\t' '$3 !~ /^sipkb\.response\.[a-z]+\.[0-9]+$/ {
+        printf "| `%s` | %s | %s | %s |\n", $3, $4, $2, $8 }' <<< "$fields"
 )
 documented=$(sed -n '/<!-- sipkb-fields:begin -->/,/<!-- sipkb-fields:end -->/p' "$readme" |
     sed '1d;$d')
@@ -25,4 +37,5 @@ if [[ $expected != "$documented" ]]; then
     echo "README field table is out of date; the table above (+) is the current one" >&2
     exit 1
 fi
-echo "README documents all $(($(wc -l <<< "$expected") - 2)) sipkb fields"
+echo "README documents all $(($(wc -l <<< "$expected") - 2)) sipkb fields" \
+    "and the $(wc -l <<< "$per_code") per-code response expert items"

@@ -528,9 +528,18 @@ check_callerid_403() {
 
     # The tree's visible lines: sipkb's are its tree as tshark prints it for the frame, in
     # order (tshark opens every subtree; the window some).
-    visible=$(visible_items)
-    gui_lines=$(sed -n '/^\[SIP knowledge base: /,$p' <<< "$visible")
-    [[ -n $gui_lines ]] || fail "Copy > All Visible Items has no sipkb tree: ${visible:0:400}"
+    # The opened subtrees must be among them: a copy without them caught the tree collapsed.
+    local tries
+    for tries in 1 2 3; do
+        visible=$(visible_items)
+        gui_lines=$(sed -n '/^\[SIP knowledge base: /,$p' <<< "$visible")
+        grep -q '^    Likely causes' <<< "$gui_lines" &&
+            grep -q '^    What to check next' <<< "$gui_lines" &&
+            grep -q '^    \[Caller-ID' <<< "$gui_lines" && break
+        ((tries < 3)) || fail "Copy > All Visible Items lacks the opened Caller-ID, causes or" \
+            "checks of the 403: ${gui_lines:0:600}"
+        open_sipkb "Caller-ID" "Likely causes" "What to check next"
+    done
     tshark_lines=$(tshark_gui -2 -r "$stage/captures/$capture" -Y 'frame.number == 4' -V -O sipkb |
         sed -n '/^\[SIP knowledge base: /,$p')
     local missing
@@ -659,6 +668,16 @@ check_expert() {
     grep -qxF "$frame sipkb: $label" <<< "$groups" ||
         fail "Expert Information has no Caller-ID warning \"$frame sipkb: $label\": $groups"
     say "  the Caller-ID warning: $frame sipkb: $label"
+    # A response's group is titled by its code, not by its kind: "403 Forbidden", never
+    # "Request failed" (that title is left to codes the KB does not list).
+    frame=$(tshark_gui -2 -r "$stage/captures/$capture" -Y 'sip.Status-Code == 403' \
+        -T fields -e frame.number | sed -n 1p)
+    grep -qxF "$frame sipkb: 403 Forbidden" <<< "$groups" ||
+        fail "Expert Information has no group \"$frame sipkb: 403 Forbidden\": $groups"
+    if grep -q "sipkb: $(field_label sipkb.response.failure.expert)\$" <<< "$groups"; then
+        fail "Expert Information groups a listed code under its kind: $groups"
+    fi
+    say "  the 403's group: $frame sipkb: 403 Forbidden"
 
     # The screenshot with the Caller-ID warning's row selected.
     keys Home

@@ -1518,8 +1518,8 @@ forbidden_kb_causes(const char *from_user, const char *digest_user)
 {
     const sipkb_response_entry *entry = sipkb_kb_response(kb, 403, NULL);
     /* Credentials unknown: every 403 cause for an INVITE outside a dialog. */
-    const sipkb_kb_situation situation = {.method = "INVITE", .offer = TRUE,
-                                          .in_dialog = SIPKB_KB_NO};
+    const sipkb_kb_situation situation = {
+        .method = "INVITE", .offer = TRUE, .in_dialog = SIPKB_KB_NO};
     GPtrArray *causes = sipkb_kb_entry_lines(entry, SIPKB_KB_CAUSES, &situation);
     sipkb_analyzer *a = analyzer_new();
     sipkb_result_drop_restated(forbidden_after(a, from_user, digest_user, "Forbidden"), entry,
@@ -1968,6 +1968,68 @@ test_responses_server_words(void)
                          "via");
         else
             assert_items(r, code, "response.failure", "transaction.request=#1", "via");
+        sipkb_analyzer_free(a);
+    }
+}
+
+/* A response's one line (title, Info column, expert text) is its first cause's summary when the
+ * evidence contradicts or makes precise the KB's summary of the code: the server's own telling
+ * words (RFC 3261 section 7.2), credentials sent with a 403 (section 21.4.4 says authorization
+ * will not help, yet a refused digest is the likelier cause); otherwise none, and the KB's
+ * summary for the situation stands. Only the first cause sums up. */
+static void
+test_responses_summary_from_evidence(void)
+{
+    sipkb_analyzer *a = analyzer_new();
+    g_assert_cmpstr(forbidden_after(a, "alice", "alice", "Forbidden")->summary, ==,
+                    "Refused although the request carried credentials: a wrong password or the "
+                    "account's state is likelier");
+    sipkb_analyzer_free(a);
+
+    a = analyzer_new();
+    g_assert_null(forbidden_after(a, "alice", NULL, "Forbidden")->summary);
+    sipkb_analyzer_free(a);
+
+    a = analyzer_new();
+    g_assert_cmpstr(forbidden_after(a, "2138394020", "2138394018", "Forbidden")->summary, ==,
+                    "Caller-ID (From user 2138394020) differs from the digest username 2138394018");
+    sipkb_analyzer_free(a);
+
+    /* Two causes: the reason phrase's is first and sums up. */
+    a = analyzer_new();
+    g_assert_cmpstr(forbidden_after(a, "alice", "alice", "Insufficient Credit")->summary, ==,
+                    "The reason phrase \"Insufficient Credit\" points to the account's credit or "
+                    "balance");
+    sipkb_analyzer_free(a);
+
+    static const struct {
+        guint32 code;
+        const char *phrase;
+        const char *warning;
+        const char *summary; /* NULL: the KB's */
+    } cases[] = {
+        {480, "No DNS results", "399 sip1 \"No other DNS entries to try (0,0)\"",
+         "The reason phrase \"No DNS results\" says a DNS lookup failed: the next hop could not "
+         "be resolved"},
+        {404, "Not found (no mailbox)", NULL,
+         "No voicemail box answers for this user (\"Not found (no mailbox)\"): this says nothing "
+         "of whether the user exists"},
+        {500, "Request out of order", NULL,
+         "Request out of order: its CSeq is lower than the dialog's last one (RFC 3261 section "
+         "12.2.2)"},
+        /* A phrase that says more but names no known cause is quoted among the causes only. */
+        {404, "User not registered", NULL, NULL},
+        {480, "Temporarily Unavailable", NULL, NULL},
+        {488, "Not Acceptable Here", "305 sbc.example.net \"Incompatible media format\"", NULL},
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_test_message("%u %s", cases[i].code, cases[i].phrase);
+        a = analyzer_new();
+        add(a, msg_request(1, "MESSAGE", "msg-1", 1, "z9hG4bK1"));
+        test_msg *response = msg_response(2, cases[i].code, "MESSAGE", "msg-1", 1, "z9hG4bK1");
+        msg_reason(response, cases[i].phrase);
+        response->msg.warning = cases[i].warning;
+        g_assert_cmpstr(add(a, response)->summary, ==, cases[i].summary);
         sipkb_analyzer_free(a);
     }
 }
@@ -2903,6 +2965,8 @@ main(int argc, char **argv)
     g_test_add_func("/analyzer/responses/not-found-register-host",
                     test_responses_not_found_register_host);
     g_test_add_func("/analyzer/responses/server-words", test_responses_server_words);
+    g_test_add_func("/analyzer/responses/summary-from-evidence",
+                    test_responses_summary_from_evidence);
     g_test_add_func("/analyzer/responses/call-outcomes", test_responses_call_outcomes);
     g_test_add_func("/analyzer/responses/timed-out", test_responses_timed_out);
     g_test_add_func("/analyzer/responses/no-outcome-for-non-invite",
