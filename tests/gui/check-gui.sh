@@ -459,22 +459,37 @@ clipboard() {
     cat "$stage/clipboard.txt"
 }
 
-# The packet details' visible lines (Edit > Copy > All Visible Items).
+# The packet details' visible lines (Edit > Copy > All Visible Items). The clipboard is emptied
+# first: a copy the window did not make (it was still busy) must not pass off an earlier
+# check's text as this one's.
 visible_items() {
-    focus "$main_window"
-    keys ctrl+alt+shift+a
-    clipboard
+    local text n
+    for n in 1 2 3 4 5; do
+        printf '' | xclip -i -selection clipboard 2> /dev/null || true
+        focus "$main_window"
+        keys ctrl+alt+shift+a
+        text=$(clipboard)
+        [[ -n $text ]] && break
+        sleep 1
+    done
+    printf '%s\n' "$text"
 }
 
-# Fails unless every phrase is in a visible line of the packet details.
+# Fails unless every phrase is in a visible line of the packet details (read again for a few
+# seconds while the window may still be dissecting the selected packet).
 expect_visible() { # what phrase...
-    local what=$1 text
+    local what=$1 text missing n
     shift
-    text=$(visible_items)
-    for phrase in "$@"; do
-        grep -qF -- "$phrase" <<< "$text" ||
-            fail "$what: the packet details show no \"$phrase\" (visible: ${text:0:600})"
+    for n in 1 2 3 4 5; do
+        text=$(visible_items)
+        missing=""
+        for phrase in "$@"; do
+            grep -qF -- "$phrase" <<< "$text" || { missing=$phrase; break; }
+        done
+        [[ -z $missing ]] && return 0
+        sleep 1
     done
+    fail "$what: the packet details show no \"$missing\" (visible: ${text:0:600})"
 }
 
 # tshark in the GUI's environment (same user, plugin folder and personal settings).
