@@ -93,7 +93,9 @@ typedef enum {
     SIPKB_CALL_REDIRECTED,
     SIPKB_CALL_CANCELLED,   /* 487, or 408, after the caller's CANCEL */
     SIPKB_CALL_TIMED_OUT,   /* 408 without a CANCEL */
-    SIPKB_CALL_UNAVAILABLE, /* busy, not found, temporarily unavailable, declined */
+    SIPKB_CALL_BUSY,        /* 486, 600: the callee was reached and is busy */
+    SIPKB_CALL_DECLINED,    /* 603, 607: the callee was reached and declined */
+    SIPKB_CALL_UNAVAILABLE, /* not found, temporarily unavailable: the callee was not reached */
     SIPKB_CALL_REJECTED,    /* refused by a server: 403 and other failures */
 } sipkb_call_outcome;
 

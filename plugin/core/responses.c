@@ -136,16 +136,21 @@ sipkb_call_outcome_of(guint32 final_code, gboolean cancel_seen)
      * the INVITE with 487 (RFC 3261 section 9.2) or a proxy or gateway with 408. */
     if ((final_code == 487 || final_code == 408) && cancel_seen)
         return SIPKB_CALL_CANCELLED;
+    /* Busy and Decline come from the callee's own device or account: it was reached and
+     * refused (RFC 3261 sections 21.4.24, 21.6.1, 21.6.2; RFC 8197 for 607). */
     switch (final_code) {
     case 408:
         return SIPKB_CALL_TIMED_OUT;
+    case 486:
+    case 600:
+        return SIPKB_CALL_BUSY;
+    case 603:
+    case 607:
+        return SIPKB_CALL_DECLINED;
     case 404:
     case 410:
     case 480:
     case 484:
-    case 486:
-    case 600:
-    case 603:
     case 604:
         return SIPKB_CALL_UNAVAILABLE;
     default:
@@ -429,6 +434,8 @@ decide_outcome(decision *d, const words *w, gboolean cancel_known)
         [SIPKB_CALL_REDIRECTED] = "outcome.redirected",
         [SIPKB_CALL_CANCELLED] = "outcome.cancelled",
         [SIPKB_CALL_TIMED_OUT] = "outcome.timed_out",
+        [SIPKB_CALL_BUSY] = "outcome.busy",
+        [SIPKB_CALL_DECLINED] = "outcome.declined",
         [SIPKB_CALL_UNAVAILABLE] = "outcome.unavailable",
     };
     sipkb_call_outcome outcome = sipkb_call_outcome_of(code, cancel_known);

@@ -901,7 +901,7 @@ test_transactions_final_repeated(void)
     add(a, msg_response(2, 486, "INVITE", "call-1", 1, "z9hG4bK1"));
     const sipkb_result *again = add(a, msg_response(3, 486, "INVITE", "call-1", 1, "z9hG4bK1"));
     assert_items(again, "transaction.final_repeated", "transaction.final_first=#2", "code=486",
-                 "response.failure", "call.outcome='callee not reached: 486 Busy Here'",
+                 "response.failure", "call.outcome='callee busy: 486 Busy Here'",
                  "transaction.request=#1", "via");
     g_assert_cmpuint(again->severity, ==, SIPKB_SEVERITY_WARN);
 
@@ -2035,8 +2035,8 @@ test_responses_summary_from_evidence(void)
 }
 
 /* RFC 3261 section 13.3.1.4 (2xx), 9.2 (487 after CANCEL), 21.4.9 (408), 21.4.18 / 21.4.24 /
- * 21.6.2 (callee not reached), 21.5.4 (503 refused): what an INVITE's final response means for
- * the call. */
+ * 21.6.2 (callee not reached, busy, declined), 21.5.4 (503 refused): what an INVITE's final
+ * response means for the call. */
 static void
 test_responses_call_outcomes(void)
 {
@@ -2046,9 +2046,9 @@ test_responses_call_outcomes(void)
     } cases[] = {
         {200, "call.outcome='call answered: 200 OK'"},
         {480, "call.outcome='callee not reached: 480 Temporarily Unavailable'"},
-        {486, "call.outcome='callee not reached: 486 Busy Here'"},
+        {486, "call.outcome='callee busy: 486 Busy Here'"},
         {404, "call.outcome='callee not reached: 404 Not Found'"},
-        {603, "call.outcome='callee not reached: 603 Decline'"},
+        {603, "call.outcome='call declined by the callee: 603 Decline'"},
         {503, "call.outcome='call rejected: 503 Service Unavailable after unauthenticated "
               "INVITE'"},
     };

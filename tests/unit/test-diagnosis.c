@@ -58,8 +58,8 @@ static sipkb_rechallenge
 rechallenge(gboolean had_credentials, const char *stale, const char *reason, const char *used,
             const char *latest, double seconds)
 {
-    sipkb_rechallenge_evidence e = {had_credentials, stale, reason, used, latest,
-                                    seconds < 0 ? -1 : (gint64)(seconds * 1e9)};
+    sipkb_rechallenge_evidence e = {
+        had_credentials, stale, reason, used, latest, seconds < 0 ? -1 : (gint64)(seconds * 1e9)};
     return sipkb_classify_rechallenge(&e);
 }
 
@@ -113,7 +113,8 @@ test_forbidden_ranking(void)
     assert_ranking(&r, 1, (int[]){SIPKB_FORBIDDEN_CREDENTIALS_MATCH});
 
     /* the server's words come first */
-    sipkb_rank_forbidden("Insufficient Funds", TRUE, TRUE, SIPKB_CALLERID_FORMAT_DIFFERS, FALSE, &r);
+    sipkb_rank_forbidden("Insufficient Funds", TRUE, TRUE, SIPKB_CALLERID_FORMAT_DIFFERS, FALSE,
+                         &r);
     assert_ranking(&r, 2,
                    (int[]){SIPKB_FORBIDDEN_REASON_CREDIT, SIPKB_FORBIDDEN_CALLERID_MISMATCH});
     sipkb_rank_forbidden("Wrong password", TRUE, TRUE, SIPKB_CALLERID_MATCH, FALSE, &r);
@@ -122,7 +123,8 @@ test_forbidden_ranking(void)
     sipkb_rank_forbidden("No credit / low BALANCE", FALSE, FALSE, SIPKB_CALLERID_NOT_APPLICABLE,
                          FALSE, &r);
     assert_ranking(&r, 1, (int[]){SIPKB_FORBIDDEN_REASON_CREDIT});
-    sipkb_rank_forbidden("Caller ID not allowed", TRUE, FALSE, SIPKB_CALLERID_NOT_APPLICABLE, FALSE, &r);
+    sipkb_rank_forbidden("Caller ID not allowed", TRUE, FALSE, SIPKB_CALLERID_NOT_APPLICABLE, FALSE,
+                         &r);
     assert_ranking(&r, 2, (int[]){SIPKB_FORBIDDEN_REASON_CALLERID, SIPKB_FORBIDDEN_NO_CREDENTIALS});
 
     /* "Authentication Failed" speaks of credentials */
@@ -134,8 +136,9 @@ test_forbidden_ranking(void)
     sipkb_rank_forbidden("Forbidden", TRUE, TRUE, SIPKB_CALLERID_MISMATCH, TRUE, &r);
     assert_ranking(&r, 1, (int[]){SIPKB_FORBIDDEN_CALLERID_ACCEPTED_BEFORE});
     sipkb_rank_forbidden("Wrong password", TRUE, TRUE, SIPKB_CALLERID_MISMATCH, TRUE, &r);
-    assert_ranking(&r, 2, (int[]){SIPKB_FORBIDDEN_REASON_CREDENTIALS,
-                                  SIPKB_FORBIDDEN_CALLERID_ACCEPTED_BEFORE});
+    assert_ranking(
+        &r, 2,
+        (int[]){SIPKB_FORBIDDEN_REASON_CREDENTIALS, SIPKB_FORBIDDEN_CALLERID_ACCEPTED_BEFORE});
 
     /* no request in the capture, no telling phrase: only the KB's list remains */
     sipkb_rank_forbidden("Forbidden", FALSE, FALSE, SIPKB_CALLERID_NOT_APPLICABLE, FALSE, &r);
@@ -154,10 +157,13 @@ test_call_outcome(void)
     g_assert_cmpint(sipkb_call_outcome_of(487, FALSE), ==, SIPKB_CALL_REJECTED);
     g_assert_cmpint(sipkb_call_outcome_of(408, FALSE), ==, SIPKB_CALL_TIMED_OUT);
     g_assert_cmpint(sipkb_call_outcome_of(408, TRUE), ==, SIPKB_CALL_CANCELLED);
-    g_assert_cmpint(sipkb_call_outcome_of(486, FALSE), ==, SIPKB_CALL_UNAVAILABLE);
+    g_assert_cmpint(sipkb_call_outcome_of(486, FALSE), ==, SIPKB_CALL_BUSY);
+    g_assert_cmpint(sipkb_call_outcome_of(600, FALSE), ==, SIPKB_CALL_BUSY);
+    g_assert_cmpint(sipkb_call_outcome_of(607, FALSE), ==, SIPKB_CALL_DECLINED);
+    g_assert_cmpint(sipkb_call_outcome_of(608, FALSE), ==, SIPKB_CALL_REJECTED);
     g_assert_cmpint(sipkb_call_outcome_of(480, FALSE), ==, SIPKB_CALL_UNAVAILABLE);
     g_assert_cmpint(sipkb_call_outcome_of(404, FALSE), ==, SIPKB_CALL_UNAVAILABLE);
-    g_assert_cmpint(sipkb_call_outcome_of(603, FALSE), ==, SIPKB_CALL_UNAVAILABLE);
+    g_assert_cmpint(sipkb_call_outcome_of(603, FALSE), ==, SIPKB_CALL_DECLINED);
     g_assert_cmpint(sipkb_call_outcome_of(403, FALSE), ==, SIPKB_CALL_REJECTED);
     g_assert_cmpint(sipkb_call_outcome_of(503, FALSE), ==, SIPKB_CALL_REJECTED);
 }
