@@ -109,13 +109,14 @@ typedef enum {
 
 /* The request a response answers, as the cause.N.for and advice.N.for conditions read it. */
 typedef struct {
-    const char *method;        /* its CSeq method; NULL when unknown (no method condition) */
-    gboolean offer;            /* sipkb_kb_offer_assumed() */
-    sipkb_kb_fact credentials; /* it carried Authorization or Proxy-Authorization */
-    sipkb_kb_fact in_dialog;   /* its To header had a tag (RFC 3261 section 12.2.1.1) */
-    const char *const *names;  /* the hosts and digest realms of the response and its request
-                                  (Request-URI, To and From hosts, realms), NULL-terminated;
-                                  NULL when none is known */
+    const char *method;              /* its CSeq method; NULL when unknown (no method condition) */
+    gboolean offer;                  /* sipkb_kb_offer_assumed() */
+    sipkb_kb_fact credentials;       /* it carried Authorization or Proxy-Authorization */
+    sipkb_kb_fact in_dialog;         /* its To header had a tag (RFC 3261 section 12.2.1.1) */
+    const char *const *names;        /* the hosts and digest realms of the response and its request
+                                        (Request-URI, To and From hosts, realms), NULL-terminated;
+                                        NULL when none is known */
+    sipkb_kb_fact callerid_mismatch; /* its From user differed from its digest username */
 } sipkb_kb_situation;
 
 /* SIPKB_KB_SUMMARY or SIPKB_KB_MEANING for a response in `situation`, the first that the

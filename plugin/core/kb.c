@@ -22,8 +22,9 @@
 #define MAX_TEXT_CHARS 220
 
 /* The facts about a request that a condition may ask for, by the names the KB writes. */
-enum { FACT_OFFER, FACT_CREDENTIALS, FACT_IN_DIALOG, N_FACTS };
-static const char *const fact_names[N_FACTS] = {"offer", "credentials", "in-dialog"};
+enum { FACT_OFFER, FACT_CREDENTIALS, FACT_IN_DIALOG, FACT_CALLERID_MISMATCH, N_FACTS };
+static const char *const fact_names[N_FACTS] = {"offer", "credentials", "in-dialog",
+                                                "callerid-mismatch"};
 
 /* What a condition asks of one fact: nothing, that it holds ("offer"), or not ("!offer"). */
 typedef enum { WANT_ANY, WANT_YES, WANT_NO } fact_wanted;
@@ -270,7 +271,7 @@ add_condition_entry(sipkb_kb_condition *condition, const char *entry, GPtrArray 
     const char *method = name;
     if (!is_method_name(method))
         return "has an entry that is not a method in capitals (INVITE), '!METHOD', or one of "
-               "'offer', 'credentials', 'in-dialog' with or without '!'";
+               "'offer', 'credentials', 'in-dialog', 'callerid-mismatch' with or without '!'";
     GPtrArray *other = exclude ? methods : excluded;
     for (guint i = 0; i < other->len; i++) {
         if (strcmp(g_ptr_array_index(other, i), method) == 0)
@@ -979,9 +980,8 @@ const char *
 sipkb_kb_entry_text(const sipkb_response_entry *entry, sipkb_kb_part part,
                     const sipkb_kb_situation *situation)
 {
-    g_return_val_if_fail(entry && situation &&
-                             (part == SIPKB_KB_SUMMARY || part == SIPKB_KB_MEANING),
-                         NULL);
+    g_return_val_if_fail(
+        entry && situation && (part == SIPKB_KB_SUMMARY || part == SIPKB_KB_MEANING), NULL);
     const char *base = part == SIPKB_KB_SUMMARY ? "summary" : "meaning";
     const char *method = is_method_name(situation->method) ? situation->method : NULL;
     /* Only a dialog the capture shows: a request outside it is not taken to be in one. */
@@ -1009,6 +1009,7 @@ condition_applies(const sipkb_kb_condition *condition, const sipkb_kb_situation 
         [FACT_OFFER] = situation->offer ? SIPKB_KB_YES : SIPKB_KB_NO,
         [FACT_CREDENTIALS] = situation->credentials,
         [FACT_IN_DIALOG] = situation->in_dialog,
+        [FACT_CALLERID_MISMATCH] = situation->callerid_mismatch,
     };
     for (gsize fact = 0; fact < N_FACTS; fact++) {
         if (condition->facts[fact] == WANT_ANY || known[fact] == SIPKB_KB_UNKNOWN)

@@ -56,7 +56,8 @@ lines_contain(const GPtrArray *lines, const char *needle)
 static sipkb_kb_situation
 situation_of(const char *method, gboolean offer)
 {
-    return (sipkb_kb_situation){method, offer, SIPKB_KB_UNKNOWN, SIPKB_KB_UNKNOWN, NULL};
+    return (sipkb_kb_situation){method,           offer, SIPKB_KB_UNKNOWN,
+                                SIPKB_KB_UNKNOWN, NULL,  SIPKB_KB_UNKNOWN};
 }
 
 /* The causes (or advice) of `code` in `situation`. */
@@ -141,7 +142,8 @@ check_every_method(const sipkb_response_entry *entry)
         for (int offer = 0; offer <= 1; offer++) {
             for (gsize c = 0; c < G_N_ELEMENTS(facts); c++) {
                 for (gsize d = 0; d < G_N_ELEMENTS(facts); d++) {
-                    sipkb_kb_situation situation = {methods[m], offer, facts[c], facts[d], NULL};
+                    sipkb_kb_situation situation = {methods[m], offer, facts[c],
+                                                    facts[d],   NULL,  SIPKB_KB_UNKNOWN};
                     check_situation(entry, &situation);
                     g_assert_nonnull(sipkb_kb_entry_text(entry, SIPKB_KB_SUMMARY, &situation));
                     g_assert_nonnull(sipkb_kb_entry_text(entry, SIPKB_KB_MEANING, &situation));
@@ -567,10 +569,8 @@ test_conditions(void)
 
     /* Summary and meaning: the method's, else the one without an offer, else the entry's. */
     g_assert_cmpstr(text_of(e, SIPKB_KB_SUMMARY, "INVITE", TRUE), ==, "Offer refused");
-    g_assert_cmpstr(text_of(e, SIPKB_KB_SUMMARY, "NOTIFY", FALSE), ==,
-                    "Request refused");
-    g_assert_cmpstr(text_of(e, SIPKB_KB_SUMMARY, "MESSAGE", FALSE), ==,
-                    "Message refused");
+    g_assert_cmpstr(text_of(e, SIPKB_KB_SUMMARY, "NOTIFY", FALSE), ==, "Request refused");
+    g_assert_cmpstr(text_of(e, SIPKB_KB_SUMMARY, "MESSAGE", FALSE), ==, "Message refused");
     g_assert_cmpstr(text_of(e, SIPKB_KB_MEANING, "MESSAGE", FALSE), ==, "m plain");
     g_assert_cmpstr(text_of(e, SIPKB_KB_MEANING, NULL, TRUE), ==, "m offer");
     g_assert_cmpstr(e->meaning, ==, "m offer");
@@ -580,8 +580,7 @@ test_conditions(void)
     const sipkb_response_entry *cls = sipkb_kb_response(kb, 499, &fallback);
     g_assert_true(fallback);
     assert_lines(cls, SIPKB_KB_CAUSES, "REGISTER", TRUE, "d");
-    g_assert_cmpstr(text_of(cls, SIPKB_KB_MEANING, "REGISTER", TRUE), ==,
-                    "m 4xx register");
+    g_assert_cmpstr(text_of(cls, SIPKB_KB_MEANING, "REGISTER", TRUE), ==, "m 4xx register");
     sipkb_kb_free(kb);
 }
 
@@ -589,13 +588,14 @@ static void
 assert_known_lines(const sipkb_response_entry *entry, sipkb_kb_part part, const char *method,
                    sipkb_kb_fact credentials, sipkb_kb_fact in_dialog, const char *expected)
 {
-    sipkb_kb_situation situation = {method, FALSE, credentials, in_dialog, NULL};
+    sipkb_kb_situation situation = {method, FALSE, credentials, in_dialog, NULL, SIPKB_KB_UNKNOWN};
     char *text = joined(sipkb_kb_entry_lines(entry, part, &situation));
     g_assert_cmpstr(text, ==, expected);
     g_free(text);
 }
 
-/* credentials / !credentials and in-dialog / !in-dialog, each way; unknown meets both. */
+/* credentials / !credentials, in-dialog / !in-dialog and callerid-mismatch, each way; unknown
+ * meets both. */
 static void
 test_situation_conditions(void)
 {
@@ -632,6 +632,22 @@ test_situation_conditions(void)
     lines = lines_known(shipped, 403, SIPKB_KB_ADVICE, "INVITE", TRUE, FALSE);
     g_assert_true(lines_contain(lines, "Authorization header"));
     g_ptr_array_unref(lines);
+    /* The Caller-ID cause and advice only where the From user and digest username differ, or
+     * were not compared. */
+    const sipkb_kb_fact compared[] = {SIPKB_KB_NO, SIPKB_KB_YES, SIPKB_KB_UNKNOWN};
+    for (gsize i = 0; i < G_N_ELEMENTS(compared); i++) {
+        sipkb_kb_situation situation = {"REGISTER",  FALSE, SIPKB_KB_YES,
+                                        SIPKB_KB_NO, NULL,  compared[i]};
+        const sipkb_response_entry *forbidden = sipkb_kb_response(shipped, 403, NULL);
+        gboolean shown = compared[i] != SIPKB_KB_NO;
+        lines = sipkb_kb_entry_lines(forbidden, SIPKB_KB_CAUSES, &situation);
+        g_assert_cmpint(lines_contain(lines, "differs from the digest username"), ==, shown);
+        g_assert_true(lines_contain(lines, "wrong password"));
+        g_ptr_array_unref(lines);
+        lines = sipkb_kb_entry_lines(forbidden, SIPKB_KB_ADVICE, &situation);
+        g_assert_cmpint(lines_contain(lines, "Authorization header"), ==, shown);
+        g_ptr_array_unref(lines);
+    }
     sipkb_kb_free(shipped);
     sipkb_kb_free(kb);
 }
@@ -640,7 +656,8 @@ static const char *
 text_in(const sipkb_response_entry *entry, sipkb_kb_part part, const char *method,
         sipkb_kb_fact in_dialog)
 {
-    sipkb_kb_situation situation = {method, FALSE, SIPKB_KB_UNKNOWN, in_dialog, NULL};
+    sipkb_kb_situation situation = {method,    FALSE, SIPKB_KB_UNKNOWN,
+                                    in_dialog, NULL,  SIPKB_KB_UNKNOWN};
     return sipkb_kb_entry_text(entry, part, &situation);
 }
 
@@ -668,16 +685,15 @@ test_in_dialog_texts(void)
     const char *reinvite = text_known(kb, 200, SIPKB_KB_MEANING, "INVITE", FALSE, TRUE);
     g_assert_null(strstr(reinvite, "callee answered"));
     g_assert_nonnull(strstr(reinvite, "re-INVITE"));
-    g_assert_nonnull(strstr(text_known(kb, 200, SIPKB_KB_SUMMARY, "INVITE", FALSE, TRUE),
-                            "re-INVITE"));
+    g_assert_nonnull(
+        strstr(text_known(kb, 200, SIPKB_KB_SUMMARY, "INVITE", FALSE, TRUE), "re-INVITE"));
     g_assert_nonnull(
         strstr(text_known(kb, 200, SIPKB_KB_MEANING, "INVITE", FALSE, FALSE), "callee answered"));
     g_assert_nonnull(strstr(text_known(kb, 200, SIPKB_KB_MEANING, "BYE", FALSE, TRUE), "BYE"));
     /* A 487 or 488 to a re-INVITE leaves the call up (RFC 3261 section 14.1). */
     g_assert_nonnull(
         strstr(text_known(kb, 487, SIPKB_KB_MEANING, "INVITE", FALSE, TRUE), "call goes on"));
-    g_assert_null(
-        strstr(text_known(kb, 487, SIPKB_KB_MEANING, "INVITE", FALSE, TRUE), "hangs up"));
+    g_assert_null(strstr(text_known(kb, 487, SIPKB_KB_MEANING, "INVITE", FALSE, TRUE), "hangs up"));
     g_assert_nonnull(
         strstr(text_known(kb, 487, SIPKB_KB_MEANING, "INVITE", FALSE, FALSE), "hangs up"));
     g_assert_nonnull(strstr(text_known(kb, 488, SIPKB_KB_MEANING, "INVITE", FALSE, TRUE),
@@ -702,15 +718,12 @@ test_conditions_layered(void)
     assert_lines(e, SIPKB_KB_CAUSES, "REGISTER", TRUE, "profile cause|profile register");
     g_assert_cmpint(e->causes_layer, ==, SIPKB_LAYER_PROVIDER);
     assert_lines(e, SIPKB_KB_ADVICE, "MESSAGE", FALSE, "a|b for message");
-    g_assert_cmpstr(text_of(e, SIPKB_KB_SUMMARY, "NOTIFY", FALSE), ==,
-                    "profile notify");
-    g_assert_cmpstr(text_of(e, SIPKB_KB_SUMMARY, "MESSAGE", FALSE), ==,
-                    "Message refused");
+    g_assert_cmpstr(text_of(e, SIPKB_KB_SUMMARY, "NOTIFY", FALSE), ==, "profile notify");
+    g_assert_cmpstr(text_of(e, SIPKB_KB_SUMMARY, "MESSAGE", FALSE), ==, "Message refused");
     g_assert_cmpstr(text_of(e, SIPKB_KB_MEANING, "OPTIONS", FALSE), ==, "m plain");
     /* The profile's own 4xx meaning wins for REGISTER too. */
     const sipkb_response_entry *cls = sipkb_kb_class(kb, 499);
-    g_assert_cmpstr(text_of(cls, SIPKB_KB_MEANING, "REGISTER", TRUE), ==,
-                    "profile 4xx");
+    g_assert_cmpstr(text_of(cls, SIPKB_KB_MEANING, "REGISTER", TRUE), ==, "profile 4xx");
     /* A team file replacing the causes without conditions applies them to every method. */
     static const char team[] = "[sipkb]\nformat=1\nkb_version=u\n"
                                "[response 488]\ncause.1=team cause\n";
@@ -722,9 +735,8 @@ test_conditions_layered(void)
     sipkb_kb_clear_layer(kb, SIPKB_LAYER_PROVIDER);
     assert_lines(sipkb_kb_response(kb, 488, NULL), SIPKB_KB_CAUSES, "REGISTER", FALSE,
                  "all|no offer");
-    g_assert_cmpstr(
-        text_of(sipkb_kb_class(kb, 499), SIPKB_KB_MEANING, "REGISTER", TRUE), ==,
-        "m 4xx register");
+    g_assert_cmpstr(text_of(sipkb_kb_class(kb, 499), SIPKB_KB_MEANING, "REGISTER", TRUE), ==,
+                    "m 4xx register");
     sipkb_kb_free(kb);
 }
 
@@ -771,11 +783,12 @@ test_profile_note_and_domains(void)
     };
     for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
         g_test_message("%s", cases[i].names[0] ? cases[i].names[0] : "(no names)");
-        sipkb_kb_situation situation = {"INVITE", TRUE, SIPKB_KB_UNKNOWN, SIPKB_KB_UNKNOWN,
-                                        cases[i].names};
+        sipkb_kb_situation situation = {"INVITE",         TRUE,           SIPKB_KB_UNKNOWN,
+                                        SIPKB_KB_UNKNOWN, cases[i].names, SIPKB_KB_UNKNOWN};
         g_assert_cmpint(sipkb_kb_entry_note_applies(e, &situation), ==, cases[i].applies);
     }
-    sipkb_kb_situation nameless = {"INVITE", TRUE, SIPKB_KB_UNKNOWN, SIPKB_KB_UNKNOWN, NULL};
+    sipkb_kb_situation nameless = {"INVITE",         TRUE, SIPKB_KB_UNKNOWN,
+                                   SIPKB_KB_UNKNOWN, NULL, SIPKB_KB_UNKNOWN};
     g_assert_false(sipkb_kb_entry_note_applies(e, &nameless));
     g_assert_false(sipkb_kb_entry_note_applies(sipkb_kb_response(kb, 403, NULL), &nameless));
     sipkb_kb_free(kb);
@@ -793,8 +806,9 @@ static gboolean
 note_applies(const sipkb_kb *kb, guint code, const char *method, sipkb_kb_fact credentials,
              sipkb_kb_fact in_dialog)
 {
-    sipkb_kb_situation situation = {method, sipkb_kb_offer_assumed(method, FALSE), credentials,
-                                    in_dialog, NULL};
+    sipkb_kb_situation situation = {method,      sipkb_kb_offer_assumed(method, FALSE),
+                                    credentials, in_dialog,
+                                    NULL,        SIPKB_KB_UNKNOWN};
     return sipkb_kb_entry_note_applies(sipkb_kb_response(kb, code, NULL), &situation);
 }
 
@@ -946,8 +960,8 @@ test_broken_kb_rejected(void)
          "broken.kb: [response 403]: 'cause.1.for' is empty"},
         {"[response 403]\nadvice.1=a\nadvice.1.for=invite\n",
          "broken.kb: [response 403]: 'advice.1.for' has an entry that is not a method in "
-         "capitals (INVITE), '!METHOD', or one of 'offer', 'credentials', 'in-dialog' with or "
-         "without '!': 'invite' in 'invite'"},
+         "capitals (INVITE), '!METHOD', or one of 'offer', 'credentials', 'in-dialog', "
+         "'callerid-mismatch' with or without '!': 'invite' in 'invite'"},
         {"[response 403]\ncause.1=a\ncause.1.for=INVITE UPDATE\n",
          "broken.kb: [response 403]: 'cause.1.for' has an entry that is not a method"},
         {"[response 403]\ncause.1=a\ncause.1.for=!\n",
