@@ -109,17 +109,21 @@ typedef enum {
 
 /* The request a response answers, as the cause.N.for and advice.N.for conditions read it. */
 typedef struct {
-    const char *method;        /* its CSeq method; NULL when unknown (no method condition) */
-    gboolean offer;            /* sipkb_kb_offer_assumed() */
-    sipkb_kb_fact credentials; /* it carried Authorization or Proxy-Authorization */
-    sipkb_kb_fact in_dialog;   /* its To header had a tag (RFC 3261 section 12.2.1.1) */
-    const char *const *names;  /* the hosts and digest realms of the response and its request
-                                  (Request-URI, To and From hosts, realms), NULL-terminated;
-                                  NULL when none is known */
+    const char *method;           /* its CSeq method; NULL when unknown (no method condition) */
+    gboolean offer;               /* sipkb_kb_offer_assumed() */
+    sipkb_kb_fact credentials;    /* it carried Authorization or Proxy-Authorization */
+    sipkb_kb_fact in_dialog;      /* its To header had a tag (RFC 3261 section 12.2.1.1) */
+    const char *const *names;     /* the hosts and digest realms of the response and its request
+                                     (Request-URI, To and From hosts, realms), NULL-terminated;
+                                     NULL when none is known */
+    sipkb_kb_fact outside_dialog; /* it had a To tag, but the capture shows its call's INVITE
+                                     failed and none succeeded: no dialog existed (finding
+                                     dialog.outside) */
 } sipkb_kb_situation;
 
 /* SIPKB_KB_SUMMARY or SIPKB_KB_MEANING for a response in `situation`, the first that the
- * entry has of: the text for its method inside a dialog (meaning.INVITE.in_dialog, when
+ * entry has of: the text for a request outside any dialog (meaning.outside_dialog, when
+ * outside_dialog is YES), for its method inside a dialog (meaning.INVITE.in_dialog, when
  * in_dialog is YES), for its method (meaning.INVITE), for any request inside a dialog
  * (meaning.in_dialog), for a request without an offer (meaning.no_offer, when !offer), else
  * the entry's own. */
