@@ -854,6 +854,28 @@ test_transactions_accepted_outside_dialog(void)
     assert_no_late(info_ok);
     sipkb_analyzer_free(a);
 
+    /* The other direction: the callee's side hangs up a call it refused, and the caller
+     * accepts. */
+    a = analyzer_new();
+    add(a, msg_request(1, "INVITE", "call-5", 1, "z9hG4bK1"));
+    add(a, msg_response(2, 486, "INVITE", "call-5", 1, "z9hG4bK1"));
+    add(a, msg_request(3, "ACK", "call-5", 1, "z9hG4bK1"));
+    test_msg *callee_bye = msg_request(4, "BYE", "call-5", 1, "z9hG4bK4");
+    msg_path(callee_bye, "UDP", PROXY, UAC);
+    msg_via(callee_bye, "UDP", PROXY);
+    msg_to_tag(callee_bye, "1928301774");
+    add(a, callee_bye);
+    test_msg *caller_ok = msg_response(5, 200, "BYE", "call-5", 1, "z9hG4bK4");
+    msg_path(caller_ok, "UDP", UAC, PROXY);
+    msg_via(caller_ok, "UDP", PROXY);
+    assert_items(add(a, caller_ok), "dialog.outside_accepted",
+                 "dialog.outside_accepted.ended_by=#2", "code=200", "response.progress",
+                 "cause='No dialog existed for this BYE to end or change: the call's INVITE "
+                 "failed (frame 2) and no 2xx set one up; the server accepted the request (frame "
+                 "4) where a 481 is expected (RFC 3261 sections 12.2.2, 15.1.2)'",
+                 "transaction.request=#4", "via");
+    sipkb_analyzer_free(a);
+
     /* In a dialog the capture saw set up, and in a call whose INVITE it lacks: a BYE's 200 is
      * the end of the call, as the KB says. */
     a = analyzer_new();
@@ -1156,6 +1178,51 @@ test_transactions_final_unacked_client_went_on(void)
     add(a, callee_bye);
     sipkb_analyzer_finish(a);
     assert_no_late(busy);
+    sipkb_analyzer_free(a);
+}
+
+/* RFC 3261 sections 14.1 and 17.1.1.3: a re-INVITE inside a dialog is an INVITE client
+ * transaction like any other: its failure (491, 488) is ACKed with its branch. A final response
+ * to any other method is never ACKed (section 17.1.2): a 481 to a BYE is no finding. */
+static void
+test_transactions_final_unacked_in_dialog(void)
+{
+    sipkb_analyzer *a = analyzer_new();
+    add(a, msg_request(1, "INVITE", "call-1", 1, "z9hG4bK1"));
+    add(a, msg_response(2, 200, "INVITE", "call-1", 1, "z9hG4bK1"));
+    test_msg *ack = msg_request(3, "ACK", "call-1", 1, "z9hG4bK3");
+    msg_to_tag(ack, "a6c85cf");
+    add(a, ack);
+    /* A re-INVITE refused and ACKed: nothing. */
+    test_msg *hold = msg_request(4, "INVITE", "call-1", 2, "z9hG4bK4");
+    msg_to_tag(hold, "a6c85cf");
+    add(a, hold);
+    const sipkb_result *refused = add(a, msg_response(5, 488, "INVITE", "call-1", 2, "z9hG4bK4"));
+    test_msg *refused_ack = msg_request(6, "ACK", "call-1", 2, "z9hG4bK4");
+    msg_to_tag(refused_ack, "a6c85cf");
+    add(a, refused_ack);
+    /* A re-INVITE in a glare (491) that the client never ACKs before its next re-INVITE. */
+    test_msg *resume = msg_request(7, "INVITE", "call-1", 3, "z9hG4bK7");
+    msg_to_tag(resume, "a6c85cf");
+    add(a, resume);
+    const sipkb_result *glare = add(a, msg_response(8, 491, "INVITE", "call-1", 3, "z9hG4bK7"));
+    test_msg *again = msg_request(9, "INVITE", "call-1", 4, "z9hG4bK9");
+    msg_to_tag(again, "a6c85cf");
+    add(a, again);
+    add(a, msg_response(10, 200, "INVITE", "call-1", 4, "z9hG4bK9"));
+    test_msg *again_ack = msg_request(11, "ACK", "call-1", 4, "z9hG4bK11");
+    msg_to_tag(again_ack, "a6c85cf");
+    add(a, again_ack);
+    /* A BYE answered 481 (the callee had lost the dialog): no ACK is due. */
+    test_msg *bye = msg_request(12, "BYE", "call-1", 5, "z9hG4bK12");
+    msg_to_tag(bye, "a6c85cf");
+    add(a, bye);
+    const sipkb_result *gone = add(a, msg_response(13, 481, "BYE", "call-1", 5, "z9hG4bK12"));
+    capture_goes_on(a, 14, 40.0);
+    sipkb_analyzer_finish(a);
+    assert_no_late(refused);
+    assert_late(glare, "transaction.final_unacked/1", "transaction.unacked_next=#9");
+    assert_no_late(gone);
     sipkb_analyzer_free(a);
 }
 
@@ -3254,6 +3321,8 @@ main(int argc, char **argv)
                     test_transactions_final_unacked_timer_h);
     g_test_add_func("/analyzer/transactions/final-unacked-client-went-on",
                     test_transactions_final_unacked_client_went_on);
+    g_test_add_func("/analyzer/transactions/final-unacked-in-dialog",
+                    test_transactions_final_unacked_in_dialog);
     g_test_add_func("/analyzer/transactions/final-unacked-per-hop",
                     test_transactions_final_unacked_per_hop);
     g_test_add_func("/analyzer/transactions/final-unacked-other-branch",
