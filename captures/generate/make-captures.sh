@@ -64,6 +64,7 @@ ALL_CAPTURES=(
 	invite-cancel-408
 	invite-sdp-mismatch
 	invite-callerid-accepted
+	invite-403-no-ack
 )
 
 # ---------------------------------------------------------------------------
@@ -538,6 +539,18 @@ cap_invite-callerid-accepted() {
 	uas uas-answer.xml 1
 	uac invite-callerid-accepted.xml 1 -key callee callee-answer -auth_uri callee-answer@sipkb.test
 	EXPECT=("$INV_AUTH P>A:100 P>B:INVITE B>P:180 P>A:180 B>P:200 P>A:200 A>P:ACK P>B:ACK A>P:BYE P>B:BYE B>P:200 P>A:200")
+}
+
+# --- added later: a 403 never ACKed, a BYE outside any dialog answered 200 ---------------
+
+cap_invite-403-no-ack() {
+	# the caller never ACKs the 403 and sends a BYE along the 180's route set;
+	# Kamailio ACKs the callee's 403 itself, relays the BYE (loose routing), and
+	# retransmits its own 403 to the caller (Timer G), which SIPp answers with
+	# its BYE again; the callee accepts the BYE with 200
+	uas uas-ring-forbidden.xml 1
+	uac invite-403-no-ack.xml 1 -key callee callee-forbidden -auth_uri callee-forbidden@sipkb.test
+	EXPECT=("$INV_AUTH P>A:100 P>B:INVITE B>P:180 P>A:180 B>P:403 P>B:ACK P>A:403 A>P:BYE P>B:BYE B>P:200 P>A:200 P>A:403 A>P:BYE P>A:200 P>A:403 A>P:BYE P>A:200")
 }
 
 run_capture() { # name

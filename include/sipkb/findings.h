@@ -48,6 +48,9 @@ G_BEGIN_DECLS
     X(TRANSACTION_CAPTURE_ENDED, "transaction.capture_ended")                                      \
     X(TRANSACTION_FINAL_MISSING, "transaction.final_missing")                                      \
     X(TRANSACTION_PROOF_FRAME, "transaction.proof_frame")                                          \
+    X(TRANSACTION_FINAL_UNACKED, "transaction.final_unacked")                                      \
+    X(TRANSACTION_UNACKED_NEXT, "transaction.unacked_next")                                        \
+    X(TRANSACTION_UNACKED_FOR, "transaction.unacked_for")                                          \
     X(AUTH, "auth")                                                                                \
     X(AUTH_CHALLENGER, "auth.challenger")                                                          \
     X(AUTH_REALM, "auth.realm")                                                                    \
@@ -76,6 +79,8 @@ G_BEGIN_DECLS
     X(CANCEL_RESPONSE, "cancel.response")                                                          \
     X(DIALOG_OUTSIDE, "dialog.outside")                                                            \
     X(DIALOG_ENDED_BY, "dialog.ended_by")                                                          \
+    X(DIALOG_OUTSIDE_ACCEPTED, "dialog.outside_accepted")                                          \
+    X(DIALOG_OUTSIDE_ACCEPTED_ENDED_BY, "dialog.outside_accepted.ended_by")                        \
     X(NOT_FOUND_REGISTERED, "not_found.registered")                                                \
     X(NOT_FOUND_AOR, "not_found.aor")                                                              \
     X(NOT_FOUND_REGISTERED_IN, "not_found.registered_in")                                          \

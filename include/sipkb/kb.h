@@ -116,11 +116,15 @@ typedef struct {
     const char *const *names;        /* the hosts and digest realms of the response and its request
                                         (Request-URI, To and From hosts, realms), NULL-terminated;
                                         NULL when none is known */
+    sipkb_kb_fact outside_dialog;    /* it had a To tag, but the capture shows its call's INVITE
+                                        failed and none succeeded: no dialog existed (finding
+                                        dialog.outside) */
     sipkb_kb_fact callerid_mismatch; /* its From user differed from its digest username */
 } sipkb_kb_situation;
 
 /* SIPKB_KB_SUMMARY or SIPKB_KB_MEANING for a response in `situation`, the first that the
- * entry has of: the text for its method inside a dialog (meaning.INVITE.in_dialog, when
+ * entry has of: the text for a request outside any dialog (meaning.outside_dialog, when
+ * outside_dialog is YES), for its method inside a dialog (meaning.INVITE.in_dialog, when
  * in_dialog is YES), for its method (meaning.INVITE), for any request inside a dialog
  * (meaning.in_dialog), for a request without an offer (meaning.no_offer, when !offer), else
  * the entry's own. */

@@ -21,9 +21,14 @@ typedef struct transaction {
     guint retransmissions;      /* copies after the first on this hop */
     struct request_group *group;
     const char *hop;           /* "source:port>destination:port" of its first copy, interned */
+    const char *branch;        /* top Via branch of its first copy, interned, "" when absent */
     guint32 provisional_frame; /* the first 1xx, 0 if none */
     guint32 final_frame;       /* 0 until a final response is seen */
     guint32 final_code;
+    gint64 final_time_ns;
+    sipkb_result *final_result;    /* the first final response's result, for whole-capture
+                                      findings */
+    gboolean final_undelivered;    /* an ICMP error quotes its final response */
     guint32 transport_error_frame; /* an ICMP error quoting it, 0 if none */
     guint32 cancel_frame;          /* INVITE: the CANCEL of this transaction, 0 if none */
     gint64 cancel_time_ns;
@@ -40,6 +45,13 @@ typedef struct transaction {
                                         hop), or NULL */
     struct transaction *next_in_group;
     guint32 ack_frame;          /* INVITE: an ACK of its CSeq on the same hop */
+    guint32 matching_ack_frame; /* INVITE: such an ACK with its branch too, the ACK of a
+                                   non-2xx final response (RFC 3261 section 17.1.1.3) */
+    guint32 next_request_frame; /* INVITE: the client's first new request of the call on the
+                                   same hop after the final response, 0 if none */
+    struct transaction *next_invite_of_call;
+    gboolean outside_dialog;    /* decided dialog.outside: a To tag, and no dialog exists */
+    guint32 dialog_ended_by;    /* then: the final response that ended the call's INVITE */
     struct transaction *cancel; /* INVITE: the CANCEL's transaction, or NULL */
     gboolean in_dialog;         /* its first copy had a To tag */
     const char *request_uri;    /* of its first copy, interned */
@@ -147,7 +159,8 @@ gpointer analyzer_alloc(sipkb_analyzer *analyzer, gsize size);
 /* ---- the rule files ------------------------------------------------------------------------- */
 
 /* transactions.c: matches the message to its transaction (RFC 3261 section 17.1.3, 17.2.3);
- * retransmissions, CANCEL, Timer B/F waiting; whole-capture: no final response. */
+ * retransmissions, CANCEL, Timer B/F waiting, requests outside any dialog and their 2xx;
+ * whole-capture: no final response, a final response never ACKed. */
 void transactions_init(sipkb_analyzer *analyzer);
 void transactions_request(decision *d);
 void transactions_quoted(decision *d); /* SIP quoted in an ICMP error */

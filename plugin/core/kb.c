@@ -3,9 +3,10 @@
  * The KB format is documented at the top of plugin/kb/sip-responses.kb. Every file is
  * validated completely before it replaces its layer, so a broken file never half-applies.
  * Texts may depend on the request a response answers: cause.N.for, advice.N.for and
- * provider_note.for say for which methods and situations (offer, credentials, in-dialog) a line
- * applies; summary.METHOD, meaning.METHOD and their .in_dialog forms replace the entry's own
- * text for one method, or for requests inside a dialog.
+ * provider_note.for say for which methods and situations (offer, credentials, in-dialog,
+ * outside-dialog) a line applies; summary.METHOD, meaning.METHOD and their .in_dialog forms
+ * replace the entry's own text for one method, or for requests inside a dialog, and
+ * .outside_dialog for requests outside any dialog.
  */
 #include "sipkb/kb.h"
 
@@ -22,9 +23,16 @@
 #define MAX_TEXT_CHARS 220
 
 /* The facts about a request that a condition may ask for, by the names the KB writes. */
-enum { FACT_OFFER, FACT_CREDENTIALS, FACT_IN_DIALOG, FACT_CALLERID_MISMATCH, N_FACTS };
+enum {
+    FACT_OFFER,
+    FACT_CREDENTIALS,
+    FACT_IN_DIALOG,
+    FACT_OUTSIDE_DIALOG,
+    FACT_CALLERID_MISMATCH,
+    N_FACTS
+};
 static const char *const fact_names[N_FACTS] = {"offer", "credentials", "in-dialog",
-                                                "callerid-mismatch"};
+                                                "outside-dialog", "callerid-mismatch"};
 
 /* What a condition asks of one fact: nothing, that it holds ("offer"), or not ("!offer"). */
 typedef enum { WANT_ANY, WANT_YES, WANT_NO } fact_wanted;
@@ -45,6 +53,7 @@ struct sipkb_kb_variants {
 static const char *const variant_bases[] = {"summary", "meaning", "provider_note"};
 #define NO_OFFER_SELECTOR "no_offer"
 #define IN_DIALOG_SELECTOR "in_dialog"
+#define OUTSIDE_DIALOG_SELECTOR "outside_dialog"
 #define CALLERID_SELECTOR "callerid"
 /* The condition of a provider note: a key of its own, not a text variant. */
 #define PROVIDER_NOTE_FOR "provider_note.for"
@@ -271,7 +280,8 @@ add_condition_entry(sipkb_kb_condition *condition, const char *entry, GPtrArray 
     const char *method = name;
     if (!is_method_name(method))
         return "has an entry that is not a method in capitals (INVITE), '!METHOD', or one of "
-               "'offer', 'credentials', 'in-dialog', 'callerid-mismatch' with or without '!'";
+               "'offer', 'credentials', 'in-dialog', 'outside-dialog', 'callerid-mismatch' with or "
+               "without '!'";
     GPtrArray *other = exclude ? methods : excluded;
     for (guint i = 0; i < other->len; i++) {
         if (strcmp(g_ptr_array_index(other, i), method) == 0)
@@ -407,7 +417,7 @@ numbered_key_problem(const char *key)
 }
 
 /* "meaning.REGISTER", "summary.no_offer", "meaning.INVITE.in_dialog", "meaning.in_dialog",
- * "provider_note.callerid": NULL when fine. */
+ * "meaning.outside_dialog", "provider_note.callerid": NULL when fine. */
 static const char *
 variant_key_problem(const char *base, const char *selector)
 {
@@ -417,7 +427,7 @@ variant_key_problem(const char *base, const char *selector)
                    : "unknown key (the provider_note keys are 'provider_note.for' and "
                      "'provider_note.callerid')";
     if (strcmp(selector, NO_OFFER_SELECTOR) == 0 || strcmp(selector, IN_DIALOG_SELECTOR) == 0 ||
-        is_method_name(selector))
+        strcmp(selector, OUTSIDE_DIALOG_SELECTOR) == 0 || is_method_name(selector))
         return NULL;
     if (g_str_has_suffix(selector, "." IN_DIALOG_SELECTOR)) {
         char *method = g_strndup(selector, strlen(selector) - strlen("." IN_DIALOG_SELECTOR));
@@ -427,7 +437,7 @@ variant_key_problem(const char *base, const char *selector)
             return NULL;
     }
     return "unknown key (after the dot: a method in capitals, as in 'meaning.REGISTER', "
-           "'no_offer', 'in_dialog', or a method and '.in_dialog', as in "
+           "'no_offer', 'in_dialog', 'outside_dialog', or a method and '.in_dialog', as in "
            "'meaning.INVITE.in_dialog')";
 }
 
@@ -984,9 +994,14 @@ sipkb_kb_entry_text(const sipkb_response_entry *entry, sipkb_kb_part part,
         entry && situation && (part == SIPKB_KB_SUMMARY || part == SIPKB_KB_MEANING), NULL);
     const char *base = part == SIPKB_KB_SUMMARY ? "summary" : "meaning";
     const char *method = is_method_name(situation->method) ? situation->method : NULL;
+    /* A request for a dialog that never existed is told as such first. */
+    const char *text = situation->outside_dialog == SIPKB_KB_YES
+                           ? variant_text(entry, base, OUTSIDE_DIALOG_SELECTOR)
+                           : NULL;
     /* Only a dialog the capture shows: a request outside it is not taken to be in one. */
     gboolean in_dialog = situation->in_dialog == SIPKB_KB_YES;
-    const char *text = method && in_dialog ? in_dialog_variant(entry, base, method) : NULL;
+    if (!text && method && in_dialog)
+        text = in_dialog_variant(entry, base, method);
     if (!text && method)
         text = variant_text(entry, base, method);
     if (!text && in_dialog)
@@ -1009,6 +1024,7 @@ condition_applies(const sipkb_kb_condition *condition, const sipkb_kb_situation 
         [FACT_OFFER] = situation->offer ? SIPKB_KB_YES : SIPKB_KB_NO,
         [FACT_CREDENTIALS] = situation->credentials,
         [FACT_IN_DIALOG] = situation->in_dialog,
+        [FACT_OUTSIDE_DIALOG] = situation->outside_dialog,
         [FACT_CALLERID_MISMATCH] = situation->callerid_mismatch,
     };
     for (gsize fact = 0; fact < N_FACTS; fact++) {

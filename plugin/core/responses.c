@@ -454,6 +454,7 @@ collect_words(const decision *d, const sipkb_response_entry *entry, gboolean can
     const sipkb_message *msg = d->msg;
     const transaction *txn = d->txn;
     word_number(w, "code", msg->status_code);
+    word(w, "method", msg->cseq_method);
     word(w, "reason", entry ? entry->reason : "");
     word(w, "phrase", msg->reason_phrase);
     word(w, "warning", msg->warning);
@@ -532,6 +533,12 @@ responses_decide(decision *d)
     collect_words(d, class_fallback ? NULL : entry, cancel_known, &w);
     registration_seen seen = {0};
     registered_target registered = code == 404 ? registered_aor(d, &seen) : REGISTERED_NONE;
+    /* A 2xx to a request outside any dialog (transactions.c) ended or changed nothing: no call
+     * was up, whatever the KB says a 2xx to that method means. */
+    if (txn && txn->outside_dialog && code >= 200 && code < 300) {
+        word_number(&w, "ended_by", txn->dialog_ended_by);
+        decide_worded(d, SIPKB_F_CAUSE, "cause.dialog.outside_accepted", &w);
+    }
     if (code >= 300 && code != 401 && code != 407) {
         /* The 403 evidence is decided first (it may cite the phrase), shown after the words. */
         guint first_cause = d->items->len;

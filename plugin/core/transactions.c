@@ -1,5 +1,6 @@
 /* Transactions: which request a response answers, which request is a retransmission, which
- * CANCEL ended an INVITE, and which requests never got a final response.
+ * CANCEL ended an INVITE, which requests never got a final response, which final responses
+ * were never ACKed, and which requests came outside any dialog.
  *
  * A transaction is its Call-ID, CSeq number and method and top Via branch (RFC 3261 section
  * 17.2.3), so the two legs of a proxied request, which carry different branches, stay apart; a
@@ -127,6 +128,7 @@ add_transaction(decision *d, request_group *group, const char *branch, const cha
     txn->method = group->method;
     txn->group = group;
     txn->hop = hop;
+    txn->branch = branch;
     txn->expects_response = strcmp(group->method, "ACK") != 0;
     txn->same_branch = branch_transactions(analyzer, group, branch);
     txn->next_in_group = group->transactions;
@@ -157,17 +159,24 @@ link_cancel(decision *d, const char *branch, const char *hop)
 }
 
 /* An ACK of an INVITE's CSeq on the INVITE's hop shows a final response reached that hop's
- * client (RFC 3261 sections 17.1.1.3 and 13.2.2.4), whether or not the capture holds it. */
+ * client (RFC 3261 sections 17.1.1.3 and 13.2.2.4), whether or not the capture holds it. The
+ * ACK of a non-2xx final response also carries the INVITE's branch (section 17.1.1.3): on a
+ * proxied call each leg's ACK matches its own leg only, as the proxy ACKs the downstream
+ * failure itself (section 16.7 step 5). */
 static void
-link_ack(decision *d, const char *hop)
+link_ack(decision *d, const char *branch, const char *hop)
 {
     const sipkb_message *msg = d->msg;
     request_group *invite_group =
         find_group(d->analyzer, msg->call_id, msg->cseq_number, "INVITE", FALSE);
     for (transaction *invite = invite_group ? invite_group->transactions : NULL; invite;
          invite = invite->next_in_group) {
-        if (invite->hop == hop && !invite->ack_frame)
+        if (invite->hop != hop)
+            continue;
+        if (!invite->ack_frame)
             invite->ack_frame = msg->frame;
+        if (invite->branch == branch && !invite->matching_ack_frame)
+            invite->matching_ack_frame = msg->frame;
     }
 }
 
@@ -179,6 +188,7 @@ typedef struct {
     guint32 failure_frame;  /* the latest final response >= 300 to an INVITE */
     guint32 dialog_shown;   /* a request within the dialog (To tag) that succeeded, 0 if none */
     const char *dialog_hop; /* the hop it was sent on */
+    transaction *invites;   /* its INVITE transactions, latest first (next_invite_of_call) */
 } call_state;
 
 static call_state *
@@ -227,8 +237,25 @@ decide_outside_dialog(decision *d)
     const call_state *call = call_of(d->analyzer, d->msg->call_id, FALSE);
     if (!call || call->established || !call->failure_frame)
         return;
+    d->txn->outside_dialog = TRUE;
+    d->txn->dialog_ended_by = call->failure_frame;
     decide_flag(d, SIPKB_F_DIALOG_OUTSIDE, 0);
     decide_frame(d, SIPKB_F_DIALOG_ENDED_BY, call->failure_frame);
+}
+
+/* A new request of the call from an INVITE's client, on the INVITE's hop, after the INVITE's
+ * final response: the client went on with the call, so it had that response (whether it ACKed
+ * it is decided once the whole capture is read). Not an ACK or CANCEL, which belong to the
+ * INVITE's own CSeq. */
+static void
+note_next_request(decision *d)
+{
+    const call_state *call = call_of(d->analyzer, d->msg->call_id, FALSE);
+    for (transaction *invite = call ? call->invites : NULL; invite;
+         invite = invite->next_invite_of_call) {
+        if (invite->hop == d->txn->hop && invite->final_frame && !invite->next_request_frame)
+            invite->next_request_frame = d->msg->frame;
+    }
 }
 
 void
@@ -260,11 +287,21 @@ transactions_request(decision *d)
     d->result->request_frame = d->txn->first_frame;
     d->result->facts |=
         SIPKB_FACT_TRACKED | (d->txn->expects_response ? SIPKB_FACT_EXPECTS_FINAL : 0);
-    if (strcmp(group->method, "CANCEL") == 0)
+    if (strcmp(group->method, "CANCEL") == 0) {
         link_cancel(d, branch, hop);
-    else if (strcmp(group->method, "ACK") == 0)
-        link_ack(d, hop);
-    else if (msg->to_tag)
+        return;
+    }
+    if (strcmp(group->method, "ACK") == 0) {
+        link_ack(d, branch, hop);
+        return;
+    }
+    note_next_request(d);
+    if (strcmp(group->method, "INVITE") == 0) {
+        call_state *call = call_of(d->analyzer, msg->call_id, TRUE);
+        d->txn->next_invite_of_call = call->invites;
+        call->invites = d->txn;
+    }
+    if (msg->to_tag)
         decide_outside_dialog(d);
 }
 
@@ -278,6 +315,19 @@ decide_repeated_final(decision *d, const transaction *txn)
         return;
     decide_flag(d, SIPKB_F_TRANSACTION_FINAL_REPEATED, 0);
     decide_frame(d, SIPKB_F_TRANSACTION_FINAL_FIRST, txn->final_frame);
+}
+
+/* A 2xx to a request sent outside any dialog: the UAS accepted it although no dialog existed
+ * to end or change; a BYE SHOULD get 481 (RFC 3261 section 15.1.2), and any other request MUST
+ * unless the UAS recreates a dialog it lost in a restart (section 12.2.2), which a dialog the
+ * capture saw fail never was. */
+static void
+decide_accepted_outside(decision *d, const transaction *txn)
+{
+    if (!txn->outside_dialog || d->msg->status_code < 200 || d->msg->status_code >= 300)
+        return;
+    decide_flag(d, SIPKB_F_DIALOG_OUTSIDE_ACCEPTED, 0);
+    decide_frame(d, SIPKB_F_DIALOG_OUTSIDE_ACCEPTED_ENDED_BY, txn->dialog_ended_by);
 }
 
 void
@@ -307,8 +357,11 @@ transactions_response(decision *d)
         decide_repeated_final(d, txn);
         return;
     }
+    decide_accepted_outside(d, txn);
     txn->final_frame = msg->frame;
     txn->final_code = msg->status_code;
+    txn->final_time_ns = msg->time_ns;
+    txn->final_result = d->result;
     if (!txn->group->final_frame)
         txn->group->final_frame = msg->frame;
     note_invite_final(d, txn);
@@ -341,9 +394,15 @@ transactions_quoted(decision *d)
         decide_frame(d, SIPKB_F_TRANSPORT_QUOTED_FRAME, original);
     if (msg->is_request && !txn->transport_error_frame)
         txn->transport_error_frame = msg->frame;
+    /* The final response did not reach the client: it has nothing to ACK. */
+    if (!msg->is_request && msg->status_code >= 200 && original)
+        txn->final_undelivered = TRUE;
 }
 
-/* ---- whole capture: requests without a final response --------------------------------------- */
+/* ---- whole capture: requests without a final response, final responses without an ACK ----- */
+
+/* 64*T1 with T1 = 0.5 s (RFC 3261 section 17.1.1.1): Timers B, F and H. */
+#define TIMEOUT_64_T1 (G_GINT64_CONSTANT(32) * 1000000000)
 
 /* How long a client waits for a final response before its transaction times out: 64*T1 (Timer
  * B and F, RFC 3261 sections 17.1.1.2 and 17.1.2.2); an INVITE that got a provisional
@@ -353,7 +412,7 @@ timeout_of(const transaction *txn)
 {
     if (strcmp(txn->method, "INVITE") == 0 && txn->provisional_frame)
         return G_GINT64_CONSTANT(180) * 1000000000;
-    return G_GINT64_CONSTANT(32) * 1000000000;
+    return TIMEOUT_64_T1;
 }
 
 /* Copies of a request that got no response at all, not even a provisional one, after which
@@ -377,12 +436,49 @@ dialog_shown_after(sipkb_analyzer *analyzer, const transaction *txn)
 }
 
 static void
-add_late(sipkb_analyzer *analyzer, GArray *late, const transaction *txn, const sipkb_item *items,
+add_late(sipkb_analyzer *analyzer, GArray *late, sipkb_result *result, const sipkb_item *items,
          guint n)
 {
     g_array_set_size(late, 0);
     g_array_append_vals(late, items, n);
-    analyzer_add_late(analyzer, txn->first_result, (sipkb_item *)late->data, late->len);
+    analyzer_add_late(analyzer, result, (sipkb_item *)late->data, late->len);
+}
+
+/* Variants of transaction.final_unacked's text in the findings table: the client went on with
+ * the call, or ACKed with another branch. */
+enum { UNACKED_TEXT_NEXT_REQUEST = 1, UNACKED_TEXT_OTHER_BRANCH = 2 };
+
+/* A 300-699 final response to an INVITE that no ACK with the INVITE's branch followed on its
+ * hop: the client transaction MUST send one (RFC 3261 section 17.1.1.3), and the server
+ * retransmits the response until it comes or Timer H (64*T1, on every transport) gives up
+ * (section 17.2.1). Said when the capture shows it: the client ACKed with another branch, which
+ * the server transaction cannot match (section 17.2.3); or it went on with the call (a BYE, a
+ * new INVITE); or the capture goes on past Timer H. Otherwise, and for a response an ICMP error
+ * shows undelivered, nothing. */
+static void
+decide_final_unacked(sipkb_analyzer *analyzer, GArray *late, const transaction *txn)
+{
+    if (!txn->final_result || txn->final_code < 300 || txn->final_code > 699 ||
+        txn->matching_ack_frame || txn->final_undelivered || strcmp(txn->method, "INVITE") != 0)
+        return;
+    gint64 unacked_for = analyzer->last_time_ns - txn->final_time_ns;
+    gboolean other_branch = txn->ack_frame > txn->final_frame;
+    if (other_branch || txn->next_request_frame) {
+        sipkb_item items[] = {
+            {.finding = SIPKB_F_TRANSACTION_FINAL_UNACKED,
+             .variant = other_branch ? UNACKED_TEXT_OTHER_BRANCH : UNACKED_TEXT_NEXT_REQUEST,
+             .value.number = 1},
+            {.finding = SIPKB_F_TRANSACTION_UNACKED_NEXT,
+             .value.number = other_branch ? txn->ack_frame : txn->next_request_frame},
+        };
+        add_late(analyzer, late, txn->final_result, items, G_N_ELEMENTS(items));
+    } else if (unacked_for >= TIMEOUT_64_T1) {
+        sipkb_item items[] = {
+            {.finding = SIPKB_F_TRANSACTION_FINAL_UNACKED, .value.number = 1},
+            {.finding = SIPKB_F_TRANSACTION_UNACKED_FOR, .value.nanoseconds = unacked_for},
+        };
+        add_late(analyzer, late, txn->final_result, items, G_N_ELEMENTS(items));
+    }
 }
 
 void
@@ -390,6 +486,7 @@ transactions_finish(sipkb_analyzer *analyzer, GArray *late)
 {
     for (guint i = 0; i < analyzer->all_transactions->len; i++) {
         const transaction *txn = g_ptr_array_index(analyzer->all_transactions, i);
+        decide_final_unacked(analyzer, late, txn);
         if (!txn->expects_response || txn->final_frame || txn->transport_error_frame)
             continue;
         guint32 proof = txn->ack_frame ? txn->ack_frame : dialog_shown_after(analyzer, txn);
@@ -404,20 +501,20 @@ transactions_finish(sipkb_analyzer *analyzer, GArray *late)
                 {.finding = SIPKB_F_TRANSACTION_FINAL_MISSING, .value.number = 1},
                 {.finding = SIPKB_F_TRANSACTION_PROOF_FRAME, .value.number = proof},
             };
-            add_late(analyzer, late, txn, items, G_N_ELEMENTS(items));
+            add_late(analyzer, late, txn->first_result, items, G_N_ELEMENTS(items));
         } else if (!other_leg_ended && !unheard && observed < timeout_of(txn)) {
             sipkb_item items[] = {
                 {.finding = SIPKB_F_TRANSACTION_CAPTURE_ENDED, .value.number = 1},
                 {.finding = SIPKB_F_TRANSACTION_WAITED, .value.nanoseconds = observed},
             };
-            add_late(analyzer, late, txn, items, G_N_ELEMENTS(items));
+            add_late(analyzer, late, txn->first_result, items, G_N_ELEMENTS(items));
         } else {
             sipkb_item items[] = {
                 {.finding = SIPKB_F_TRANSACTION_NO_FINAL_RESPONSE, .value.number = 1},
                 {.finding = SIPKB_F_TRANSACTION_RETRANSMISSIONS,
                  .value.number = txn->retransmissions},
             };
-            add_late(analyzer, late, txn, items, G_N_ELEMENTS(items));
+            add_late(analyzer, late, txn->first_result, items, G_N_ELEMENTS(items));
         }
     }
 }

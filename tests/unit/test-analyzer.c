@@ -74,6 +74,8 @@ analyzer_new(void)
 #define CALLEE "203.0.113.50"
 #define NAT_PUBLIC "203.0.113.7"
 #define NAT_PRIVATE "192.168.1.20"
+/* The digest realm of the proxy's and registrar's challenges. */
+#define REALM "sip.example.net"
 
 /* Capture time of frame 0: 2023-11-14 22:13:20 UTC. */
 #define T0_NS G_GINT64_CONSTANT(1700000000000000000)
@@ -781,6 +783,146 @@ test_transactions_request_outside_dialog(void)
     sipkb_analyzer_free(a);
 }
 
+/* RFC 3261 sections 15.1.2 and 12.2.2: a UAS that gets a request for a dialog that does not
+ * exist answers 481 (a BYE SHOULD get it; any request MUST, unless the UAS recreates a dialog it
+ * lost in a restart). A 2xx there ended or changed nothing: a Note on the 2xx, whose one line
+ * and causes say so instead of "the call has ended", and no call outcome. Decided on the first
+ * pass; the request's 481 is the expected answer and gets nothing. */
+static void
+test_transactions_accepted_outside_dialog(void)
+{
+    sipkb_analyzer *a = analyzer_new();
+    add(a, msg_request(1, "INVITE", "call-1", 1, "z9hG4bK1"));
+    add(a, msg_response(2, 403, "INVITE", "call-1", 1, "z9hG4bK1"));
+    add(a, msg_request(3, "ACK", "call-1", 1, "z9hG4bK1"));
+    test_msg *bye = msg_request(4, "BYE", "call-1", 2, "z9hG4bK4");
+    msg_to_tag(bye, "a6c85cf");
+    add(a, bye);
+    const sipkb_result *ok = add(a, msg_response(5, 200, "BYE", "call-1", 2, "z9hG4bK4"));
+    assert_items(ok, "dialog.outside_accepted", "dialog.outside_accepted.ended_by=#2", "code=200",
+                 "response.progress",
+                 "cause='No dialog existed for this BYE to end or change: the call's INVITE "
+                 "failed (frame 2) and no 2xx set one up; the server accepted the request (frame "
+                 "4) where a 481 is expected (RFC 3261 sections 12.2.2, 15.1.2)'",
+                 "transaction.request=#4", "via");
+    g_assert_cmpuint(ok->severity, ==, SIPKB_SEVERITY_NOTE);
+    g_assert_cmpstr(ok->summary, ==,
+                    "BYE accepted although no dialog exists: a 481 is the answer RFC 3261 section "
+                    "12.2.2 expects");
+    g_assert_cmpint(ok->situation.outside_dialog, ==, SIPKB_KB_YES);
+    g_assert_cmpint(ok->situation.in_dialog, ==, SIPKB_KB_YES);
+    char *text = expert_text(ok, SIPKB_F_DIALOG_OUTSIDE_ACCEPTED);
+    g_assert_cmpstr(text, ==,
+                    "BYE accepted although no dialog exists: the call's INVITE ended with frame "
+                    "2 and no 2xx set one up, so this 200 ends or changes nothing; a 481 is the "
+                    "answer expected (RFC 3261 sections 12.2.2, 15.1.2)");
+    g_free(text);
+    /* The answer expected: nothing to say of it. */
+    test_msg *bye2 = msg_request(6, "BYE", "call-1", 3, "z9hG4bK6");
+    msg_to_tag(bye2, "a6c85cf");
+    add(a, bye2);
+    const sipkb_result *gone = add(a, msg_response(7, 481, "BYE", "call-1", 3, "z9hG4bK6"));
+    g_assert_null(sipkb_result_find(gone, SIPKB_F_DIALOG_OUTSIDE_ACCEPTED));
+    g_assert_null(gone->summary);
+    g_assert_cmpint(gone->situation.outside_dialog, ==, SIPKB_KB_YES);
+
+    /* An INFO and a re-INVITE outside any dialog: the same, and no call outcome for the
+     * re-INVITE's 200 (no call was answered). */
+    test_msg *info = msg_request(8, "INFO", "call-1", 4, "z9hG4bK8");
+    msg_to_tag(info, "a6c85cf");
+    add(a, info);
+    const sipkb_result *info_ok = add(a, msg_response(9, 200, "INFO", "call-1", 4, "z9hG4bK8"));
+    g_assert_nonnull(sipkb_result_find(info_ok, SIPKB_F_DIALOG_OUTSIDE_ACCEPTED));
+    test_msg *reinvite = msg_request(10, "INVITE", "call-1", 5, "z9hG4bK10");
+    msg_to_tag(reinvite, "a6c85cf");
+    add(a, reinvite);
+    const sipkb_result *reinvite_ok =
+        add(a, msg_response(11, 200, "INVITE", "call-1", 5, "z9hG4bK10"));
+    g_assert_nonnull(sipkb_result_find(reinvite_ok, SIPKB_F_DIALOG_OUTSIDE_ACCEPTED));
+    g_assert_null(sipkb_result_find(reinvite_ok, SIPKB_F_CALL_OUTCOME));
+    g_assert_cmpstr(reinvite_ok->summary, ==,
+                    "INVITE accepted although no dialog exists: a 481 is the answer RFC 3261 "
+                    "section 12.2.2 expects");
+    /* The UAS that accepts a re-INVITE has set a dialog up again (section 12.2.2): a request
+     * after it is in that dialog. */
+    test_msg *after = msg_request(12, "BYE", "call-1", 6, "z9hG4bK12");
+    msg_to_tag(after, "a6c85cf");
+    assert_items(add(a, after), "via");
+    /* The whole capture adds nothing to a first-pass finding. */
+    sipkb_analyzer_finish(a);
+    assert_no_late(ok);
+    assert_no_late(info_ok);
+    sipkb_analyzer_free(a);
+
+    /* The other direction: the callee's side hangs up a call it refused, and the caller
+     * accepts. */
+    a = analyzer_new();
+    add(a, msg_request(1, "INVITE", "call-5", 1, "z9hG4bK1"));
+    add(a, msg_response(2, 486, "INVITE", "call-5", 1, "z9hG4bK1"));
+    add(a, msg_request(3, "ACK", "call-5", 1, "z9hG4bK1"));
+    test_msg *callee_bye = msg_request(4, "BYE", "call-5", 1, "z9hG4bK4");
+    msg_path(callee_bye, "UDP", PROXY, UAC);
+    msg_via(callee_bye, "UDP", PROXY);
+    msg_to_tag(callee_bye, "1928301774");
+    add(a, callee_bye);
+    test_msg *caller_ok = msg_response(5, 200, "BYE", "call-5", 1, "z9hG4bK4");
+    msg_path(caller_ok, "UDP", UAC, PROXY);
+    msg_via(caller_ok, "UDP", PROXY);
+    assert_items(add(a, caller_ok), "dialog.outside_accepted",
+                 "dialog.outside_accepted.ended_by=#2", "code=200", "response.progress",
+                 "cause='No dialog existed for this BYE to end or change: the call's INVITE "
+                 "failed (frame 2) and no 2xx set one up; the server accepted the request (frame "
+                 "4) where a 481 is expected (RFC 3261 sections 12.2.2, 15.1.2)'",
+                 "transaction.request=#4", "via");
+    sipkb_analyzer_free(a);
+
+    /* In a dialog the capture saw set up, and in a call whose INVITE it lacks: a BYE's 200 is
+     * the end of the call, as the KB says. */
+    a = analyzer_new();
+    add(a, msg_request(1, "INVITE", "call-2", 1, "z9hG4bK1"));
+    add(a, msg_response(2, 200, "INVITE", "call-2", 1, "z9hG4bK1"));
+    test_msg *in_dialog = msg_request(3, "BYE", "call-2", 2, "z9hG4bK3");
+    msg_to_tag(in_dialog, "a6c85cf");
+    add(a, in_dialog);
+    const sipkb_result *ended = add(a, msg_response(4, 200, "BYE", "call-2", 2, "z9hG4bK3"));
+    assert_items(ended, "code=200", "response.progress", "transaction.request=#3", "via");
+    g_assert_null(ended->summary);
+    g_assert_cmpint(ended->situation.outside_dialog, ==, SIPKB_KB_NO);
+    test_msg *unknown = msg_request(5, "BYE", "call-3", 2, "z9hG4bK5");
+    msg_to_tag(unknown, "a6c85cf");
+    add(a, unknown);
+    assert_items(add(a, msg_response(6, 200, "BYE", "call-3", 2, "z9hG4bK5")), "code=200",
+                 "response.progress", "transaction.request=#5", "via");
+    sipkb_analyzer_free(a);
+
+    /* Both legs of a proxy: the BYE it forwards is outside any dialog too, and so is the
+     * callee's 200 to it, which the proxy relays. */
+    a = analyzer_new();
+    add(a, msg_request(1, "INVITE", "call-4", 1, "z9hG4bK1"));
+    add(a, msg_response(2, 404, "INVITE", "call-4", 1, "z9hG4bK1"));
+    add(a, msg_request(3, "ACK", "call-4", 1, "z9hG4bK1"));
+    test_msg *upstream_bye = msg_request(4, "BYE", "call-4", 2, "z9hG4bK4");
+    msg_to_tag(upstream_bye, "a6c85cf");
+    add(a, upstream_bye);
+    test_msg *downstream_bye = msg_request(5, "BYE", "call-4", 2, "z9hG4bK4");
+    msg_to_tag(downstream_bye, "a6c85cf");
+    msg_path(downstream_bye, "UDP", PROXY, CALLEE);
+    msg_push_via(downstream_bye, PROXY, "z9hG4bKp5");
+    assert_items(add(a, downstream_bye), "dialog.outside", "dialog.ended_by=#2", "via");
+    test_msg *callee_ok = msg_response(6, 200, "BYE", "call-4", 2, "z9hG4bKp5");
+    msg_path(callee_ok, "UDP", CALLEE, PROXY);
+    msg_push_via(callee_ok, PROXY, "z9hG4bKp5");
+    callee_ok->vias[1].branch = "z9hG4bK4";
+    const sipkb_result *callee_result = add(a, callee_ok);
+    g_assert_cmpuint(sipkb_result_find(callee_result, SIPKB_F_TRANSACTION_REQUEST)->value.number,
+                     ==, 5);
+    g_assert_nonnull(sipkb_result_find(callee_result, SIPKB_F_DIALOG_OUTSIDE_ACCEPTED));
+    const sipkb_result *relayed = add(a, msg_response(7, 200, "BYE", "call-4", 2, "z9hG4bK4"));
+    g_assert_cmpuint(sipkb_result_find(relayed, SIPKB_F_TRANSACTION_REQUEST)->value.number, ==, 4);
+    g_assert_nonnull(sipkb_result_find(relayed, SIPKB_F_DIALOG_OUTSIDE_ACCEPTED));
+    sipkb_analyzer_free(a);
+}
+
 /* RFC 3261 section 9.2: a 487 without a CANCEL in the capture. */
 static void
 test_transactions_cancel_missing(void)
@@ -921,6 +1063,256 @@ test_transactions_final_repeated(void)
     sipkb_analyzer_free(a);
 }
 
+/* RFC 3261 section 17.1.1.3: the client transaction MUST ACK every 300-699 final response to
+ * an INVITE, with the INVITE's branch; section 17.2.1: the server retransmits it until the ACK
+ * comes or Timer H (64*T1 = 32 s, on every transport) gives up. Known once the whole capture
+ * is read, and only when the capture goes on past Timer H: a late item of the response. */
+static void
+test_transactions_final_unacked_timer_h(void)
+{
+    sipkb_analyzer *a = analyzer_new();
+    add(a, msg_request(1, "INVITE", "call-1", 1, "z9hG4bK1"));
+    test_msg *busy_msg = msg_response(2, 486, "INVITE", "call-1", 1, "z9hG4bK1");
+    msg_at(busy_msg, 0.25);
+    const sipkb_result *busy = add(a, busy_msg);
+    /* The first pass cannot know: the ACK may still come. */
+    assert_items(busy, "code=486", "response.failure",
+                 "call.outcome='callee not reached: 486 Busy Here'", "transaction.request=#1",
+                 "via");
+    /* Before Timer H after the response: no verdict, whatever the capture shows. */
+    capture_goes_on(a, 3, 10.0);
+    sipkb_analyzer_finish(a);
+    assert_no_late(busy);
+    capture_goes_on(a, 5, 40.0);
+    sipkb_analyzer_finish(a);
+    assert_late(busy, "transaction.final_unacked", "transaction.unacked_for=39.800s");
+    g_assert_cmpuint(busy->severity, ==, SIPKB_SEVERITY_WARN);
+    char *text = expert_text(busy, SIPKB_F_TRANSACTION_FINAL_UNACKED);
+    g_assert_cmpstr(text, ==,
+                    "486 never ACKed: no ACK with the INVITE's branch came on this hop in the "
+                    "39.8 s the capture goes on after it, past Timer H (64*T1 = 32 s); the client "
+                    "MUST ACK every 300-699 final response (RFC 3261 sections 17.1.1.3, 17.2.1)");
+    g_free(text);
+    /* The ACK at last (a live capture): the next finish decides again, from scratch. */
+    test_msg *ack = msg_request(7, "ACK", "call-1", 1, "z9hG4bK1");
+    msg_at(ack, 40.1);
+    add(a, ack);
+    sipkb_analyzer_finish(a);
+    assert_no_late(busy);
+    g_assert_cmpuint(busy->severity, ==, SIPKB_SEVERITY_WARN); /* a failure all the same */
+    sipkb_analyzer_free(a);
+
+    /* On TCP too: the ACK is required on every transport, and Timer H runs on all of them
+     * (only Timer G, the retransmission, is for UDP). */
+    a = analyzer_new();
+    test_msg *invite = msg_request(1, "INVITE", "call-2", 1, "z9hG4bK1");
+    msg_path(invite, "TCP", UAC, PROXY);
+    msg_via(invite, "TCP", UAC);
+    add(a, invite);
+    test_msg *decline_msg = msg_response(2, 603, "INVITE", "call-2", 1, "z9hG4bK1");
+    msg_path(decline_msg, "TCP", PROXY, UAC);
+    msg_via(decline_msg, "TCP", UAC);
+    msg_at(decline_msg, 0.25);
+    const sipkb_result *decline = add(a, decline_msg);
+    /* A 2xx is not this rule's: its ACK is a new transaction (section 13.2.2.4). A 487 after
+     * CANCEL is a final response like any other: ACKed here, with the INVITE's branch. */
+    add(a, msg_request(3, "INVITE", "call-3", 1, "z9hG4bK3"));
+    const sipkb_result *ok = add(a, msg_response(4, 200, "INVITE", "call-3", 1, "z9hG4bK3"));
+    add(a, msg_request(5, "INVITE", "call-4", 1, "z9hG4bK5"));
+    add(a, msg_request(6, "CANCEL", "call-4", 1, "z9hG4bK5"));
+    add(a, msg_response(7, 200, "CANCEL", "call-4", 1, "z9hG4bK5"));
+    const sipkb_result *terminated =
+        add(a, msg_response(8, 487, "INVITE", "call-4", 1, "z9hG4bK5"));
+    add(a, msg_request(9, "ACK", "call-4", 1, "z9hG4bK5"));
+    capture_goes_on(a, 10, 40.0);
+    sipkb_analyzer_finish(a);
+    assert_late(decline, "transaction.final_unacked", "transaction.unacked_for=39.800s");
+    assert_no_late(ok);
+    assert_no_late(terminated);
+    sipkb_analyzer_free(a);
+}
+
+/* RFC 3261 section 17.1.1.3: a client that goes on with the call has the final response, and
+ * has not ACKed it: a BYE after a 403 (a UAC that takes the failed INVITE for a call), a new
+ * INVITE after a 407. Said however soon the capture ends. A CANCEL or ACK of the INVITE's own
+ * CSeq is no new request; a request on another hop is another client's. */
+static void
+test_transactions_final_unacked_client_went_on(void)
+{
+    sipkb_analyzer *a = analyzer_new();
+    add(a, msg_request(1, "INVITE", "call-1", 1, "z9hG4bK1"));
+    test_msg *challenge_msg = msg_response(2, 407, "INVITE", "call-1", 1, "z9hG4bK1");
+    msg_challenge(challenge_msg, SIPKB_AUTH_PROXY_AUTHENTICATE, REALM, "nonce-1", NULL);
+    const sipkb_result *challenge = add(a, challenge_msg);
+    test_msg *retry = msg_request(3, "INVITE", "call-1", 2, "z9hG4bK3");
+    msg_credentials(retry, SIPKB_AUTH_PROXY_AUTHORIZATION, "alice", REALM, "nonce-1");
+    add(a, retry);
+    const sipkb_result *refused = add(a, msg_response(4, 403, "INVITE", "call-1", 2, "z9hG4bK3"));
+    test_msg *bye = msg_request(5, "BYE", "call-1", 3, "z9hG4bK5");
+    msg_to_tag(bye, "a6c85cf");
+    add(a, bye);
+    add(a, msg_response(6, 200, "BYE", "call-1", 3, "z9hG4bK5"));
+    assert_no_late(refused);
+    sipkb_analyzer_finish(a);
+    assert_late(challenge, "auth.answered_in=#3", "transaction.final_unacked/1",
+                "transaction.unacked_next=#3");
+    assert_late(refused, "transaction.final_unacked/1", "transaction.unacked_next=#5");
+    char *text = expert_text(refused, SIPKB_F_TRANSACTION_FINAL_UNACKED);
+    g_assert_cmpstr(text, ==,
+                    "403 never ACKed: the client went on with the call (frame 5) without an ACK "
+                    "with the INVITE's branch on this hop, though it MUST ACK every 300-699 final "
+                    "response (RFC 3261 section 17.1.1.3)");
+    g_free(text);
+    sipkb_analyzer_free(a);
+
+    /* A CANCEL racing the final response, and a request of the call from the other side (a
+     * BYE from the callee): neither is the client going on. */
+    a = analyzer_new();
+    add(a, msg_request(1, "INVITE", "call-2", 1, "z9hG4bK1"));
+    const sipkb_result *busy = add(a, msg_response(2, 486, "INVITE", "call-2", 1, "z9hG4bK1"));
+    add(a, msg_request(3, "CANCEL", "call-2", 1, "z9hG4bK1"));
+    test_msg *callee_bye = msg_request(4, "BYE", "call-2", 1, "z9hG4bK4");
+    msg_path(callee_bye, "UDP", PROXY, UAC);
+    msg_via(callee_bye, "UDP", PROXY);
+    msg_to_tag(callee_bye, "1928301774");
+    add(a, callee_bye);
+    sipkb_analyzer_finish(a);
+    assert_no_late(busy);
+    sipkb_analyzer_free(a);
+}
+
+/* RFC 3261 sections 14.1 and 17.1.1.3: a re-INVITE inside a dialog is an INVITE client
+ * transaction like any other: its failure (491, 488) is ACKed with its branch. A final response
+ * to any other method is never ACKed (section 17.1.2): a 481 to a BYE is no finding. */
+static void
+test_transactions_final_unacked_in_dialog(void)
+{
+    sipkb_analyzer *a = analyzer_new();
+    add(a, msg_request(1, "INVITE", "call-1", 1, "z9hG4bK1"));
+    add(a, msg_response(2, 200, "INVITE", "call-1", 1, "z9hG4bK1"));
+    test_msg *ack = msg_request(3, "ACK", "call-1", 1, "z9hG4bK3");
+    msg_to_tag(ack, "a6c85cf");
+    add(a, ack);
+    /* A re-INVITE refused and ACKed: nothing. */
+    test_msg *hold = msg_request(4, "INVITE", "call-1", 2, "z9hG4bK4");
+    msg_to_tag(hold, "a6c85cf");
+    add(a, hold);
+    const sipkb_result *refused = add(a, msg_response(5, 488, "INVITE", "call-1", 2, "z9hG4bK4"));
+    test_msg *refused_ack = msg_request(6, "ACK", "call-1", 2, "z9hG4bK4");
+    msg_to_tag(refused_ack, "a6c85cf");
+    add(a, refused_ack);
+    /* A re-INVITE in a glare (491) that the client never ACKs before its next re-INVITE. */
+    test_msg *resume = msg_request(7, "INVITE", "call-1", 3, "z9hG4bK7");
+    msg_to_tag(resume, "a6c85cf");
+    add(a, resume);
+    const sipkb_result *glare = add(a, msg_response(8, 491, "INVITE", "call-1", 3, "z9hG4bK7"));
+    test_msg *again = msg_request(9, "INVITE", "call-1", 4, "z9hG4bK9");
+    msg_to_tag(again, "a6c85cf");
+    add(a, again);
+    add(a, msg_response(10, 200, "INVITE", "call-1", 4, "z9hG4bK9"));
+    test_msg *again_ack = msg_request(11, "ACK", "call-1", 4, "z9hG4bK11");
+    msg_to_tag(again_ack, "a6c85cf");
+    add(a, again_ack);
+    /* A BYE answered 481 (the callee had lost the dialog): no ACK is due. */
+    test_msg *bye = msg_request(12, "BYE", "call-1", 5, "z9hG4bK12");
+    msg_to_tag(bye, "a6c85cf");
+    add(a, bye);
+    const sipkb_result *gone = add(a, msg_response(13, 481, "BYE", "call-1", 5, "z9hG4bK12"));
+    capture_goes_on(a, 14, 40.0);
+    sipkb_analyzer_finish(a);
+    assert_no_late(refused);
+    assert_late(glare, "transaction.final_unacked/1", "transaction.unacked_next=#9");
+    assert_no_late(gone);
+    sipkb_analyzer_free(a);
+}
+
+/* The caller's INVITE (frame 1) through the proxy to the callee (2), who answers 486 (3); returns
+ * the 486's result. */
+static const sipkb_result *
+add_proxied_invite_refused(sipkb_analyzer *a)
+{
+    add(a, msg_request(1, "INVITE", "call-1", 1, "z9hG4bK1"));
+    test_msg *forwarded = msg_request(2, "INVITE", "call-1", 1, "z9hG4bK1");
+    msg_path(forwarded, "UDP", PROXY, CALLEE);
+    msg_push_via(forwarded, PROXY, "z9hG4bKp1");
+    add(a, forwarded);
+    test_msg *callee_busy = msg_response(3, 486, "INVITE", "call-1", 1, "z9hG4bKp1");
+    msg_path(callee_busy, "UDP", CALLEE, PROXY);
+    msg_push_via(callee_busy, PROXY, "z9hG4bKp1");
+    callee_busy->vias[1].branch = "z9hG4bK1";
+    return add(a, callee_busy);
+}
+
+/* RFC 3261 sections 16.7 step 5 and 17.1.1.3: an ACK of a non-2xx response is hop by hop. A
+ * stateful proxy ACKs the callee's failure itself and relays it; the caller ACKs the proxy's
+ * copy. Each leg's response is matched with the ACK of its own hop (branch and addresses). */
+static void
+test_transactions_final_unacked_per_hop(void)
+{
+    sipkb_analyzer *a = analyzer_new();
+    const sipkb_result *downstream = add_proxied_invite_refused(a);
+    test_msg *proxy_ack = msg_request(4, "ACK", "call-1", 1, "z9hG4bKp1");
+    msg_path(proxy_ack, "UDP", PROXY, CALLEE);
+    msg_via(proxy_ack, "UDP", PROXY);
+    add(a, proxy_ack);
+    const sipkb_result *upstream = add(a, msg_response(5, 486, "INVITE", "call-1", 1, "z9hG4bK1"));
+    /* The caller never ACKs and hangs up a call it does not have. */
+    test_msg *bye = msg_request(6, "BYE", "call-1", 2, "z9hG4bK6");
+    msg_to_tag(bye, "a6c85cf");
+    add(a, bye);
+    sipkb_analyzer_finish(a);
+    assert_no_late(downstream);
+    assert_late(upstream, "transaction.final_unacked/1", "transaction.unacked_next=#6");
+    sipkb_analyzer_free(a);
+
+    /* The other way: the caller ACKs the proxy's copy, the proxy never ACKs the callee's. */
+    a = analyzer_new();
+    downstream = add_proxied_invite_refused(a);
+    upstream = add(a, msg_response(4, 486, "INVITE", "call-1", 1, "z9hG4bK1"));
+    add(a, msg_request(5, "ACK", "call-1", 1, "z9hG4bK1"));
+    capture_goes_on(a, 6, 40.0);
+    sipkb_analyzer_finish(a);
+    assert_late(downstream, "transaction.final_unacked", "transaction.unacked_for=39.750s");
+    assert_no_late(upstream);
+    sipkb_analyzer_free(a);
+}
+
+/* RFC 3261 sections 17.1.1.3 and 17.2.3: the ACK of a non-2xx final response carries the
+ * INVITE's branch, which is how the server transaction matches it; one with another branch
+ * (built like a 2xx's ACK) leaves the server retransmitting. An ICMP error quoting the final
+ * response shows it never reached the client, which then has nothing to ACK. */
+static void
+test_transactions_final_unacked_other_branch(void)
+{
+    sipkb_analyzer *a = analyzer_new();
+    add(a, msg_request(1, "INVITE", "call-1", 1, "z9hG4bK1"));
+    const sipkb_result *busy = add(a, msg_response(2, 486, "INVITE", "call-1", 1, "z9hG4bK1"));
+    test_msg *ack = msg_request(3, "ACK", "call-1", 1, "z9hG4bK3");
+    msg_to_tag(ack, "a6c85cf");
+    add(a, ack);
+    sipkb_analyzer_finish(a);
+    assert_late(busy, "transaction.final_unacked/2", "transaction.unacked_next=#3");
+    char *text = expert_text(busy, SIPKB_F_TRANSACTION_FINAL_UNACKED);
+    g_assert_cmpstr(text, ==,
+                    "486 not ACKed as the server can match: the ACK in frame 3 carries another "
+                    "branch than the INVITE's, but the ACK of a 300-699 final response repeats "
+                    "the INVITE's (RFC 3261 sections 17.1.1.3, 17.2.3)");
+    g_free(text);
+    sipkb_analyzer_free(a);
+
+    a = analyzer_new();
+    add(a, msg_request(1, "INVITE", "call-1", 1, "z9hG4bK1"));
+    busy = add(a, msg_response(2, 486, "INVITE", "call-1", 1, "z9hG4bK1"));
+    test_msg *quoted = msg_response(3, 486, "INVITE", "call-1", 1, "z9hG4bK1");
+    quoted->msg.in_icmp = TRUE;
+    quoted->msg.icmp_source = keep(quoted, UAC);
+    add(a, quoted);
+    capture_goes_on(a, 4, 40.0);
+    sipkb_analyzer_finish(a);
+    assert_no_late(busy);
+    sipkb_analyzer_free(a);
+}
+
 /* RFC 3261 section 17.1.1.3: ACK gets no response; it never lacks one. */
 static void
 test_transactions_ack_never_lacks_response(void)
@@ -1020,8 +1412,6 @@ test_transactions_two_messages_in_one_frame(void)
 }
 
 /* ==== auth.c ================================================================================ */
-
-#define REALM "sip.example.net"
 
 /* RFC 3261 section 22.2: 401 with WWW-Authenticate, then the retry with Authorization (a new
  * transaction, CSeq + 1, section 8.1.3.5). */
@@ -2917,6 +3307,8 @@ main(int argc, char **argv)
                     test_transactions_timeout_after_cancel);
     g_test_add_func("/analyzer/transactions/request-outside-dialog",
                     test_transactions_request_outside_dialog);
+    g_test_add_func("/analyzer/transactions/accepted-outside-dialog",
+                    test_transactions_accepted_outside_dialog);
     g_test_add_func("/analyzer/transactions/cancel-missing", test_transactions_cancel_missing);
     g_test_add_func("/analyzer/transactions/no-final-response-after-finish",
                     test_transactions_no_final_response_after_finish);
@@ -2925,6 +3317,16 @@ main(int argc, char **argv)
     g_test_add_func("/analyzer/transactions/final-missing-shown-by-ack",
                     test_transactions_final_missing_shown_by_ack);
     g_test_add_func("/analyzer/transactions/final-repeated", test_transactions_final_repeated);
+    g_test_add_func("/analyzer/transactions/final-unacked-timer-h",
+                    test_transactions_final_unacked_timer_h);
+    g_test_add_func("/analyzer/transactions/final-unacked-client-went-on",
+                    test_transactions_final_unacked_client_went_on);
+    g_test_add_func("/analyzer/transactions/final-unacked-in-dialog",
+                    test_transactions_final_unacked_in_dialog);
+    g_test_add_func("/analyzer/transactions/final-unacked-per-hop",
+                    test_transactions_final_unacked_per_hop);
+    g_test_add_func("/analyzer/transactions/final-unacked-other-branch",
+                    test_transactions_final_unacked_other_branch);
     g_test_add_func("/analyzer/transactions/ack-never-lacks-response",
                     test_transactions_ack_never_lacks_response);
     g_test_add_func("/analyzer/transactions/final-response-clears",

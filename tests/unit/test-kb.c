@@ -56,8 +56,7 @@ lines_contain(const GPtrArray *lines, const char *needle)
 static sipkb_kb_situation
 situation_of(const char *method, gboolean offer)
 {
-    return (sipkb_kb_situation){method,           offer, SIPKB_KB_UNKNOWN,
-                                SIPKB_KB_UNKNOWN, NULL,  SIPKB_KB_UNKNOWN};
+    return (sipkb_kb_situation){.method = method, .offer = offer};
 }
 
 /* The causes (or advice) of `code` in `situation`. */
@@ -117,9 +116,11 @@ text_known(const sipkb_kb *kb, guint code, sipkb_kb_part part, const char *metho
 static void
 check_situation(const sipkb_response_entry *entry, const sipkb_kb_situation *situation)
 {
-    g_test_message("code %u, method %s, offer %d, credentials %d, in dialog %d", entry->code,
-                   situation->method ? situation->method : "(unknown)", situation->offer,
-                   situation->credentials, situation->in_dialog);
+    g_test_message("code %u, method %s, offer %d, credentials %d, in dialog %d, outside any "
+                   "dialog %d",
+                   entry->code, situation->method ? situation->method : "(unknown)",
+                   situation->offer, situation->credentials, situation->in_dialog,
+                   situation->outside_dialog);
     GPtrArray *causes = sipkb_kb_entry_lines(entry, SIPKB_KB_CAUSES, situation);
     GPtrArray *advice = sipkb_kb_entry_lines(entry, SIPKB_KB_ADVICE, situation);
     g_assert_cmpuint(causes->len, >=, 1);
@@ -141,9 +142,14 @@ check_every_method(const sipkb_response_entry *entry)
     for (gsize m = 0; m < G_N_ELEMENTS(methods); m++) {
         for (int offer = 0; offer <= 1; offer++) {
             for (gsize c = 0; c < G_N_ELEMENTS(facts); c++) {
-                for (gsize d = 0; d < G_N_ELEMENTS(facts); d++) {
-                    sipkb_kb_situation situation = {methods[m], offer, facts[c],
-                                                    facts[d],   NULL,  SIPKB_KB_UNKNOWN};
+                for (gsize d = 0; d < G_N_ELEMENTS(facts) * G_N_ELEMENTS(facts); d++) {
+                    sipkb_kb_situation situation = {
+                        .method = methods[m],
+                        .offer = offer,
+                        .credentials = facts[c],
+                        .in_dialog = facts[d % G_N_ELEMENTS(facts)],
+                        .outside_dialog = facts[d / G_N_ELEMENTS(facts)],
+                    };
                     check_situation(entry, &situation);
                     g_assert_nonnull(sipkb_kb_entry_text(entry, SIPKB_KB_SUMMARY, &situation));
                     g_assert_nonnull(sipkb_kb_entry_text(entry, SIPKB_KB_MEANING, &situation));
@@ -588,7 +594,8 @@ static void
 assert_known_lines(const sipkb_response_entry *entry, sipkb_kb_part part, const char *method,
                    sipkb_kb_fact credentials, sipkb_kb_fact in_dialog, const char *expected)
 {
-    sipkb_kb_situation situation = {method, FALSE, credentials, in_dialog, NULL, SIPKB_KB_UNKNOWN};
+    sipkb_kb_situation situation = {
+        .method = method, .credentials = credentials, .in_dialog = in_dialog};
     char *text = joined(sipkb_kb_entry_lines(entry, part, &situation));
     g_assert_cmpstr(text, ==, expected);
     g_free(text);
@@ -636,8 +643,10 @@ test_situation_conditions(void)
      * were not compared. */
     const sipkb_kb_fact compared[] = {SIPKB_KB_NO, SIPKB_KB_YES, SIPKB_KB_UNKNOWN};
     for (gsize i = 0; i < G_N_ELEMENTS(compared); i++) {
-        sipkb_kb_situation situation = {"REGISTER",  FALSE, SIPKB_KB_YES,
-                                        SIPKB_KB_NO, NULL,  compared[i]};
+        sipkb_kb_situation situation = {.method = "REGISTER",
+                                        .credentials = SIPKB_KB_YES,
+                                        .in_dialog = SIPKB_KB_NO,
+                                        .callerid_mismatch = compared[i]};
         const sipkb_response_entry *forbidden = sipkb_kb_response(shipped, 403, NULL);
         gboolean shown = compared[i] != SIPKB_KB_NO;
         lines = sipkb_kb_entry_lines(forbidden, SIPKB_KB_CAUSES, &situation);
@@ -656,8 +665,7 @@ static const char *
 text_in(const sipkb_response_entry *entry, sipkb_kb_part part, const char *method,
         sipkb_kb_fact in_dialog)
 {
-    sipkb_kb_situation situation = {method,    FALSE, SIPKB_KB_UNKNOWN,
-                                    in_dialog, NULL,  SIPKB_KB_UNKNOWN};
+    sipkb_kb_situation situation = {.method = method, .in_dialog = in_dialog};
     return sipkb_kb_entry_text(entry, part, &situation);
 }
 
@@ -698,6 +706,87 @@ test_in_dialog_texts(void)
         strstr(text_known(kb, 487, SIPKB_KB_MEANING, "INVITE", FALSE, FALSE), "hangs up"));
     g_assert_nonnull(strstr(text_known(kb, 488, SIPKB_KB_MEANING, "INVITE", FALSE, TRUE),
                             "session stays as it was"));
+    sipkb_kb_free(kb);
+}
+
+/* A request outside any dialog (a To tag, but the call's INVITE failed: RFC 3261 section
+ * 12.2.2): outside-dialog / !outside-dialog each way, unknown meets both; its texts come before
+ * every other variant, and only when the analyzer decided it. */
+static void
+test_outside_dialog(void)
+{
+    static const char text[] =
+        "[sipkb]\nformat=1\nkb_version=t\n"
+        "[class 1xx]\nname=P\nsummary=s\nmeaning=m\ncause.1=c\nadvice.1=a\nreference=RFC 1\n"
+        "[class 2xx]\nname=S\nsummary=s\nmeaning=m\ncause.1=c\nadvice.1=a\nreference=RFC 1\n"
+        "[class 3xx]\nname=R\nsummary=s\nmeaning=m\ncause.1=c\nadvice.1=a\nreference=RFC 1\n"
+        "[class 4xx]\nname=F\nsummary=s\nmeaning=m\ncause.1=c\nadvice.1=a\nreference=RFC 1\n"
+        "[class 5xx]\nname=F\nsummary=s\nmeaning=m\ncause.1=c\nadvice.1=a\nreference=RFC 1\n"
+        "[class 6xx]\nname=G\nsummary=s\nmeaning=m\ncause.1=c\nadvice.1=a\nreference=RFC 1\n"
+        "[response 200]\nreason=OK\nsummary=s\nsummary.BYE=s bye\n"
+        "summary.BYE.in_dialog=s bye dialog\nmeaning=m\nmeaning.BYE=m bye\n"
+        "meaning.outside_dialog=m outside\n"
+        "cause.1=hung up\ncause.1.for=BYE,!outside-dialog\n"
+        "cause.2=no dialog\ncause.2.for=outside-dialog\n"
+        "cause.3=any\nadvice.1=a\nreference=RFC 1\n";
+    sipkb_kb *kb = sipkb_kb_new();
+    add_layer_ok(kb, SIPKB_LAYER_GENERIC, text, "outside.kb");
+    sipkb_kb_situation situation = {.method = "BYE", .in_dialog = SIPKB_KB_YES};
+    static const struct {
+        sipkb_kb_fact outside;
+        const char *causes, *summary, *meaning;
+    } cases[] = {
+        {SIPKB_KB_YES, "no dialog|any", "s bye dialog", "m outside"},
+        {SIPKB_KB_NO, "hung up|any", "s bye dialog", "m bye"},
+        {SIPKB_KB_UNKNOWN, "hung up|no dialog|any", "s bye dialog", "m bye"},
+    };
+    const sipkb_response_entry *e = sipkb_kb_response(kb, 200, NULL);
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        situation.outside_dialog = cases[i].outside;
+        char *causes = joined(sipkb_kb_entry_lines(e, SIPKB_KB_CAUSES, &situation));
+        g_assert_cmpstr(causes, ==, cases[i].causes);
+        g_free(causes);
+        g_assert_cmpstr(sipkb_kb_entry_text(e, SIPKB_KB_SUMMARY, &situation), ==, cases[i].summary);
+        g_assert_cmpstr(sipkb_kb_entry_text(e, SIPKB_KB_MEANING, &situation), ==, cases[i].meaning);
+    }
+    sipkb_kb_free(kb);
+
+    /* The shipped 200: a BYE, re-INVITE or INFO outside any dialog ended or changed no call. */
+    kb = load_shipped_kb();
+    e = sipkb_kb_response(kb, 200, NULL);
+    static const char *const outside_methods[] = {"BYE", "INVITE", "INFO"};
+    for (gsize i = 0; i < G_N_ELEMENTS(outside_methods); i++) {
+        situation = (sipkb_kb_situation){.method = outside_methods[i],
+                                         .offer = sipkb_kb_offer_assumed(outside_methods[i], FALSE),
+                                         .credentials = SIPKB_KB_NO,
+                                         .in_dialog = SIPKB_KB_YES,
+                                         .outside_dialog = SIPKB_KB_YES};
+        g_test_message("200 to %s outside any dialog", outside_methods[i]);
+        const char *meaning = sipkb_kb_entry_text(e, SIPKB_KB_MEANING, &situation);
+        g_assert_nonnull(strstr(meaning, "dialog that never existed"));
+        g_assert_null(strstr(meaning, "has ended"));
+        GPtrArray *causes = sipkb_kb_entry_lines(e, SIPKB_KB_CAUSES, &situation);
+        g_assert_false(lines_contain(causes, "hung up"));
+        g_assert_false(lines_contain(causes, "ended the call"));
+        g_assert_false(lines_contain(causes, "was already up"));
+        g_assert_true(lines_contain(causes, "section 12.2.2"));
+        g_ptr_array_unref(causes);
+        GPtrArray *advice = sipkb_kb_entry_lines(e, SIPKB_KB_ADVICE, &situation);
+        g_assert_false(lines_contain(advice, "Nothing to fix"));
+        g_assert_false(lines_contain(advice, "If media goes on"));
+        g_assert_true(lines_contain(advice, "instead of a 481"));
+        g_ptr_array_unref(advice);
+        /* In a dialog the capture saw set up: the call ended. */
+        situation.outside_dialog = SIPKB_KB_NO;
+        causes = sipkb_kb_entry_lines(e, SIPKB_KB_CAUSES, &situation);
+        g_assert_false(lines_contain(causes, "section 12.2.2"));
+        g_ptr_array_unref(causes);
+    }
+    situation.method = "BYE";
+    g_assert_nonnull(strstr(sipkb_kb_entry_text(e, SIPKB_KB_MEANING, &situation), "has ended"));
+    GPtrArray *causes = sipkb_kb_entry_lines(e, SIPKB_KB_CAUSES, &situation);
+    g_assert_true(lines_contain(causes, "hung up"));
+    g_ptr_array_unref(causes);
     sipkb_kb_free(kb);
 }
 
@@ -783,12 +872,10 @@ test_profile_note_and_domains(void)
     };
     for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
         g_test_message("%s", cases[i].names[0] ? cases[i].names[0] : "(no names)");
-        sipkb_kb_situation situation = {"INVITE",         TRUE,           SIPKB_KB_UNKNOWN,
-                                        SIPKB_KB_UNKNOWN, cases[i].names, SIPKB_KB_UNKNOWN};
+        sipkb_kb_situation situation = {.method = "INVITE", .offer = TRUE, .names = cases[i].names};
         g_assert_cmpint(sipkb_kb_entry_note_applies(e, &situation), ==, cases[i].applies);
     }
-    sipkb_kb_situation nameless = {"INVITE",         TRUE, SIPKB_KB_UNKNOWN,
-                                   SIPKB_KB_UNKNOWN, NULL, SIPKB_KB_UNKNOWN};
+    sipkb_kb_situation nameless = {.method = "INVITE", .offer = TRUE};
     g_assert_false(sipkb_kb_entry_note_applies(e, &nameless));
     g_assert_false(sipkb_kb_entry_note_applies(sipkb_kb_response(kb, 403, NULL), &nameless));
     sipkb_kb_free(kb);
@@ -806,9 +893,10 @@ static gboolean
 note_applies(const sipkb_kb *kb, guint code, const char *method, sipkb_kb_fact credentials,
              sipkb_kb_fact in_dialog)
 {
-    sipkb_kb_situation situation = {method,      sipkb_kb_offer_assumed(method, FALSE),
-                                    credentials, in_dialog,
-                                    NULL,        SIPKB_KB_UNKNOWN};
+    sipkb_kb_situation situation = {.method = method,
+                                    .offer = sipkb_kb_offer_assumed(method, FALSE),
+                                    .credentials = credentials,
+                                    .in_dialog = in_dialog};
     return sipkb_kb_entry_note_applies(sipkb_kb_response(kb, code, NULL), &situation);
 }
 
@@ -961,7 +1049,7 @@ test_broken_kb_rejected(void)
         {"[response 403]\nadvice.1=a\nadvice.1.for=invite\n",
          "broken.kb: [response 403]: 'advice.1.for' has an entry that is not a method in "
          "capitals (INVITE), '!METHOD', or one of 'offer', 'credentials', 'in-dialog', "
-         "'callerid-mismatch' with or without '!': 'invite' in 'invite'"},
+         "'outside-dialog', 'callerid-mismatch' with or without '!': 'invite' in 'invite'"},
         {"[response 403]\ncause.1=a\ncause.1.for=INVITE UPDATE\n",
          "broken.kb: [response 403]: 'cause.1.for' has an entry that is not a method"},
         {"[response 403]\ncause.1=a\ncause.1.for=!\n",
@@ -1069,6 +1157,7 @@ main(int argc, char **argv)
     g_test_add_func("/kb/conditions-layered", test_conditions_layered);
     g_test_add_func("/kb/profile-note-and-domains", test_profile_note_and_domains);
     g_test_add_func("/kb/in-dialog-texts", test_in_dialog_texts);
+    g_test_add_func("/kb/outside-dialog", test_outside_dialog);
     g_test_add_func("/kb/note-conditions", test_note_conditions);
     g_test_add_func("/kb/broken-kb-rejected", test_broken_kb_rejected);
     g_test_add_func("/response/severities", test_severities);
