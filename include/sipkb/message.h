@@ -113,6 +113,7 @@ typedef struct {
     gboolean has_expires;
     guint32 expires;     /* the Expires header, seconds */
     const char *warning; /* the first Warning header's value, or NULL */
+    const char *event;   /* the Event header's value (RFC 6665 section 7.2.1), or NULL */
 
     gboolean is_resend; /* the SIP dissector's mark of a message it saw before */
 

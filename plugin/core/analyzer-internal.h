@@ -45,6 +45,8 @@ typedef struct transaction {
     const char *request_uri;    /* of its first copy, interned */
     const char *request_uri_user;
     const char *request_uri_host;
+    const char *event;             /* its event type (sipkb_kb_event_type()), interned; "" when
+                                      it had no Event header */
     sipkb_rechallenge rechallenge; /* of the challenge this request received, if one */
 } transaction;
 

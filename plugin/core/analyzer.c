@@ -350,6 +350,7 @@ decide_situation(decision *d)
         return;
     result->situation.credentials = d->txn->has_credentials ? SIPKB_KB_YES : SIPKB_KB_NO;
     result->situation.in_dialog = d->txn->in_dialog ? SIPKB_KB_YES : SIPKB_KB_NO;
+    result->situation.event = d->txn->event;
 }
 
 const sipkb_result *

@@ -257,6 +257,9 @@ transactions_request(decision *d)
     d->txn->request_uri = analyzer_keep(d->analyzer, msg->request_uri);
     d->txn->request_uri_user = analyzer_keep(d->analyzer, msg->request_uri_user);
     d->txn->request_uri_host = analyzer_keep(d->analyzer, msg->request_uri_host);
+    char *event = sipkb_kb_event_type(msg->event);
+    d->txn->event = analyzer_keep(d->analyzer, event);
+    g_free(event);
     d->result->request_frame = d->txn->first_frame;
     d->result->facts |=
         SIPKB_FACT_TRACKED | (d->txn->expects_response ? SIPKB_FACT_EXPECTS_FINAL : 0);

@@ -1770,6 +1770,68 @@ test_responses_situation(void)
     sipkb_analyzer_free(a);
 }
 
+/* The first KB cause of a result's code in its situation. */
+static const char *
+first_kb_cause(const sipkb_result *r)
+{
+    GPtrArray *lines = sipkb_kb_entry_lines(sipkb_kb_response(kb, r->status_code, NULL),
+                                            SIPKB_KB_CAUSES, &r->situation);
+    const char *first = lines->len ? g_ptr_array_index(lines, 0) : NULL;
+    g_ptr_array_unref(lines);
+    return first;
+}
+
+/* The event type of a SUBSCRIBE's Event header (RFC 6665 sections 7.2.1, 8.2.1) keys the causes
+ * of its responses: a message-summary or presence.winfo SUBSCRIBE that a proxy could not route
+ * to a registered contact is no device's fault, a dialog or presence one may be; a request
+ * without an Event header names no package; one the capture lacks, any. */
+static void
+test_responses_event_situation(void)
+{
+    sipkb_analyzer *a = analyzer_new();
+    static const struct {
+        const char *event;  /* the SUBSCRIBE's Event header */
+        const char *type;   /* the situation's event type */
+        const char *prefix; /* the first KB cause of the 480 */
+    } cases[] = {
+        {"message-summary", "message-summary", "No presence or message-summary server"},
+        {"Presence.winfo;id=4", "presence.winfo", "No presence or message-summary server"},
+        {"dialog;sla", "dialog", "The notifier is the user's own device"},
+        {"presence", "presence", "The notifier is the user's own device"},
+        {"ua-profile;profile-type=device", "ua-profile", "No notifier for this event package"},
+        {NULL, "", "No notifier for this event package"},
+    };
+    guint32 frame = 1;
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++, frame += 2) {
+        g_test_message("Event: %s", cases[i].event ? cases[i].event : "(none)");
+        char *call_id = g_strdup_printf("sub-%u", frame);
+        test_msg *subscribe = msg_request(frame, "SUBSCRIBE", call_id, 1, "z9hG4bK1");
+        subscribe->msg.event = keep(subscribe, cases[i].event);
+        add(a, subscribe);
+        const sipkb_result *r =
+            add(a, msg_response(frame + 1, 480, "SUBSCRIBE", call_id, 1, "z9hG4bK1"));
+        g_assert_cmpstr(r->situation.event, ==, cases[i].type);
+        g_assert_true(g_str_has_prefix(first_kb_cause(r), cases[i].prefix));
+        g_free(call_id);
+    }
+    /* The request is not in the capture: every event's causes, as for an unknown fact. */
+    const sipkb_result *r = add(a, msg_response(frame, 480, "SUBSCRIBE", "sub-x", 1, "z9hG4bK1"));
+    g_assert_null(r->situation.event);
+    g_assert_true(g_str_has_prefix(first_kb_cause(r), "No presence or message-summary server"));
+    char *causes = kb_causes_of(r);
+    g_assert_nonnull(strstr(causes, "The notifier is the user's own device"));
+    g_assert_nonnull(strstr(causes, "No notifier for this event package"));
+    g_free(causes);
+    /* An INVITE has no Event header: no SUBSCRIBE cause, and none of an event. */
+    add(a, msg_request(frame + 1, "INVITE", "call-1", 1, "z9hG4bK2"));
+    r = add(a, msg_response(frame + 2, 480, "INVITE", "call-1", 1, "z9hG4bK2"));
+    g_assert_cmpstr(r->situation.event, ==, "");
+    causes = kb_causes_of(r);
+    g_assert_null(strstr(causes, "notifier"));
+    g_free(causes);
+    sipkb_analyzer_free(a);
+}
+
 /* alice@sip.example.net registered at `at` seconds (frames 1 and 2): the 2xx binds her Contact
  * for `expires` seconds, as a Contact parameter or (when `in_header`) as the Expires header. */
 static void
@@ -2960,6 +3022,7 @@ main(int argc, char **argv)
     g_test_add_func("/analyzer/responses/forbidden-cause-quotes-reason-phrase",
                     test_responses_forbidden_cause_quotes_reason_phrase);
     g_test_add_func("/analyzer/responses/situation", test_responses_situation);
+    g_test_add_func("/analyzer/responses/event-situation", test_responses_event_situation);
     g_test_add_func("/analyzer/responses/not-found-registered",
                     test_responses_not_found_registered);
     g_test_add_func("/analyzer/responses/not-found-register-host",
