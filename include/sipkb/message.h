@@ -36,9 +36,11 @@ typedef struct {
     const char *transport; /* "UDP", "TCP", "TLS", ... */
     const char *host;      /* sent-by host */
     guint port;            /* sent-by port, 0 when absent or not read */
-    const char *branch;
+    const char *branch;    /* NULL when absent, or when its parameters were not read */
     const char *received;
-    const char *rport; /* NULL: absent; "": bare ;rport; else its value */
+    const char *rport;        /* NULL: absent; "": bare ;rport; else its value */
+    gboolean parameters_read; /* the dissector read the value's parameters: a NULL branch is
+                                 no branch (FALSE: unknown) */
 } sipkb_via;
 
 /* One line of an SDP body (RFC 8866 section 5) with the parts the SDP dissector found. */
