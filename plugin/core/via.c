@@ -82,6 +82,10 @@ sipkb_via_explain(const sipkb_via *via, guint index, gboolean in_request, GPtrAr
                                                  host, default_port));
     if (via->branch)
         g_ptr_array_add(details, branch_words(via->branch));
+    else if (via->parameters_read)
+        g_ptr_array_add(details, g_strdup("No branch: an RFC 2543 client; RFC 3261 section 8.1.1.7 "
+                                          "requires one, transactions are matched the old way "
+                                          "(section 17.2.3)"));
     if (via->received)
         g_ptr_array_add(details,
                         g_strdup_printf("received=%s: the next hop saw the request come from %s%s",

@@ -17,6 +17,7 @@
 #include "sipkb/findings.h"
 #include "sipkb/kb.h"
 #include "sipkb/message.h"
+#include "sipkb/via.h"
 
 /* ---- the shipped findings table and KB --------------------------------------------------- */
 
@@ -2933,6 +2934,47 @@ test_via_no_branch(void)
     sipkb_analyzer_free(a);
 }
 
+/* One Via value in words: a branch is the transaction ID, with the z9hG4bK cookie or the old
+ * way; a value read to its end without one has none (RFC 3261 sections 8.1.1.7, 17.2.3); one
+ * not read that far says nothing of it. */
+static void
+test_via_explain_branch(void)
+{
+    static const struct {
+        const char *branch;
+        gboolean parameters_read;
+        const char *detail; /* the branch's line, or NULL: none */
+    } cases[] = {
+        {"z9hG4bK74bf9", TRUE,
+         "Branch z9hG4bK74bf9: the transaction ID (z9hG4bK cookie: RFC "
+         "3261-compliant)"},
+        {"1234", TRUE,
+         "Branch 1234: no z9hG4bK cookie: an RFC 2543 client, transactions matched "
+         "the old way"},
+        {NULL, TRUE,
+         "No branch: an RFC 2543 client; RFC 3261 section 8.1.1.7 requires one, "
+         "transactions are matched the old way (section 17.2.3)"},
+        {NULL, FALSE, NULL},
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        sipkb_via via = {.transport = "UDP",
+                         .host = "192.168.5.11",
+                         .port = 7818,
+                         .branch = cases[i].branch,
+                         .parameters_read = cases[i].parameters_read};
+        GPtrArray *details = g_ptr_array_new_with_free_func(g_free);
+        char *value = sipkb_via_explain(&via, 0, TRUE, details);
+        g_assert_cmpstr(value, ==,
+                        "1: SIP/2.0/UDP 192.168.5.11:7818, added by the sender of this "
+                        "request");
+        g_assert_cmpuint(details->len, ==, cases[i].detail ? 3 : 2);
+        if (cases[i].detail)
+            g_assert_cmpstr(g_ptr_array_index(details, 2), ==, cases[i].detail);
+        g_free(value);
+        g_ptr_array_unref(details);
+    }
+}
+
 /* ==== ICMP-quoted copies (analyzer.c, transactions.c) ======================================== */
 
 /* RFC 792 / RFC 4443: an ICMP error quotes the packet that failed; the quoted SIP was sent once
@@ -3263,6 +3305,7 @@ main(int argc, char **argv)
     g_test_add_func("/analyzer/via/transport-mismatch", test_via_transport_mismatch);
     g_test_add_func("/analyzer/via/nat", test_via_nat);
     g_test_add_func("/analyzer/via/no-branch", test_via_no_branch);
+    g_test_add_func("/analyzer/via/explain-branch", test_via_explain_branch);
 
     g_test_add_func("/analyzer/icmp/copy-not-retransmission", test_icmp_copy_not_retransmission);
     g_test_add_func("/analyzer/icmp/from-is-the-error-sender", test_icmp_from_is_the_error_sender);
