@@ -56,15 +56,17 @@ attach_via_part(const sipkb_extracted *m, field_info **transports, guint n, cons
  * sip.Via.sent-by.port only when a parameter follows it, so "SIP/2.0/UDP 192.0.2.5:7818" has
  * none. It is the digits after the ':' that follows the sent-by address in the packet (after
  * the ']' of an IPv6 reference); 0 when there are none (RFC 3261 section 20.42: then the
- * transport's default port is meant). */
+ * transport's default port is meant). Sets *stopped when the ':' has no digit after it: the
+ * dissector stops reading the Via there, so it never reads the value's parameters. */
 static guint
-port_after_address(const field_info *address)
+port_after_address(const field_info *address, gboolean *stopped)
 {
     tvbuff_t *tvb = address->ds_tvb;
     gint offset = address->start + address->length;
+    *stopped = FALSE;
     if (tvb_captured_length_remaining(tvb, offset) > 0 && sipkb_tvb_get_uint8(tvb, offset) == ']')
         offset++;
-    if (tvb_captured_length_remaining(tvb, offset) < 2 || sipkb_tvb_get_uint8(tvb, offset) != ':')
+    if (tvb_captured_length_remaining(tvb, offset) < 1 || sipkb_tvb_get_uint8(tvb, offset) != ':')
         return 0;
     guint port = 0;
     gint digits = 0;
@@ -74,6 +76,7 @@ port_after_address(const field_info *address)
             break;
         port = port * 10 + (guint)(c - '0');
     }
+    *stopped = digits == 0;
     return digits > 0 && port <= 65535 ? port : 0;
 }
 
@@ -102,9 +105,13 @@ sipkb_extract_vias(const sipkb_field_source *source, wmem_allocator_t *pool, sip
         const field_info **p = &parts[v * N_VIA_FIELDS];
         vias[v].transport = sipkb_finfo_string(transports[v]);
         vias[v].host = p[V_ADDRESS] ? sipkb_field_text(pool, p[V_ADDRESS]) : NULL;
+        gboolean stopped = !p[V_ADDRESS];
         vias[v].port = p[V_PORT]      ? sipkb_finfo_uint(p[V_PORT])
-                       : p[V_ADDRESS] ? port_after_address(p[V_ADDRESS])
+                       : p[V_ADDRESS] ? port_after_address(p[V_ADDRESS], &stopped)
                                       : 0;
+        /* Past its sent-by the dissector reads every parameter, and gives sip.Via.branch for
+         * a branch: a value without that field has none. */
+        vias[v].parameters_read = !stopped;
         vias[v].branch = p[V_BRANCH] ? sipkb_field_text(pool, p[V_BRANCH]) : NULL;
         vias[v].received = p[V_RECEIVED] ? sipkb_field_text(pool, p[V_RECEIVED]) : NULL;
         vias[v].rport = p[V_RPORT] ? sipkb_field_text(pool, p[V_RPORT]) : NULL;

@@ -77,6 +77,7 @@ static const field_spec field_specs[] = {
     {"sip.to.host", FIELD_STRING, MSG(to_host), 0, 0, NEED_ALWAYS},
     {"sip.to.tag", FIELD_STRING, MSG(to_tag), 0, 0, NEED_ALWAYS},
     {"sip.Warning", FIELD_STRING, MSG(warning), 0, 0, NEED_ALWAYS},
+    {"sip.Event", FIELD_STRING, MSG(event), 0, 0, NEED_ALWAYS},
     {"sip.pai.user", FIELD_STRING, MSG(p_asserted_identity_user), 0, 0, NEED_AUTH},
     {"sip.ppi.user", FIELD_STRING, MSG(p_preferred_identity_user), 0, 0, NEED_AUTH},
     {"sip.Retry-After", FIELD_UINT, MSG(retry_after), MSG(has_retry_after), 0, NEED_ALWAYS},

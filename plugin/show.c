@@ -450,24 +450,19 @@ append_info(const show_ctx *c)
         col_append_fstr(c->pinfo->cinfo, COL_INFO, " [sipkb: %s]", response_summary(c));
 }
 
-/* The sipkb item's title: the request and its findings' headers, or the response and what
- * its code means. */
+/* The sipkb item's title: the request (or quoted message) and its findings' headers
+ * (sipkb_result_title()), or the response and what its code means. */
 static char *
 title_text(show_ctx *c)
 {
     const sipkb_result *r = c->result;
-    if (r->kind == SIPKB_MESSAGE_QUOTED)
-        return wmem_strdup_printf(c->pinfo->pool, "%s quoted in an ICMP error",
-                                  r->method ? r->method : "SIP message");
-    if (r->kind == SIPKB_MESSAGE_REQUEST) {
-        wmem_strbuf_t *text = wmem_strbuf_new(c->pinfo->pool, r->method ? r->method : "request");
-        for (guint i = 0; i < sipkb_result_n_all(r); i++) {
-            const sipkb_finding_def *def = def_of((sipkb_finding)sipkb_result_item(r, i)->finding);
-            if (def->header)
-                wmem_strbuf_append(text, render(c, def->header));
-        }
-        return wmem_strbuf_finalize(text);
+    GString *named = g_string_new(NULL);
+    if (sipkb_result_title(sipkb_ids.findings, r, named)) {
+        char *title = wmem_strdup(c->pinfo->pool, named->str);
+        g_string_free(named, TRUE);
+        return title;
     }
+    g_string_free(named, TRUE);
     if (!c->entry)
         return wmem_strdup_printf(c->pinfo->pool, "%u is not a SIP status code", r->status_code);
     return wmem_strdup_printf(c->pinfo->pool, "%u %s: %s", r->status_code, c->reason,

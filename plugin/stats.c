@@ -143,6 +143,12 @@ static const struct {
      {SIPKB_F_VIA_TRANSPORT_MISMATCH, NO_FINDING},
      0,
      "Via transport differs from the packet's"},
+    /* Every request that shows it: the Note is said on a sender's first one only. */
+    {TOPIC_VIA,
+     ROW_FINDINGS,
+     {SIPKB_F_VIA_NO_BRANCH, SIPKB_F_VIA_NO_BRANCH_FIRST_FRAME},
+     0,
+     "Requests whose top Via has no branch (RFC 2543 style)"},
 };
 
 /* Whether a message counts in a row: by a fact, or by one of its findings; `settled`: the

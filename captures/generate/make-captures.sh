@@ -6,7 +6,7 @@
 #
 # Without NAME every capture is regenerated.  For each capture the script
 #   1. starts tshark on the loopback interface (capture filter on the SIP
-#      ports used below),
+#      ports used below, and ICMP errors for the captures in ICMP_CAPTURES),
 #   2. starts a SIPp UAS playing the callee (if the scenario needs one),
 #   3. runs the SIPp UAC scenario against Kamailio,
 #   4. stops tshark with SIGINT, checks with tshark that the capture holds
@@ -20,6 +20,7 @@
 #   5070  Kamailio (UDP and TCP)
 #   5061  SIPp UAC (the caller / registering phone)
 #   5090  SIPp UAS (the callee phone)
+#   5062  nothing: a Via port whose responses are refused (options-icmp-response)
 # Must run as root (or with capture rights for dumpcap on "lo").
 # Set KEEP_LOGS=1 to keep the Kamailio/SIPp/tshark logs of a successful run.
 
@@ -65,7 +66,15 @@ ALL_CAPTURES=(
 	invite-sdp-mismatch
 	invite-callerid-accepted
 	invite-403-no-ack
+	subscribe-event-404
+	register-no-branch
+	options-icmp-response
 )
+
+# Captures that also record ICMP errors (on 127.0.0.1), beside the SIP ports.
+ICMP_CAPTURES=(options-icmp-response)
+# A port on which nothing listens: a Via that names it gets its responses refused.
+DEAD_PORT=5062
 
 # ---------------------------------------------------------------------------
 # helpers
@@ -187,11 +196,14 @@ stop_kamailio() {
 # captures/<name>.pcapng once it has passed verify(), so a failed run never
 # leaves a broken capture behind (the old one stays in place).
 start_capture() { # name
-	local name=$1 i
+	local name=$1 i filter=$CAPTURE_FILTER
 	CUR_PCAP="$WORK/$name.pcapng"
 	rm -f "$CUR_PCAP"
 	: >"$WORK/$name-tshark.log"
-	tshark -i lo -f "$CAPTURE_FILTER" -w "$CUR_PCAP" -q \
+	for i in "${ICMP_CAPTURES[@]}"; do
+		[[ $i == "$name" ]] && filter="($CAPTURE_FILTER) or (host $IP and icmp)"
+	done
+	tshark -i lo -f "$filter" -w "$CUR_PCAP" -q \
 		>"$WORK/$name-tshark.log" 2>&1 &
 	TSHARK_PID=$!
 	for i in $(seq 100); do
@@ -352,6 +364,16 @@ check_tcp_caller_leg() {
 	((bad == 0)) || die "capture $CUR_NAME: $bad SIP message(s) on the wrong transport"
 	bad=$(tshark -r "$CUR_PCAP" -Y "sip and tcp" 2>/dev/null | wc -l)
 	((bad > 0)) || die "capture $CUR_NAME: no SIP over TCP"
+}
+
+# exactly one ICMP error, a port unreachable that quotes the 200 Kamailio sent
+# to the dead port
+check_icmp_quotes_200() {
+	local quoted
+	quoted=$(tshark -r "$CUR_PCAP" -Y "icmp.type == 3 and icmp.code == 3" \
+		-T fields -e sip.Status-Code -e udp.dstport 2>/dev/null)
+	[[ $quoted == $'200\t'"$DEAD_PORT" ]] ||
+		die "capture $CUR_NAME: expected one ICMP port unreachable quoting the 200 to port $DEAD_PORT, got: $quoted"
 }
 
 # ---------------------------------------------------------------------------
@@ -551,6 +573,35 @@ cap_invite-403-no-ack() {
 	uas uas-ring-forbidden.xml 1
 	uac invite-403-no-ack.xml 1 -key callee callee-forbidden -auth_uri callee-forbidden@sipkb.test
 	EXPECT=("$INV_AUTH P>A:100 P>B:INVITE B>P:180 P>A:180 B>P:403 P>B:ACK P>A:403 A>P:BYE P>B:BYE B>P:200 P>A:200 P>A:403 A>P:BYE P>A:200 P>A:403 A>P:BYE P>A:200")
+}
+
+# --- added later: event packages, a Via without branch, an ICMP error quoting a response ---
+
+cap_subscribe-event-404() {
+	# bob subscribes to alice's voicemail state (MWI), then to her presence;
+	# alice never registered and Kamailio has no presence or MWI server
+	uac subscribe-event.xml 1 -auth_uri alice@sipkb.test \
+		-key event message-summary -key accept application/simple-message-summary
+	uac subscribe-event.xml 1 -auth_uri alice@sipkb.test -cid_str "sipkb-%u-presence-$CUR_NAME@%s" \
+		-key event presence -key accept application/pidf+xml
+	EXPECT=(
+		"A>P:SUBSCRIBE P>A:407 A>P:SUBSCRIBE P>A:404"
+		"A>P:SUBSCRIBE P>A:407 A>P:SUBSCRIBE P>A:404"
+	)
+}
+
+cap_register-no-branch() {
+	uac register-no-branch.xml 1 -auth_uri sipkb.test
+	EXPECT=("A>P:REGISTER P>A:401 A>P:REGISTER P>A:200")
+}
+
+cap_options-icmp-response() {
+	# the OPTIONS names port 5062 in its Via (no rport): the 200 goes there
+	port_busy udp "$DEAD_PORT" && die "UDP port $DEAD_PORT is in use: the 200 would be delivered"
+	uac options-icmp-response.xml 1 -nr -key via_port "$DEAD_PORT"
+	# the 200 and its copy quoted in the ICMP error
+	EXPECT=("A>P:OPTIONS P>A:200 P>A:200")
+	POST_CHECK=(check_icmp_quotes_200)
 }
 
 run_capture() { # name

@@ -125,6 +125,16 @@ void sipkb_result_drop_restated(const sipkb_result *result, const sipkb_response
  * failed. What is normal stays closed. */
 gboolean sipkb_result_item_opens(const sipkb_findings_table *table, const sipkb_result *result,
                                  guint index);
+/* The title of a request's or quoted message's sipkb item (and its verdict), appended to
+ * `out`: the message named (a request by its method; a response quoted in an ICMP error by its
+ * code and the method it answers, "100 to REGISTER": RFC 3261 section 17.2.4, a response that
+ * did not reach its client, is no request), then the `header` words of its findings in order
+ * (" retransmitted", " quoted in an ICMP error"). Returns FALSE, appending nothing, for a live
+ * response (its title is its code and what the KB or the evidence says of it) or a message that
+ * is neither a request nor a response. */
+gboolean sipkb_result_title(const sipkb_findings_table *table, const sipkb_result *result,
+                            GString *out);
+
 /* The message's arrow in sipkb's ladder (the Flow Graph "SIP with sipkb verdicts"). Appends to
  * `label` the arrow's label: the method, or the code and its reason phrase in `kb` (the code
  * alone where the KB does not register it);

@@ -119,7 +119,10 @@ G_BEGIN_DECLS
     X(VIA_NAT, "via.nat")                                                                          \
     X(VIA_NAT_SENT_BY, "via.nat.sent_by")                                                          \
     X(VIA_NAT_SEEN, "via.nat.seen")                                                                \
-    X(VIA_NAT_FIRST_FRAME, "via.nat.first_frame")
+    X(VIA_NAT_FIRST_FRAME, "via.nat.first_frame")                                                  \
+    X(VIA_NO_BRANCH, "via.no_branch")                                                              \
+    X(VIA_NO_BRANCH_SENDER, "via.no_branch.sender")                                                \
+    X(VIA_NO_BRANCH_FIRST_FRAME, "via.no_branch.first_frame")
 
 #define SIPKB_FINDING_ENUM(id, name) SIPKB_F_##id,
 typedef enum { SIPKB_FINDING_LIST(SIPKB_FINDING_ENUM) SIPKB_N_FINDINGS } sipkb_finding;

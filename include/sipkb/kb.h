@@ -4,7 +4,8 @@
  * then a provider profile, then user overrides); a lookup returns the merged
  * entry and says which layer each text came from. Some texts depend on the request the
  * response answers (its CSeq method, whether it carried an SDP offer or credentials, whether it
- * was inside a dialog): the sipkb_kb_entry_* functions pick the ones that apply.
+ * was inside a dialog, the event package of its Event header): the sipkb_kb_entry_* functions
+ * pick the ones that apply.
  */
 #ifndef SIPKB_KB_H
 #define SIPKB_KB_H
@@ -120,7 +121,17 @@ typedef struct {
                                         failed and none succeeded: no dialog existed (finding
                                         dialog.outside) */
     sipkb_kb_fact callerid_mismatch; /* its From user differed from its digest username */
+    const char *event;               /* the event type of its Event header (sipkb_kb_event_type():
+                                        "message-summary", "presence.winfo"); "" when it had
+                                        none; NULL when the request is not in the capture (no
+                                        event condition) */
 } sipkb_kb_situation;
+
+/* The event type of an Event header value (RFC 6665 sections 7.2.1, 8.2.1): the package and its
+ * templates before any parameter ("presence.winfo" of "Presence.winfo;id=7"), without the
+ * whitespace around it, in lower case, as the KB's event= conditions compare it (without case).
+ * "" for NULL or a value without one. Free with g_free(). */
+char *sipkb_kb_event_type(const char *event_header);
 
 /* SIPKB_KB_SUMMARY or SIPKB_KB_MEANING for a response in `situation`, the first that the
  * entry has of: the text for a request outside any dialog (meaning.outside_dialog, when

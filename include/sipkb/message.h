@@ -36,9 +36,11 @@ typedef struct {
     const char *transport; /* "UDP", "TCP", "TLS", ... */
     const char *host;      /* sent-by host */
     guint port;            /* sent-by port, 0 when absent or not read */
-    const char *branch;
+    const char *branch;    /* NULL when absent, or when its parameters were not read */
     const char *received;
-    const char *rport; /* NULL: absent; "": bare ;rport; else its value */
+    const char *rport;        /* NULL: absent; "": bare ;rport; else its value */
+    gboolean parameters_read; /* the dissector read the value's parameters: a NULL branch is
+                                 no branch (FALSE: unknown) */
 } sipkb_via;
 
 /* One line of an SDP body (RFC 8866 section 5) with the parts the SDP dissector found. */
@@ -87,7 +89,7 @@ typedef struct {
     gboolean has_cseq;
     guint32 cseq_number;
     const char *cseq_method;
-    const char *request_uri;      /* requests: the Request-URI as written, its user and host */
+    const char *request_uri; /* requests: the Request-URI as written, its user and host */
     const char *request_uri_user;
     const char *request_uri_host;
     const char *from_user;
@@ -113,6 +115,7 @@ typedef struct {
     gboolean has_expires;
     guint32 expires;     /* the Expires header, seconds */
     const char *warning; /* the first Warning header's value, or NULL */
+    const char *event;   /* the Event header's value (RFC 6665 section 7.2.1), or NULL */
 
     gboolean is_resend; /* the SIP dissector's mark of a message it saw before */
 

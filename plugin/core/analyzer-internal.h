@@ -21,7 +21,12 @@ typedef struct transaction {
     guint retransmissions;      /* copies after the first on this hop */
     struct request_group *group;
     const char *hop;           /* "source:port>destination:port" of its first copy, interned */
-    const char *branch;        /* top Via branch of its first copy, interned, "" when absent */
+    const char *branch;        /* its request key (transactions.c request_key()): the top Via
+                                  branch of its first copy, or for a top Via without the
+                                  z9hG4bK cookie the RFC 2543 fields; interned */
+    const char *top_via;       /* its top Via (transport, sent-by, branch), interned: what a
+                                  response without the z9hG4bK cookie is matched by */
+    const char *from_tag;      /* interned */
     guint32 provisional_frame; /* the first 1xx, 0 if none */
     guint32 final_frame;       /* 0 until a final response is seen */
     guint32 final_code;
@@ -41,7 +46,7 @@ typedef struct transaction {
     const char *credentials_realm;   /* interned */
     const char *nonce_seen_before;   /* latest challenge nonce of this client when it was sent */
     challenge *answered;             /* the latest challenge when its credentials were made */
-    struct transaction *same_branch; /* the next transaction of its group and branch (another
+    struct transaction *same_branch; /* the next transaction of its group and request key (another
                                         hop), or NULL */
     struct transaction *next_in_group;
     guint32 ack_frame;          /* INVITE: an ACK of its CSeq on the same hop */
@@ -57,6 +62,8 @@ typedef struct transaction {
     const char *request_uri;    /* of its first copy, interned */
     const char *request_uri_user;
     const char *request_uri_host;
+    const char *event;             /* its event type (sipkb_kb_event_type()), interned; "" when
+                                      it had no Event header */
     sipkb_rechallenge rechallenge; /* of the challenge this request received, if one */
 } transaction;
 
@@ -93,17 +100,19 @@ struct sipkb_analyzer {
     GArray *frame_first;      /* frame number -> index + 1 of its first result (0: none) */
     GPtrArray *results;       /* every result, in the order added */
     GHashTable *groups;       /* request_group -> itself */
-    GHashTable *transactions; /* (group, branch) -> transaction */
+    GHashTable *transactions; /* (group, branch or RFC 2543 key) -> transaction */
     GHashTable *challenges;   /* (Call-ID, method) -> latest challenge */
     GPtrArray *all_challenges;
     GPtrArray *all_transactions;
-    GHashTable *offers;         /* Call-ID -> pending offer (offer-answer.c) */
-    GHashTable *nat_peers;      /* "address:port" of a client behind NAT -> first frame (via.c) */
-    GHashTable *accepted_pairs; /* "from user\ndigest user" -> frame of a 2xx (auth.c) */
-    GHashTable *calls;          /* Call-ID -> what its INVITEs ended with (transactions.c) */
-    GHashTable *registrations;  /* "user@host" address-of-record -> its bindings
-                                   (registrations.c) */
-    gint64 last_time_ns;        /* of the latest message added */
+    GHashTable *offers;    /* Call-ID -> pending offer (offer-answer.c) */
+    GHashTable *nat_peers; /* "address:port" of a client behind NAT -> first frame (via.c) */
+    GHashTable *branchless_senders; /* "address:port" sending top Vias without branch -> first
+                                       frame (via.c) */
+    GHashTable *accepted_pairs;     /* "from user\ndigest user" -> frame of a 2xx (auth.c) */
+    GHashTable *calls;              /* Call-ID -> what its INVITEs ended with (transactions.c) */
+    GHashTable *registrations;      /* "user@host" address-of-record -> its bindings
+                                       (registrations.c) */
+    gint64 last_time_ns;            /* of the latest message added */
     gboolean needs_finish;
     gboolean finished_once;
 };
@@ -163,7 +172,8 @@ gpointer analyzer_alloc(sipkb_analyzer *analyzer, gsize size);
  * whole-capture: no final response, a final response never ACKed. */
 void transactions_init(sipkb_analyzer *analyzer);
 void transactions_request(decision *d);
-void transactions_quoted(decision *d); /* SIP quoted in an ICMP error */
+/* SIP quoted in an ICMP error; `trackable`: it has the Call-ID and CSeq that find its original */
+void transactions_quoted(decision *d, gboolean trackable);
 void transactions_response(decision *d);
 void transactions_finish(sipkb_analyzer *analyzer, GArray *late_scratch);
 
@@ -200,7 +210,7 @@ gboolean registrations_bound_contact(const sipkb_analyzer *analyzer, const char 
 void offer_answer_init(sipkb_analyzer *analyzer);
 void offer_answer_decide(decision *d);
 
-/* via.c's decision: the top Via against the packet's transport and source. */
+/* via.c's decision: the top Via against the packet's transport and source, and its branch. */
 void via_decide(decision *d);
 
 /* Appends late items (whole-capture findings) to a result. */

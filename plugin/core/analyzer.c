@@ -58,8 +58,9 @@ sipkb_analyzer_free(sipkb_analyzer *analyzer)
         return;
     g_hash_table_destroy(analyzer->groups);
     g_hash_table_destroy(analyzer->transactions);
-    GHashTable *optional[] = {analyzer->challenges, analyzer->nat_peers, analyzer->accepted_pairs,
-                              analyzer->calls, analyzer->registrations};
+    GHashTable *optional[] = {
+        analyzer->challenges,     analyzer->nat_peers, analyzer->branchless_senders,
+        analyzer->accepted_pairs, analyzer->calls,     analyzer->registrations};
     for (gsize i = 0; i < G_N_ELEMENTS(optional); i++) {
         if (optional[i])
             g_hash_table_destroy(optional[i]);
@@ -291,9 +292,8 @@ decide_message(decision *d)
     switch (d->result->kind) {
     case SIPKB_MESSAGE_QUOTED:
         /* A copy inside an ICMP error is no live message: it only says its original failed
-         * (RFC 3261 section 18.4). */
-        if (trackable(msg))
-            transactions_quoted(d);
+         * (RFC 3261 section 18.4), and which one when it can be tracked. */
+        transactions_quoted(d, trackable(msg));
         return;
     case SIPKB_MESSAGE_REQUEST:
         if (trackable(msg)) {
@@ -355,6 +355,7 @@ decide_situation(decision *d)
     if (d->txn->callerid != SIPKB_CALLERID_NOT_APPLICABLE)
         result->situation.callerid_mismatch =
             sipkb_callerid_is_mismatch(d->txn->callerid) ? SIPKB_KB_YES : SIPKB_KB_NO;
+    result->situation.event = d->txn->event;
 }
 
 const sipkb_result *
@@ -527,6 +528,30 @@ sipkb_result_render(const sipkb_findings_table *table, const sipkb_result *resul
 {
     render_context c = {table, result, reason, summary};
     sipkb_template_fill(template_text, lookup_result_value, &c, out);
+}
+
+gboolean
+sipkb_result_title(const sipkb_findings_table *table, const sipkb_result *result, GString *out)
+{
+    if (result->kind != SIPKB_MESSAGE_REQUEST && result->kind != SIPKB_MESSAGE_QUOTED)
+        return FALSE;
+    /* A quoted copy keeps its status code: 0 for a request. */
+    gboolean response = result->kind == SIPKB_MESSAGE_QUOTED && result->status_code;
+    if (response && result->method)
+        g_string_append_printf(out, "%u to %s", result->status_code, result->method);
+    else if (response)
+        g_string_append_printf(out, "%u response", result->status_code);
+    else
+        g_string_append(out, result->method                          ? result->method
+                             : result->kind == SIPKB_MESSAGE_REQUEST ? "request"
+                                                                     : "SIP message");
+    for (guint i = 0; i < sipkb_result_n_all(result); i++) {
+        const sipkb_finding_def *def =
+            sipkb_findings_def(table, (sipkb_finding)sipkb_result_item(result, i)->finding);
+        if (def->header)
+            sipkb_result_render(table, result, def->header, NULL, NULL, out);
+    }
+    return TRUE;
 }
 
 /* ---- the ladder ----------------------------------------------------------------------------- */

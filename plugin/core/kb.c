@@ -3,10 +3,10 @@
  * The KB format is documented at the top of plugin/kb/sip-responses.kb. Every file is
  * validated completely before it replaces its layer, so a broken file never half-applies.
  * Texts may depend on the request a response answers: cause.N.for, advice.N.for and
- * provider_note.for say for which methods and situations (offer, credentials, in-dialog,
- * outside-dialog) a line applies; summary.METHOD, meaning.METHOD and their .in_dialog forms
- * replace the entry's own text for one method, or for requests inside a dialog, and
- * .outside_dialog for requests outside any dialog.
+ * provider_note.for say for which methods, situations (offer, credentials, in-dialog,
+ * outside-dialog, callerid-mismatch) and event packages (event=message-summary) a line applies;
+ * summary.METHOD, meaning.METHOD and their .in_dialog forms replace the entry's own text for one
+ * method, or for requests inside a dialog, and .outside_dialog for requests outside any dialog.
  */
 #include "sipkb/kb.h"
 
@@ -39,10 +39,15 @@ typedef enum { WANT_ANY, WANT_YES, WANT_NO } fact_wanted;
 
 /* Which requests a cause or advice line applies to (cause.N.for = INVITE,UPDATE,offer). */
 struct sipkb_kb_condition {
-    char **methods;  /* NULL-terminated; empty: every method */
-    char **excluded; /* NULL-terminated: "!METHOD" entries */
+    char **methods;         /* NULL-terminated; empty: every method */
+    char **excluded;        /* NULL-terminated: "!METHOD" entries */
+    char **events;          /* NULL-terminated event types, in lower case; empty: any event */
+    char **excluded_events; /* NULL-terminated: "!event=TYPE" entries, in lower case */
     fact_wanted facts[N_FACTS];
 };
+
+/* The entries of a condition that name an event type (RFC 6665 section 8.2.1). */
+#define EVENT_ENTRY "event="
 
 /* Texts for one method or for requests without an offer: "meaning.REGISTER" -> text. */
 struct sipkb_kb_variants {
@@ -101,6 +106,8 @@ condition_free(gpointer data)
         return;
     g_strfreev(condition->methods);
     g_strfreev(condition->excluded);
+    g_strfreev(condition->events);
+    g_strfreev(condition->excluded_events);
     g_free(condition);
 }
 
@@ -252,6 +259,27 @@ in_list(const char *const *list, const char *name)
     return list && g_strv_contains(list, name);
 }
 
+/* An event type as RFC 6665 section 8.2.1 writes it: event-package *( "." event-template ),
+ * each part a token without dots (RFC 3261 section 25.1). */
+static gboolean
+is_event_type(const char *name)
+{
+    gboolean part_started = FALSE;
+    for (const char *p = name; *p; p++) {
+        if (*p == '.') {
+            if (!part_started)
+                return FALSE;
+            part_started = FALSE;
+        } else if (g_ascii_isalnum(*p) || strchr("-!%*_+`'~", *p)) {
+            part_started = TRUE;
+        } else {
+            return FALSE;
+        }
+    }
+    return part_started;
+}
+
+/* Moves the entries of a list builder into a NULL-terminated vector. */
 static char **
 steal_strv(GPtrArray *names)
 {
@@ -259,15 +287,48 @@ steal_strv(GPtrArray *names)
     return (char **)g_ptr_array_free(names, FALSE);
 }
 
+/* The lists a condition is read into, entry by entry. */
+typedef struct {
+    GPtrArray *methods, *excluded, *events, *excluded_events;
+} condition_lists;
+
+static gboolean
+list_has(const GPtrArray *list, const char *name)
+{
+    for (guint i = 0; i < list->len; i++) {
+        if (strcmp(g_ptr_array_index(list, i), name) == 0)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* "event=message-summary" or "!event=dialog"; the problem in words, or NULL. */
+static const char *
+add_event_entry(condition_lists *lists, const char *type, gboolean exclude)
+{
+    if (!is_event_type(type))
+        return "has an 'event=' entry whose value is not an event package (a token, with "
+               "templates after dots, as in 'event=message-summary' or "
+               "'event=presence.winfo'; RFC 6665 section 8.2.1)";
+    char *lower = g_ascii_strdown(type, -1);
+    if (list_has(exclude ? lists->events : lists->excluded_events, lower)) {
+        g_free(lower);
+        return "both names and excludes one event package";
+    }
+    g_ptr_array_add(exclude ? lists->excluded_events : lists->events, lower);
+    return NULL;
+}
+
 /* One entry of a condition list into `condition`; the problem in words, or NULL. */
 static const char *
-add_condition_entry(sipkb_kb_condition *condition, const char *entry, GPtrArray *methods,
-                    GPtrArray *excluded)
+add_condition_entry(sipkb_kb_condition *condition, const char *entry, condition_lists *lists)
 {
     if (!*entry)
         return "has an empty entry (a doubled, leading or trailing comma)";
     gboolean exclude = entry[0] == '!';
     const char *name = exclude ? entry + 1 : entry;
+    if (g_str_has_prefix(name, EVENT_ENTRY))
+        return add_event_entry(lists, name + strlen(EVENT_ENTRY), exclude);
     for (gsize fact = 0; fact < N_FACTS; fact++) {
         if (strcmp(name, fact_names[fact]) != 0)
             continue;
@@ -279,19 +340,17 @@ add_condition_entry(sipkb_kb_condition *condition, const char *entry, GPtrArray 
     }
     const char *method = name;
     if (!is_method_name(method))
-        return "has an entry that is not a method in capitals (INVITE), '!METHOD', or one of "
+        return "has an entry that is not a method in capitals (INVITE), '!METHOD', one of "
                "'offer', 'credentials', 'in-dialog', 'outside-dialog', 'callerid-mismatch' with or "
-               "without '!'";
-    GPtrArray *other = exclude ? methods : excluded;
-    for (guint i = 0; i < other->len; i++) {
-        if (strcmp(g_ptr_array_index(other, i), method) == 0)
-            return "both names and excludes one method";
-    }
-    g_ptr_array_add(exclude ? excluded : methods, g_strdup(method));
+               "without '!', or 'event=PACKAGE' with or without '!'";
+    if (list_has(exclude ? lists->methods : lists->excluded, method))
+        return "both names and excludes one method";
+    g_ptr_array_add(exclude ? lists->excluded : lists->methods, g_strdup(method));
     return NULL;
 }
 
-/* Reads an optional condition list: "INVITE,UPDATE", "!REGISTER", "offer", "!credentials". */
+/* Reads an optional condition list: "INVITE,UPDATE", "!REGISTER", "offer", "!credentials",
+ * "event=message-summary". */
 static gboolean
 read_condition(GKeyFile *file, const parse_ctx *ctx, const char *key, sipkb_kb_condition **out,
                GError **error)
@@ -303,16 +362,19 @@ read_condition(GKeyFile *file, const parse_ctx *ctx, const char *key, sipkb_kb_c
     if (!value)
         return TRUE;
     sipkb_kb_condition *condition = g_new0(sipkb_kb_condition, 1);
-    GPtrArray *methods = g_ptr_array_new(), *excluded = g_ptr_array_new();
+    condition_lists lists = {g_ptr_array_new(), g_ptr_array_new(), g_ptr_array_new(),
+                             g_ptr_array_new()};
     char **entries = g_strsplit(value, ",", -1);
     const char *problem = NULL;
     const char *culprit = NULL;
     for (char **entry = entries; !problem && *entry; entry++) {
         culprit = g_strstrip(*entry);
-        problem = add_condition_entry(condition, culprit, methods, excluded);
+        problem = add_condition_entry(condition, culprit, &lists);
     }
-    condition->methods = steal_strv(methods);
-    condition->excluded = steal_strv(excluded);
+    condition->methods = steal_strv(lists.methods);
+    condition->excluded = steal_strv(lists.excluded);
+    condition->events = steal_strv(lists.events);
+    condition->excluded_events = steal_strv(lists.excluded_events);
     gboolean ok = TRUE;
     if (problem)
         ok = fail(error, ctx, "'%s' %s: '%s' in '%s'", key, problem, culprit, value);
@@ -986,6 +1048,19 @@ in_dialog_variant(const sipkb_response_entry *entry, const char *base, const cha
     return text;
 }
 
+char *
+sipkb_kb_event_type(const char *event_header)
+{
+    if (!event_header)
+        return g_strdup("");
+    const char *end = strchr(event_header, ';');
+    char *type =
+        end ? g_strndup(event_header, (gsize)(end - event_header)) : g_strdup(event_header);
+    char *lower = g_ascii_strdown(g_strstrip(type), -1);
+    g_free(type);
+    return lower;
+}
+
 const char *
 sipkb_kb_entry_text(const sipkb_response_entry *entry, sipkb_kb_part part,
                     const sipkb_kb_situation *situation)
@@ -1013,8 +1088,30 @@ sipkb_kb_entry_text(const sipkb_response_entry *entry, sipkb_kb_part part,
     return part == SIPKB_KB_SUMMARY ? entry->summary : entry->meaning;
 }
 
-/* An unknown method or fact meets every condition on it: better a line too many than a lost
- * one. */
+static gboolean
+in_list_nocase(char *const *list, const char *name)
+{
+    for (; list && *list; list++) {
+        if (g_ascii_strcasecmp(*list, name) == 0)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* The event entries: the request's event type is one the condition names (when it names some)
+ * and none it excludes; a request without an Event header ("") has none of them. */
+static gboolean
+event_applies(const sipkb_kb_condition *condition, const char *event)
+{
+    if (!event)
+        return TRUE;
+    if (in_list_nocase(condition->excluded_events, event))
+        return FALSE;
+    return !condition->events[0] || in_list_nocase(condition->events, event);
+}
+
+/* An unknown method, fact or event meets every condition on it: better a line too many than a
+ * lost one. */
 static gboolean
 condition_applies(const sipkb_kb_condition *condition, const sipkb_kb_situation *situation)
 {
@@ -1033,6 +1130,8 @@ condition_applies(const sipkb_kb_condition *condition, const sipkb_kb_situation 
         if ((condition->facts[fact] == WANT_YES) != (known[fact] == SIPKB_KB_YES))
             return FALSE;
     }
+    if (!event_applies(condition, situation->event))
+        return FALSE;
     const char *method = situation->method;
     if (!method || !*method)
         return TRUE;

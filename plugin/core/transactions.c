@@ -4,16 +4,19 @@
  *
  * A transaction is its Call-ID, CSeq number and method and top Via branch (RFC 3261 section
  * 17.2.3), so the two legs of a proxied request, which carry different branches, stay apart; a
- * request across every leg is a request group.
+ * request across every leg is a request group. A top Via without the z9hG4bK cookie (no branch
+ * at all, an RFC 2543 client) keys the transaction on the rest that section 17.2.3 compares
+ * instead: Request-URI, To and From tags and the top Via itself.
  */
 #include "analyzer-internal.h"
 #include "sipkb/text.h"
+#include "sipkb/via.h"
 
 #include <string.h>
 
 typedef struct {
     const request_group *group;
-    const char *branch; /* interned, "" when absent */
+    const char *key; /* interned: request_key() */
 } transaction_key;
 
 static guint
@@ -34,14 +37,14 @@ static guint
 transaction_hash(gconstpointer key)
 {
     const transaction_key *k = key;
-    return g_direct_hash(k->group) ^ g_direct_hash(k->branch);
+    return g_direct_hash(k->group) ^ g_direct_hash(k->key);
 }
 
 static gboolean
 transaction_equal(gconstpointer a, gconstpointer b)
 {
     const transaction_key *x = a, *y = b;
-    return x->group == y->group && x->branch == y->branch;
+    return x->group == y->group && x->key == y->key;
 }
 
 void
@@ -67,11 +70,46 @@ find_group(sipkb_analyzer *analyzer, const char *call_id, guint32 cseq, const ch
     return group;
 }
 
+/* The branch of the message's top Via when it carries the RFC 3261 magic cookie, else NULL. */
 static const char *
-top_branch(sipkb_analyzer *analyzer, const sipkb_message *msg)
+cookie_branch(const sipkb_message *msg)
 {
     const char *branch = msg->n_vias > 0 ? msg->vias[0].branch : NULL;
-    return analyzer_keep(analyzer, branch ? branch : "");
+    return sipkb_via_branch_is_rfc3261(branch) ? branch : NULL;
+}
+
+/* The top Via as RFC 2543 matching compares it (transport, sent-by, branch), interned. A
+ * response carries its request's top Via as it was (RFC 3261 section 8.2.6.2). */
+static const char *
+top_via_text(sipkb_analyzer *analyzer, const sipkb_message *msg)
+{
+    const sipkb_via *top = msg->n_vias > 0 ? &msg->vias[0] : NULL;
+    char *text =
+        top ? g_strdup_printf("%s %s:%u;%s", top->transport ? top->transport : "",
+                              top->host ? top->host : "", top->port, top->branch ? top->branch : "")
+            : g_strdup("");
+    const char *kept = analyzer_keep(analyzer, text);
+    g_free(text);
+    return kept;
+}
+
+/* What a request's transaction is found by, within its group (RFC 3261 section 17.2.3): its
+ * top Via branch when that carries the magic cookie, which makes it unique; otherwise the
+ * Request-URI, To tag, From tag and top Via (the group holds the Call-ID and CSeq), so that
+ * requests of RFC 2543 clients, which may carry no branch at all, are not all one transaction.
+ * A CANCEL has its INVITE's Request-URI, tags and top Via (section 9.1), so the same key. */
+static const char *
+request_key(sipkb_analyzer *analyzer, const sipkb_message *msg)
+{
+    const char *branch = cookie_branch(msg);
+    if (branch)
+        return analyzer_keep(analyzer, branch);
+    char *key = g_strjoin("\n", "RFC 2543", msg->request_uri ? msg->request_uri : "",
+                          msg->to_tag ? msg->to_tag : "", msg->from_tag ? msg->from_tag : "",
+                          top_via_text(analyzer, msg), NULL);
+    const char *kept = analyzer_keep(analyzer, key);
+    g_free(key);
+    return kept;
 }
 
 /* Where a message went, "source:port>destination:port"; `reverse` gives the other way. */
@@ -92,23 +130,23 @@ hop_of(sipkb_analyzer *analyzer, const sipkb_message *msg, gboolean reverse)
     return kept;
 }
 
-/* The transactions of a group and branch: one per hop they were seen on, latest first. */
+/* The transactions of a group and request key: one per hop they were seen on, latest first. */
 static transaction *
-branch_transactions(sipkb_analyzer *analyzer, const request_group *group, const char *branch)
+branch_transactions(sipkb_analyzer *analyzer, const request_group *group, const char *key)
 {
     if (!group)
         return NULL;
-    transaction_key probe = {group, branch};
+    transaction_key probe = {group, key};
     return g_hash_table_lookup(analyzer->transactions, &probe);
 }
 
-/* The transaction of (group, branch) on `hop`; with `any_hop`, else the latest one (a
+/* The transaction of (group, request key) on `hop`; with `any_hop`, else the latest one (a
  * response seen from another address than its request went to, a quoted copy). */
 static transaction *
-find_transaction(sipkb_analyzer *analyzer, const request_group *group, const char *branch,
+find_transaction(sipkb_analyzer *analyzer, const request_group *group, const char *key,
                  const char *hop, gboolean any_hop)
 {
-    transaction *latest = branch_transactions(analyzer, group, branch);
+    transaction *latest = branch_transactions(analyzer, group, key);
     for (transaction *txn = latest; txn; txn = txn->same_branch) {
         if (txn->hop == hop)
             return txn;
@@ -116,9 +154,33 @@ find_transaction(sipkb_analyzer *analyzer, const request_group *group, const cha
     return any_hop ? latest : NULL;
 }
 
+/* The transaction a response answers (RFC 3261 section 17.1.3): by its top Via branch; for a
+ * top Via without the magic cookie, the request of its group with that same top Via and From
+ * tag (a response has no Request-URI, and a To tag its request may lack). On `hop` when one
+ * was seen there, else the latest. */
+static transaction *
+response_transaction(sipkb_analyzer *analyzer, const request_group *group, const sipkb_message *msg,
+                     const char *hop)
+{
+    const char *branch = cookie_branch(msg);
+    if (branch)
+        return find_transaction(analyzer, group, analyzer_keep(analyzer, branch), hop, TRUE);
+    const char *top_via = top_via_text(analyzer, msg);
+    const char *from_tag = analyzer_keep(analyzer, msg->from_tag);
+    transaction *latest = NULL;
+    for (transaction *txn = group ? group->transactions : NULL; txn; txn = txn->next_in_group) {
+        if (txn->top_via != top_via || txn->from_tag != from_tag)
+            continue;
+        if (txn->hop == hop)
+            return txn;
+        latest = latest ? latest : txn;
+    }
+    return latest;
+}
+
 /* A new transaction: the request's first copy on this hop. */
 static transaction *
-add_transaction(decision *d, request_group *group, const char *branch, const char *hop)
+add_transaction(decision *d, request_group *group, const char *request_key, const char *hop)
 {
     sipkb_analyzer *analyzer = d->analyzer;
     transaction *txn = analyzer_alloc(analyzer, sizeof(transaction));
@@ -128,14 +190,16 @@ add_transaction(decision *d, request_group *group, const char *branch, const cha
     txn->method = group->method;
     txn->group = group;
     txn->hop = hop;
-    txn->branch = branch;
+    txn->branch = request_key;
+    txn->top_via = top_via_text(analyzer, d->msg);
+    txn->from_tag = analyzer_keep(analyzer, d->msg->from_tag);
     txn->expects_response = strcmp(group->method, "ACK") != 0;
-    txn->same_branch = branch_transactions(analyzer, group, branch);
+    txn->same_branch = branch_transactions(analyzer, group, request_key);
     txn->next_in_group = group->transactions;
     group->transactions = txn;
     transaction_key *key = analyzer_alloc(analyzer, sizeof(transaction_key));
     key->group = group;
-    key->branch = branch;
+    key->key = request_key;
     g_hash_table_replace(analyzer->transactions, key, txn);
     g_ptr_array_add(analyzer->all_transactions, txn);
     if (!group->first_frame)
@@ -143,14 +207,15 @@ add_transaction(decision *d, request_group *group, const char *branch, const cha
     return txn;
 }
 
-/* A CANCEL shares the INVITE's Call-ID, CSeq number and branch (RFC 3261 section 9.1). */
+/* A CANCEL shares the INVITE's Call-ID, CSeq number and branch (RFC 3261 section 9.1), so its
+ * request key. */
 static void
-link_cancel(decision *d, const char *branch, const char *hop)
+link_cancel(decision *d, const char *key, const char *hop)
 {
     const sipkb_message *msg = d->msg;
     request_group *invite_group =
         find_group(d->analyzer, msg->call_id, msg->cseq_number, "INVITE", FALSE);
-    transaction *invite = find_transaction(d->analyzer, invite_group, branch, hop, TRUE);
+    transaction *invite = find_transaction(d->analyzer, invite_group, key, hop, TRUE);
     if (invite && !invite->cancel_frame) {
         invite->cancel_frame = msg->frame;
         invite->cancel_time_ns = msg->time_ns;
@@ -164,7 +229,7 @@ link_cancel(decision *d, const char *branch, const char *hop)
  * proxied call each leg's ACK matches its own leg only, as the proxy ACKs the downstream
  * failure itself (section 16.7 step 5). */
 static void
-link_ack(decision *d, const char *branch, const char *hop)
+link_ack(decision *d, const char *key, const char *hop)
 {
     const sipkb_message *msg = d->msg;
     request_group *invite_group =
@@ -175,7 +240,9 @@ link_ack(decision *d, const char *branch, const char *hop)
             continue;
         if (!invite->ack_frame)
             invite->ack_frame = msg->frame;
-        if (invite->branch == branch && !invite->matching_ack_frame)
+        /* Without the magic cookie (RFC 2543) the ACK's key holds the response's To tag, which
+         * the INVITE lacked: any ACK on the hop counts (section 17.2.3 matches it by the rest). */
+        if ((invite->branch == key || !cookie_branch(msg)) && !invite->matching_ack_frame)
             invite->matching_ack_frame = msg->frame;
     }
 }
@@ -264,9 +331,9 @@ transactions_request(decision *d)
     const sipkb_message *msg = d->msg;
     request_group *group =
         find_group(d->analyzer, msg->call_id, msg->cseq_number, msg->cseq_method, TRUE);
-    const char *branch = top_branch(d->analyzer, msg);
+    const char *key = request_key(d->analyzer, msg);
     const char *hop = hop_of(d->analyzer, msg, FALSE);
-    transaction *txn = find_transaction(d->analyzer, group, branch, hop, FALSE);
+    transaction *txn = find_transaction(d->analyzer, group, key, hop, FALSE);
     if (txn) {
         /* The same request again on the same hop: a retransmission (RFC 3261 section 17.1).
          * A copy on another hop is another transaction. */
@@ -279,20 +346,23 @@ transactions_request(decision *d)
         decide_frame(d, SIPKB_F_TRANSACTION_RETRANSMISSION_OF, txn->first_frame);
         return;
     }
-    d->txn = add_transaction(d, group, branch, hop);
+    d->txn = add_transaction(d, group, key, hop);
     d->txn->in_dialog = msg->to_tag != NULL;
     d->txn->request_uri = analyzer_keep(d->analyzer, msg->request_uri);
     d->txn->request_uri_user = analyzer_keep(d->analyzer, msg->request_uri_user);
     d->txn->request_uri_host = analyzer_keep(d->analyzer, msg->request_uri_host);
+    char *event = sipkb_kb_event_type(msg->event);
+    d->txn->event = analyzer_keep(d->analyzer, event);
+    g_free(event);
     d->result->request_frame = d->txn->first_frame;
     d->result->facts |=
         SIPKB_FACT_TRACKED | (d->txn->expects_response ? SIPKB_FACT_EXPECTS_FINAL : 0);
     if (strcmp(group->method, "CANCEL") == 0) {
-        link_cancel(d, branch, hop);
+        link_cancel(d, key, hop);
         return;
     }
     if (strcmp(group->method, "ACK") == 0) {
-        link_ack(d, branch, hop);
+        link_ack(d, key, hop);
         return;
     }
     note_next_request(d);
@@ -336,8 +406,8 @@ transactions_response(decision *d)
     const sipkb_message *msg = d->msg;
     request_group *group =
         find_group(d->analyzer, msg->call_id, msg->cseq_number, msg->cseq_method, FALSE);
-    transaction *txn = find_transaction(d->analyzer, group, top_branch(d->analyzer, msg),
-                                        hop_of(d->analyzer, msg, TRUE), TRUE);
+    transaction *txn =
+        response_transaction(d->analyzer, group, msg, hop_of(d->analyzer, msg, TRUE));
     d->txn = txn;
     if (!txn)
         return;
@@ -372,19 +442,22 @@ transactions_response(decision *d)
 enum { QUOTED_RESPONSE_TEXT = 1, QUOTED_SENDER_UNKNOWN = 2 };
 
 void
-transactions_quoted(decision *d)
+transactions_quoted(decision *d, gboolean trackable)
 {
     const sipkb_message *msg = d->msg;
-    request_group *group =
-        find_group(d->analyzer, msg->call_id, msg->cseq_number, msg->cseq_method, FALSE);
-    transaction *txn =
-        find_transaction(d->analyzer, group, top_branch(d->analyzer, msg), NULL, TRUE);
     decide_flag(d, SIPKB_F_TRANSPORT_ICMP_ERROR,
                 (msg->is_request ? 0 : QUOTED_RESPONSE_TEXT) +
                     (msg->icmp_source ? 0 : QUOTED_SENDER_UNKNOWN));
     /* The host that reports the failure, not the sender of the quoted message. */
     if (msg->icmp_source)
         decide_text(d, SIPKB_F_TRANSPORT_ICMP_FROM, msg->icmp_source);
+    if (!trackable)
+        return;
+    request_group *group =
+        find_group(d->analyzer, msg->call_id, msg->cseq_number, msg->cseq_method, FALSE);
+    transaction *txn = msg->is_request ? find_transaction(d->analyzer, group,
+                                                          request_key(d->analyzer, msg), NULL, TRUE)
+                                       : response_transaction(d->analyzer, group, msg, NULL);
     if (!txn)
         return;
     guint32 original = msg->is_request           ? txn->first_frame

@@ -82,6 +82,10 @@ sipkb_via_explain(const sipkb_via *via, guint index, gboolean in_request, GPtrAr
                                                  host, default_port));
     if (via->branch)
         g_ptr_array_add(details, branch_words(via->branch));
+    else if (via->parameters_read)
+        g_ptr_array_add(details, g_strdup("No branch: an RFC 2543 client; RFC 3261 section 8.1.1.7 "
+                                          "requires one, transactions are matched the old way "
+                                          "(section 17.2.3)"));
     if (via->received)
         g_ptr_array_add(details,
                         g_strdup_printf("received=%s: the next hop saw the request come from %s%s",
@@ -116,29 +120,60 @@ nat_seen(const sipkb_message *msg, const sipkb_via *top)
     return NULL;
 }
 
+/* A fact about a peer is said once: the frame that first showed it for `peer` ("address:port")
+ * in `*peers` (made when first needed), or 0 when this message is the first, now kept. */
+static guint32
+peer_first_frame(GHashTable **peers, const char *peer, guint32 frame)
+{
+    if (!*peers)
+        *peers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    guint32 first = GPOINTER_TO_UINT(g_hash_table_lookup(*peers, peer));
+    if (!first)
+        g_hash_table_insert(*peers, g_strdup(peer), GUINT_TO_POINTER(frame));
+    return first;
+}
+
 /* A client behind NAT is said once, on the first message that shows it; later messages link
  * to that frame. The client is the public address (and port) its messages come from. */
 static void
 decide_nat_once(decision *d, const sipkb_via *top, const char *seen)
 {
-    sipkb_analyzer *analyzer = d->analyzer;
     const sipkb_message *msg = d->msg;
     guint port = seen == msg->path.source ? msg->path.source_port : 0;
     if (top->rport && *top->rport)
         port = (guint)g_ascii_strtoull(top->rport, NULL, 10);
     char *peer = g_strdup_printf("%s:%u", seen, port);
-    if (!analyzer->nat_peers)
-        analyzer->nat_peers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    guint32 first = GPOINTER_TO_UINT(g_hash_table_lookup(analyzer->nat_peers, peer));
+    guint32 first = peer_first_frame(&d->analyzer->nat_peers, peer, msg->frame);
+    g_free(peer);
     if (first) {
-        g_free(peer);
         decide_frame(d, SIPKB_F_VIA_NAT_FIRST_FRAME, first);
         return;
     }
-    g_hash_table_insert(analyzer->nat_peers, peer, GUINT_TO_POINTER(msg->frame));
     decide_flag(d, SIPKB_F_VIA_NAT, 0);
     decide_text(d, SIPKB_F_VIA_NAT_SENT_BY, top->host);
     decide_text(d, SIPKB_F_VIA_NAT_SEEN, seen);
+}
+
+/* A top Via without branch (RFC 2543 style; RFC 3261 section 8.1.1.7 requires one) is said once
+ * per sender, on its first request that shows it; its later requests link to that frame. The
+ * sender is the transport address its requests come from. A response's top Via is its
+ * client's, so only requests tell. */
+static void
+decide_no_branch_once(decision *d, const sipkb_via *top)
+{
+    const sipkb_message *msg = d->msg;
+    if (d->result->kind != SIPKB_MESSAGE_REQUEST || !top->parameters_read || top->branch)
+        return;
+    char *sender =
+        g_strdup_printf("%s:%u", msg->path.source ? msg->path.source : "", msg->path.source_port);
+    guint32 first = peer_first_frame(&d->analyzer->branchless_senders, sender, msg->frame);
+    if (first) {
+        decide_frame(d, SIPKB_F_VIA_NO_BRANCH_FIRST_FRAME, first);
+    } else {
+        decide_flag(d, SIPKB_F_VIA_NO_BRANCH, 0);
+        decide_text(d, SIPKB_F_VIA_NO_BRANCH_SENDER, sender);
+    }
+    g_free(sender);
 }
 
 void
@@ -157,4 +192,5 @@ via_decide(decision *d)
     const char *seen = nat_seen(msg, top);
     if (seen)
         decide_nat_once(d, top, seen);
+    decide_no_branch_once(d, top);
 }

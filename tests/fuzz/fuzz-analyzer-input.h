@@ -55,7 +55,8 @@ typedef enum {
     FUZZ_TAG_FROM,             /* str user, str tag */
     FUZZ_TAG_TO_TAG,           /* str */
     FUZZ_TAG_VIA,              /* str transport, str host, u16 port, str branch, str received,
-                                  str rport: one more Via value, below the others */
+                                  str rport: one more Via value, below the others, whose
+                                  parameters the dissector read */
     FUZZ_TAG_CHALLENGE,        /* u8 header, str realm, str nonce, str algorithm, str stale */
     FUZZ_TAG_CREDENTIALS,      /* u8 header, str username, str realm, str nonce, str algorithm */
     FUZZ_TAG_ASSERTED,         /* str: P-Asserted-Identity user */
@@ -75,6 +76,8 @@ typedef enum {
     FUZZ_TAG_COPY_DIALOG,      /* u8 K: Call-ID, CSeq, From, To tag and Via values of the
                                   message K + 1 messages back (modulo their number), and its
                                   path the other way round */
+    FUZZ_TAG_EVENT,            /* str: the Event header */
+    FUZZ_TAG_VIA_UNREAD,       /* the last Via value's parameters were not read */
     FUZZ_TAG_COUNT
 } fuzz_tag;
 
@@ -126,6 +129,7 @@ typedef enum {
     FUZZ_POOL_ADDRESS_TYPE,
     FUZZ_POOL_NUMBER,
     FUZZ_POOL_BANDWIDTH_TYPE,
+    FUZZ_POOL_EVENT,
     FUZZ_POOL_COUNT
 } fuzz_pool_id;
 
@@ -289,6 +293,17 @@ static const char *const fuzz_attributes[] = {
 static const char *const fuzz_address_types[] = {"IP4", "IP6", "ip4", ""};
 static const char *const fuzz_numbers[] = {"0", "1", "2890844526", "64", "3", "", "-"};
 static const char *const fuzz_bandwidth_types[] = {"AS", "TIAS", "CT", "RR", ""};
+static const char *const fuzz_events[] = {
+    "message-summary",
+    "presence.winfo",
+    "Presence;id=7",
+    "dialog;sla",
+    " ua-profile ; x=1",
+    ";id=1",
+    "",
+    "..",
+    "refer",
+};
 
 typedef struct {
     const char *const *items;
@@ -320,6 +335,7 @@ static const fuzz_pool fuzz_pools[FUZZ_POOL_COUNT] = {
     FUZZ_POOL(FUZZ_POOL_ADDRESS_TYPE, fuzz_address_types),
     FUZZ_POOL(FUZZ_POOL_NUMBER, fuzz_numbers),
     FUZZ_POOL(FUZZ_POOL_BANDWIDTH_TYPE, fuzz_bandwidth_types),
+    FUZZ_POOL(FUZZ_POOL_EVENT, fuzz_events),
 #undef FUZZ_POOL
 };
 

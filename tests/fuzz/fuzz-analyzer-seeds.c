@@ -819,6 +819,38 @@ username_forms(void)
     end();
 }
 
+/* RFC 2543 clients: requests whose top Via has no branch (one whose parameters were not read),
+ * a CANCEL of such an INVITE; SUBSCRIBEs for event packages refused with 480 and 404. */
+static void
+rfc2543_and_events(void)
+{
+    request(0, NOW, &alice, "INVITE", 1, NULL, NULL, FALSE);
+    end();
+    request(0, MS, &alice, "INVITE", 1, NULL, NULL, FALSE);
+    put_u8(FUZZ_TAG_VIA_UNREAD);
+    end();
+    request(0, S4, &alice, "CANCEL", 1, NULL, NULL, FALSE);
+    end();
+    response(0, MS20, &alice, 487, "Request Terminated", 1, "INVITE", NULL);
+    end();
+    static const struct {
+        const char *event, *branch, *reason;
+        guint32 code;
+    } refused[] = {
+        {"message-summary", "z9hG4bK74bf9", "Temporarily Unavailable", 480},
+        {"Presence;id=7", "z9hG4bK1234", "Not Found", 404},
+    };
+    for (guint i = 0; i < G_N_ELEMENTS(refused); i++) {
+        request(0, S4, &bob, "SUBSCRIBE", i + 1, NULL, refused[i].branch, FALSE);
+        put_u8(FUZZ_TAG_EVENT);
+        put_str(FUZZ_POOL_EVENT, refused[i].event);
+        end();
+        response(0, MS20, &bob, refused[i].code, refused[i].reason, i + 1, "SUBSCRIBE",
+                 refused[i].branch);
+        end();
+    }
+}
+
 typedef struct {
     const char *name;
     void (*write)(void);
@@ -842,6 +874,7 @@ static const seed seeds[] = {
     {"proxied-invite", proxied_invite},
     {"large-body", large_body},
     {"username-forms", username_forms},
+    {"rfc2543-and-events", rfc2543_and_events},
 };
 
 int

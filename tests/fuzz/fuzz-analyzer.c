@@ -255,6 +255,7 @@ read_via(reader *r, building *b)
     via.branch = read_str(r, b, FUZZ_POOL_BRANCH);
     via.received = read_str(r, b, FUZZ_POOL_ADDRESS);
     via.rport = read_str(r, b, FUZZ_POOL_RPORT);
+    via.parameters_read = TRUE;
     if (b->vias->len < MAX_VIAS)
         g_array_append_val(b->vias, via);
 }
@@ -403,7 +404,8 @@ copy_dialog(building *b, const kept_dialog *from)
                           via->port,
                           copy_string(b, via->branch),
                           copy_string(b, via->received),
-                          copy_string(b, via->rport)};
+                          copy_string(b, via->rport),
+                          via->parameters_read};
         g_array_append_val(b->vias, copy);
     }
     reverse_path(b, &from->path);
@@ -522,6 +524,13 @@ read_fields(reader *r, building *b, run *run)
                 copy_dialog(b, &from->dialog);
             break;
         }
+        case FUZZ_TAG_EVENT:
+            msg->event = read_str(r, b, FUZZ_POOL_EVENT);
+            break;
+        case FUZZ_TAG_VIA_UNREAD:
+            if (b->vias->len)
+                g_array_index(b->vias, sipkb_via, b->vias->len - 1).parameters_read = FALSE;
+            break;
         }
     }
 }
@@ -575,7 +584,8 @@ keep_dialog(kept_dialog *kept, const sipkb_message *msg)
     for (guint v = 0; v < msg->n_vias; v++) {
         const sipkb_via *via = &msg->vias[v];
         sipkb_via copy = {g_strdup(via->transport), g_strdup(via->host),     via->port,
-                          g_strdup(via->branch),    g_strdup(via->received), g_strdup(via->rport)};
+                          g_strdup(via->branch),    g_strdup(via->received), g_strdup(via->rport),
+                          via->parameters_read};
         g_array_append_val(kept->vias, copy);
     }
     kept->path = msg->path;

@@ -17,6 +17,7 @@
 #include "sipkb/findings.h"
 #include "sipkb/kb.h"
 #include "sipkb/message.h"
+#include "sipkb/via.h"
 
 /* ---- the shipped findings table and KB --------------------------------------------------- */
 
@@ -269,6 +270,27 @@ msg_push_via(test_msg *m, const char *host, const char *branch)
     m->vias[0] = (sipkb_via){
         .transport = "UDP", .host = keep(m, host), .port = 5060, .branch = keep(m, branch)};
     m->msg.n_vias++;
+}
+
+/* A request from the phone whose top Via has no branch (RFC 2543 style), as the SIP dissector
+ * read it: its parameters were read, and none is a branch. */
+static test_msg *
+msg_request_no_branch(guint32 frame, const char *method, const char *call_id, guint32 cseq)
+{
+    test_msg *m = msg_request(frame, method, call_id, cseq, NULL);
+    m->msg.request_uri = keep(m, "sip:bob@example.net");
+    m->vias[0].parameters_read = TRUE;
+    return m;
+}
+
+/* The proxy's response to msg_request_no_branch(): the same top Via, without branch. */
+static test_msg *
+msg_response_no_branch(guint32 frame, guint32 code, const char *method, const char *call_id,
+                       guint32 cseq)
+{
+    test_msg *m = msg_response(frame, code, method, call_id, cseq, NULL);
+    m->vias[0].parameters_read = TRUE;
+    return m;
 }
 
 static void
@@ -536,6 +558,23 @@ causes_of(const sipkb_result *result)
     return g_string_free(out, FALSE);
 }
 
+/* The title of a request's or quoted message's item, or NULL (sipkb_result_title()). */
+static char *
+title_of(const sipkb_result *result)
+{
+    GString *out = g_string_new(NULL);
+    gboolean titled = sipkb_result_title(findings_table, result, out);
+    return titled ? g_string_free(out, FALSE) : (g_string_free(out, TRUE), NULL);
+}
+
+static void
+assert_title(const sipkb_result *result, const char *expected)
+{
+    char *title = title_of(result);
+    g_assert_cmpstr(title, ==, expected);
+    g_free(title);
+}
+
 /* Pending tests: the RFC's behaviour, not implemented yet. */
 #define PENDING(why)                                                                               \
     do {                                                                                           \
@@ -634,6 +673,70 @@ test_transactions_proxy_leg_not_retransmission(void)
     sipkb_analyzer_finish(a);
     assert_no_late(result_of(a, 1));
     assert_no_late(leg2);
+    sipkb_analyzer_free(a);
+}
+
+/* RFC 3261 section 17.2.3: a request whose top Via has no branch (RFC 2543) is matched on its
+ * Request-URI, To tag, From tag, Call-ID, CSeq and top Via. Branch-less requests are not all one
+ * transaction: the same Call-ID and CSeq to another Request-URI (a sequential fork) is another;
+ * the same request again is a retransmission; its CANCEL (same Request-URI, tags and top Via,
+ * section 9.1) ends it; its responses match by their top Via and From tag. */
+static void
+test_transactions_rfc2543_matching(void)
+{
+    sipkb_analyzer *a = analyzer_new();
+    const sipkb_result *first = add(a, msg_request_no_branch(1, "INVITE", "call-1", 1));
+    g_assert_cmpuint(first->request_frame, ==, 1);
+    test_msg *fork = msg_request_no_branch(2, "INVITE", "call-1", 1);
+    fork->msg.request_uri = keep(fork, "sip:bob@192.0.2.99");
+    const sipkb_result *forked = add(a, fork);
+    assert_items(forked, "via", "via.no_branch.first_frame=#1");
+    g_assert_cmpuint(forked->request_frame, ==, 2);
+    assert_items(add(a, msg_request_no_branch(3, "INVITE", "call-1", 1)),
+                 "transaction.retransmission_of=#1", "via", "via.no_branch.first_frame=#1");
+    /* Another dialog's From tag is another transaction too. */
+    test_msg *other_tag = msg_request_no_branch(4, "INVITE", "call-1", 1);
+    msg_from(other_tag, "carol");
+    other_tag->msg.from_tag = keep(other_tag, "99");
+    g_assert_cmpuint(add(a, other_tag)->request_frame, ==, 4);
+    /* The fork's response: the latest request on the hop with its top Via and From tag. */
+    const sipkb_result *ringing = add(a, msg_response_no_branch(5, 180, "INVITE", "call-1", 1));
+    g_assert_cmpuint(ringing->request_frame, ==, 2);
+    test_msg *stray = msg_response_no_branch(6, 180, "INVITE", "call-1", 1);
+    stray->msg.from_tag = keep(stray, "unknown");
+    g_assert_cmpuint(add(a, stray)->request_frame, ==, 0);
+    /* The CANCEL of the first INVITE: linked to it, its 487 names it. */
+    test_msg *cancel = msg_request_no_branch(7, "CANCEL", "call-1", 1);
+    msg_at(cancel, 2.7);
+    g_assert_cmpuint(add(a, cancel)->request_frame, ==, 7);
+    test_msg *cancel_ok = msg_response_no_branch(8, 200, "CANCEL", "call-1", 1);
+    g_assert_cmpuint(add(a, cancel_ok)->request_frame, ==, 7);
+    test_msg *terminated = msg_response_no_branch(9, 487, "INVITE", "call-1", 1);
+    msg_at(terminated, 2.9);
+    const sipkb_result *r = add(a, terminated);
+    g_assert_cmpuint(r->request_frame, ==, 2); /* the latest INVITE on the hop */
+    sipkb_analyzer_free(a);
+
+    /* One INVITE: its CANCEL and the 487 match it. */
+    a = analyzer_new();
+    add(a, msg_request_no_branch(1, "INVITE", "call-1", 1));
+    cancel = msg_request_no_branch(2, "CANCEL", "call-1", 1);
+    msg_at(cancel, 2.2);
+    add(a, cancel);
+    terminated = msg_response_no_branch(3, 487, "INVITE", "call-1", 1);
+    msg_at(terminated, 2.3);
+    r = add(a, terminated);
+    g_assert_cmpuint(r->request_frame, ==, 1);
+    g_assert_cmpuint(sipkb_result_find(r, SIPKB_F_CANCEL_FRAME)->value.number, ==, 2);
+    /* A branch without the z9hG4bK cookie is matched the same way, the branch in the Via. */
+    add(a, msg_request(4, "OPTIONS", "ping-1", 1, "1234"));
+    test_msg *other_uri = msg_request(5, "OPTIONS", "ping-1", 1, "1234");
+    other_uri->msg.request_uri = keep(other_uri, "sip:alice@example.net");
+    g_assert_cmpuint(add(a, other_uri)->request_frame, ==, 5);
+    g_assert_cmpuint(add(a, msg_response(6, 200, "OPTIONS", "ping-1", 1, "1234"))->request_frame,
+                     ==, 5);
+    g_assert_cmpuint(add(a, msg_response(7, 200, "OPTIONS", "ping-1", 1, "5678"))->request_frame,
+                     ==, 0);
     sipkb_analyzer_free(a);
 }
 
@@ -1077,7 +1180,7 @@ test_transactions_final_unacked_timer_h(void)
     const sipkb_result *busy = add(a, busy_msg);
     /* The first pass cannot know: the ACK may still come. */
     assert_items(busy, "code=486", "response.failure",
-                 "call.outcome='callee not reached: 486 Busy Here'", "transaction.request=#1",
+                 "call.outcome='callee busy: 486 Busy Here'", "transaction.request=#1",
                  "via");
     /* Before Timer H after the response: no verdict, whatever the capture shows. */
     capture_goes_on(a, 3, 10.0);
@@ -2160,6 +2263,68 @@ test_responses_situation(void)
     sipkb_analyzer_free(a);
 }
 
+/* The first KB cause of a result's code in its situation. */
+static const char *
+first_kb_cause(const sipkb_result *r)
+{
+    GPtrArray *lines = sipkb_kb_entry_lines(sipkb_kb_response(kb, r->status_code, NULL),
+                                            SIPKB_KB_CAUSES, &r->situation);
+    const char *first = lines->len ? g_ptr_array_index(lines, 0) : NULL;
+    g_ptr_array_unref(lines);
+    return first;
+}
+
+/* The event type of a SUBSCRIBE's Event header (RFC 6665 sections 7.2.1, 8.2.1) keys the causes
+ * of its responses: a message-summary or presence.winfo SUBSCRIBE that a proxy could not route
+ * to a registered contact is no device's fault, a dialog or presence one may be; a request
+ * without an Event header names no package; one the capture lacks, any. */
+static void
+test_responses_event_situation(void)
+{
+    sipkb_analyzer *a = analyzer_new();
+    static const struct {
+        const char *event;  /* the SUBSCRIBE's Event header */
+        const char *type;   /* the situation's event type */
+        const char *prefix; /* the first KB cause of the 480 */
+    } cases[] = {
+        {"message-summary", "message-summary", "No presence or message-summary server"},
+        {"Presence.winfo;id=4", "presence.winfo", "No presence or message-summary server"},
+        {"dialog;sla", "dialog", "The notifier is the user's own device"},
+        {"presence", "presence", "The notifier is the user's own device"},
+        {"ua-profile;profile-type=device", "ua-profile", "No notifier for this event package"},
+        {NULL, "", "No notifier for this event package"},
+    };
+    guint32 frame = 1;
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++, frame += 2) {
+        g_test_message("Event: %s", cases[i].event ? cases[i].event : "(none)");
+        char *call_id = g_strdup_printf("sub-%u", frame);
+        test_msg *subscribe = msg_request(frame, "SUBSCRIBE", call_id, 1, "z9hG4bK1");
+        subscribe->msg.event = keep(subscribe, cases[i].event);
+        add(a, subscribe);
+        const sipkb_result *r =
+            add(a, msg_response(frame + 1, 480, "SUBSCRIBE", call_id, 1, "z9hG4bK1"));
+        g_assert_cmpstr(r->situation.event, ==, cases[i].type);
+        g_assert_true(g_str_has_prefix(first_kb_cause(r), cases[i].prefix));
+        g_free(call_id);
+    }
+    /* The request is not in the capture: every event's causes, as for an unknown fact. */
+    const sipkb_result *r = add(a, msg_response(frame, 480, "SUBSCRIBE", "sub-x", 1, "z9hG4bK1"));
+    g_assert_null(r->situation.event);
+    g_assert_true(g_str_has_prefix(first_kb_cause(r), "No presence or message-summary server"));
+    char *causes = kb_causes_of(r);
+    g_assert_nonnull(strstr(causes, "The notifier is the user's own device"));
+    g_assert_nonnull(strstr(causes, "No notifier for this event package"));
+    g_free(causes);
+    /* An INVITE has no Event header: no SUBSCRIBE cause, and none of an event. */
+    add(a, msg_request(frame + 1, "INVITE", "call-1", 1, "z9hG4bK2"));
+    r = add(a, msg_response(frame + 2, 480, "INVITE", "call-1", 1, "z9hG4bK2"));
+    g_assert_cmpstr(r->situation.event, ==, "");
+    causes = kb_causes_of(r);
+    g_assert_null(strstr(causes, "notifier"));
+    g_free(causes);
+    sipkb_analyzer_free(a);
+}
+
 /* alice@sip.example.net registered at `at` seconds (frames 1 and 2): the 2xx binds her Contact
  * for `expires` seconds, as a Contact parameter or (when `in_header`) as the Expires header. */
 static void
@@ -3109,6 +3274,97 @@ test_via_nat(void)
     sipkb_analyzer_free(a);
 }
 
+/* RFC 3261 section 8.1.1.7: the top Via MUST carry a branch; without one (RFC 2543) servers
+ * match transactions the old way (section 17.2.3). A Note said once per sender (the transport
+ * address its requests come from), on its first request that shows it; later ones link there.
+ * A response's top Via is its client's; a Via whose parameters the dissector did not read
+ * (it stops at a ':' without a port) tells nothing. */
+static void
+test_via_no_branch(void)
+{
+    sipkb_analyzer *a = analyzer_new();
+    const sipkb_result *r = add(a, msg_request_no_branch(1, "REGISTER", "reg-1", 1));
+    assert_items(r, "via", "via.no_branch", "via.no_branch.sender='192.0.2.10:5060'");
+    g_assert_cmpuint(r->severity, ==, SIPKB_SEVERITY_NOTE);
+    GString *said = g_string_new(NULL);
+    sipkb_result_render(findings_table, r,
+                        sipkb_findings_def(findings_table, SIPKB_F_VIA_NO_BRANCH)->text, NULL, NULL,
+                        said);
+    g_assert_cmpstr(said->str, ==,
+                    "Requests from 192.0.2.10:5060 carry a top Via without branch, which RFC 3261 "
+                    "section 8.1.1.7 requires: their transactions are matched the RFC 2543 way "
+                    "(Request-URI, tags, Call-ID, CSeq, top Via; section 17.2.3)");
+    g_string_free(said, TRUE);
+    assert_title(r, "REGISTER");
+    /* Its response: matched to it, no note (the Via is the client's, not the proxy's). */
+    r = add(a, msg_response_no_branch(2, 401, "REGISTER", "reg-1", 1));
+    g_assert_cmpuint(r->request_frame, ==, 1);
+    g_assert_null(sipkb_result_find(r, SIPKB_F_VIA_NO_BRANCH));
+    g_assert_null(sipkb_result_find(r, SIPKB_F_VIA_NO_BRANCH_FIRST_FRAME));
+    /* The same sender again: a link, no new expert item. */
+    r = add(a, msg_request_no_branch(3, "REGISTER", "reg-1", 2));
+    assert_items(r, "via", "via.no_branch.first_frame=#1");
+    g_assert_cmpuint(r->severity, ==, SIPKB_SEVERITY_NONE);
+    /* Another transport address of the same host is another sender. */
+    test_msg *other = msg_request_no_branch(4, "BYE", "call-1", 1);
+    other->msg.path.source_port = 1067;
+    assert_items(add(a, other), "via", "via.no_branch", "via.no_branch.sender='192.0.2.10:1067'");
+    /* A branch without the cookie is a branch; a Via not read to its end, unknown. */
+    test_msg *old_branch = msg_request(5, "OPTIONS", "ping-1", 1, "1234");
+    old_branch->vias[0].parameters_read = TRUE;
+    assert_items(add(a, old_branch), "via");
+    test_msg *unread = msg_request(6, "OPTIONS", "ping-2", 1, NULL);
+    unread->msg.path.source_port = 5080;
+    assert_items(add(a, unread), "via");
+    /* A copy quoted in an ICMP error is no request of the sender's. */
+    test_msg *quoted = msg_request_no_branch(7, "OPTIONS", "ping-3", 1);
+    quoted->msg.path.source_port = 5090;
+    quoted->msg.in_icmp = TRUE;
+    g_assert_null(sipkb_result_find(add(a, quoted), SIPKB_F_VIA_NO_BRANCH));
+    sipkb_analyzer_free(a);
+}
+
+/* One Via value in words: a branch is the transaction ID, with the z9hG4bK cookie or the old
+ * way; a value read to its end without one has none (RFC 3261 sections 8.1.1.7, 17.2.3); one
+ * not read that far says nothing of it. */
+static void
+test_via_explain_branch(void)
+{
+    static const struct {
+        const char *branch;
+        gboolean parameters_read;
+        const char *detail; /* the branch's line, or NULL: none */
+    } cases[] = {
+        {"z9hG4bK74bf9", TRUE,
+         "Branch z9hG4bK74bf9: the transaction ID (z9hG4bK cookie: RFC "
+         "3261-compliant)"},
+        {"1234", TRUE,
+         "Branch 1234: no z9hG4bK cookie: an RFC 2543 client, transactions matched "
+         "the old way"},
+        {NULL, TRUE,
+         "No branch: an RFC 2543 client; RFC 3261 section 8.1.1.7 requires one, "
+         "transactions are matched the old way (section 17.2.3)"},
+        {NULL, FALSE, NULL},
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        sipkb_via via = {.transport = "UDP",
+                         .host = "192.168.5.11",
+                         .port = 7818,
+                         .branch = cases[i].branch,
+                         .parameters_read = cases[i].parameters_read};
+        GPtrArray *details = g_ptr_array_new_with_free_func(g_free);
+        char *value = sipkb_via_explain(&via, 0, TRUE, details);
+        g_assert_cmpstr(value, ==,
+                        "1: SIP/2.0/UDP 192.168.5.11:7818, added by the sender of this "
+                        "request");
+        g_assert_cmpuint(details->len, ==, cases[i].detail ? 3 : 2);
+        if (cases[i].detail)
+            g_assert_cmpstr(g_ptr_array_index(details, 2), ==, cases[i].detail);
+        g_free(value);
+        g_ptr_array_unref(details);
+    }
+}
+
 /* ==== ICMP-quoted copies (analyzer.c, transactions.c) ======================================== */
 
 /* RFC 792 / RFC 4443: an ICMP error quotes the packet that failed; the quoted SIP was sent once
@@ -3178,6 +3434,51 @@ test_icmp_from_is_the_error_sender(void)
     g_assert_nonnull(text);
     g_assert_null(strstr(text, "{transport.icmp_from}"));
     g_assert_cmpuint(flag->variant, !=, 0); /* variant 0 names the sender */
+    sipkb_analyzer_free(a);
+}
+
+/* The title names what an ICMP error quotes: a request by its method (RFC 3261 section 18.4),
+ * a response by its code and the method it answers (section 17.2.4: a response the server
+ * transaction could not deliver), never a response as the request it answers. */
+static void
+test_icmp_title_names_what_is_quoted(void)
+{
+    sipkb_analyzer *a = analyzer_new();
+    add(a, msg_request(1, "REGISTER", "reg-1", 1, "z9hG4bK1"));
+    const sipkb_result *trying = add(a, msg_response(2, 100, "REGISTER", "reg-1", 1, "z9hG4bK1"));
+    test_msg *quoted_trying = msg_response(3, 100, "REGISTER", "reg-1", 1, "z9hG4bK1");
+    quoted_trying->msg.in_icmp = TRUE;
+    quoted_trying->msg.icmp_source = keep(quoted_trying, UAC);
+    const sipkb_result *r = add(a, quoted_trying);
+    assert_title(r, "100 to REGISTER quoted in an ICMP error");
+    g_assert_cmpuint(sipkb_result_find(r, SIPKB_F_TRANSPORT_ICMP_ERROR)->variant, ==, 1);
+    g_assert_cmpuint(sipkb_result_find(r, SIPKB_F_TRANSPORT_QUOTED_FRAME)->value.number, ==, 2);
+    /* The final response is quoted: the link goes to it, the title names its code. */
+    add(a, msg_response(4, 483, "REGISTER", "reg-1", 1, "z9hG4bK1"));
+    test_msg *quoted_final = msg_response(5, 483, "REGISTER", "reg-1", 1, "z9hG4bK1");
+    quoted_final->msg.in_icmp = TRUE;
+    r = add(a, quoted_final);
+    assert_title(r, "483 to REGISTER quoted in an ICMP error");
+    g_assert_cmpuint(sipkb_result_find(r, SIPKB_F_TRANSPORT_QUOTED_FRAME)->value.number, ==, 4);
+    /* A request: its method; a live request: its method and its findings' words; a live
+     * response has no such title (the KB's or the evidence's words make it). */
+    test_msg *quoted_request = msg_request(6, "REGISTER", "reg-1", 1, "z9hG4bK1");
+    quoted_request->msg.in_icmp = TRUE;
+    assert_title(add(a, quoted_request), "REGISTER quoted in an ICMP error");
+    assert_title(add(a, msg_request(7, "REGISTER", "reg-1", 1, "z9hG4bK1")),
+                 "REGISTER retransmitted");
+    assert_title(trying, NULL);
+    /* A quoted copy without a CSeq names what it can. */
+    test_msg *bare = msg_response(8, 503, "REGISTER", "reg-1", 1, "z9hG4bK1");
+    bare->msg.in_icmp = TRUE;
+    bare->msg.has_cseq = FALSE;
+    bare->msg.cseq_method = NULL;
+    assert_title(add(a, bare), "503 response quoted in an ICMP error");
+    test_msg *bare_request = msg_request(9, "REGISTER", "reg-1", 1, "z9hG4bK1");
+    bare_request->msg.in_icmp = TRUE;
+    bare_request->msg.method = NULL;
+    bare_request->msg.cseq_method = NULL;
+    assert_title(add(a, bare_request), "SIP message quoted in an ICMP error");
     sipkb_analyzer_free(a);
 }
 
@@ -3303,6 +3604,7 @@ main(int argc, char **argv)
     g_test_add_func("/analyzer/transactions/nat-copy-not-retransmission",
                     test_transactions_nat_copy_not_retransmission);
     g_test_add_func("/analyzer/transactions/cancel-linked", test_transactions_cancel_linked);
+    g_test_add_func("/analyzer/transactions/rfc2543-matching", test_transactions_rfc2543_matching);
     g_test_add_func("/analyzer/transactions/timeout-after-cancel",
                     test_transactions_timeout_after_cancel);
     g_test_add_func("/analyzer/transactions/request-outside-dialog",
@@ -3362,6 +3664,7 @@ main(int argc, char **argv)
     g_test_add_func("/analyzer/responses/forbidden-cause-quotes-reason-phrase",
                     test_responses_forbidden_cause_quotes_reason_phrase);
     g_test_add_func("/analyzer/responses/situation", test_responses_situation);
+    g_test_add_func("/analyzer/responses/event-situation", test_responses_event_situation);
     g_test_add_func("/analyzer/responses/not-found-registered",
                     test_responses_not_found_registered);
     g_test_add_func("/analyzer/responses/not-found-register-host",
@@ -3403,9 +3706,13 @@ main(int argc, char **argv)
 
     g_test_add_func("/analyzer/via/transport-mismatch", test_via_transport_mismatch);
     g_test_add_func("/analyzer/via/nat", test_via_nat);
+    g_test_add_func("/analyzer/via/no-branch", test_via_no_branch);
+    g_test_add_func("/analyzer/via/explain-branch", test_via_explain_branch);
 
     g_test_add_func("/analyzer/icmp/copy-not-retransmission", test_icmp_copy_not_retransmission);
     g_test_add_func("/analyzer/icmp/from-is-the-error-sender", test_icmp_from_is_the_error_sender);
+    g_test_add_func("/analyzer/icmp/title-names-what-is-quoted",
+                    test_icmp_title_names_what_is_quoted);
 
     g_test_add_func("/analyzer/responses/forbidden-in-dialog-no-from-claim",
                     test_responses_forbidden_in_dialog_no_from_claim);

@@ -117,15 +117,15 @@ static void
 check_situation(const sipkb_response_entry *entry, const sipkb_kb_situation *situation)
 {
     g_test_message("code %u, method %s, offer %d, credentials %d, in dialog %d, outside any "
-                   "dialog %d",
+                   "dialog %d, event %s",
                    entry->code, situation->method ? situation->method : "(unknown)",
                    situation->offer, situation->credentials, situation->in_dialog,
-                   situation->outside_dialog);
+                   situation->outside_dialog, situation->event ? situation->event : "(unknown)");
     GPtrArray *causes = sipkb_kb_entry_lines(entry, SIPKB_KB_CAUSES, situation);
     GPtrArray *advice = sipkb_kb_entry_lines(entry, SIPKB_KB_ADVICE, situation);
     g_assert_cmpuint(causes->len, >=, 1);
     g_assert_cmpuint(advice->len, >=, 1);
-    if (situation->method && situation->credentials && situation->in_dialog) {
+    if (situation->method && situation->credentials && situation->in_dialog && situation->event) {
         g_assert_cmpuint(causes->len, <=, 5);
         g_assert_cmpuint(advice->len, <=, 4);
     }
@@ -133,8 +133,13 @@ check_situation(const sipkb_response_entry *entry, const sipkb_kb_situation *sit
     g_ptr_array_unref(advice);
 }
 
+/* Event types of a request (NULL: not in the capture; "": no Event header). */
+static const char *const events[] = {
+    NULL, "", "message-summary", "presence.winfo", "presence", "dialog", "x-other",
+};
+
 /* Every code and class explains a response to any method, with or without an offer,
- * credentials and dialog, within the file's limits. */
+ * credentials, dialog and Event header, within the file's limits. */
 static void
 check_every_method(const sipkb_response_entry *entry)
 {
@@ -143,16 +148,19 @@ check_every_method(const sipkb_response_entry *entry)
         for (int offer = 0; offer <= 1; offer++) {
             for (gsize c = 0; c < G_N_ELEMENTS(facts); c++) {
                 for (gsize d = 0; d < G_N_ELEMENTS(facts) * G_N_ELEMENTS(facts); d++) {
-                    sipkb_kb_situation situation = {
-                        .method = methods[m],
-                        .offer = offer,
-                        .credentials = facts[c],
-                        .in_dialog = facts[d % G_N_ELEMENTS(facts)],
-                        .outside_dialog = facts[d / G_N_ELEMENTS(facts)],
-                    };
-                    check_situation(entry, &situation);
-                    g_assert_nonnull(sipkb_kb_entry_text(entry, SIPKB_KB_SUMMARY, &situation));
-                    g_assert_nonnull(sipkb_kb_entry_text(entry, SIPKB_KB_MEANING, &situation));
+                    for (gsize e = 0; e < G_N_ELEMENTS(events); e++) {
+                        sipkb_kb_situation situation = {
+                            .method = methods[m],
+                            .offer = offer,
+                            .credentials = facts[c],
+                            .in_dialog = facts[d % G_N_ELEMENTS(facts)],
+                            .outside_dialog = facts[d / G_N_ELEMENTS(facts)],
+                            .event = events[e],
+                        };
+                        check_situation(entry, &situation);
+                        g_assert_nonnull(sipkb_kb_entry_text(entry, SIPKB_KB_SUMMARY, &situation));
+                        g_assert_nonnull(sipkb_kb_entry_text(entry, SIPKB_KB_MEANING, &situation));
+                    }
                 }
             }
         }
@@ -512,7 +520,14 @@ static const char conditions_kb[] =
     "cause.4=no offer\ncause.4.for=!offer\n"
     "cause.5=not register\ncause.5.for=!REGISTER,!OPTIONS\n"
     "cause.6=an extension method\ncause.6.for=X-FOO.BAR\n"
-    "advice.1=a\nadvice.2=b for message\nadvice.2.for=MESSAGE\nreference=RFC 3261\n";
+    "advice.1=a\nadvice.2=b for message\nadvice.2.for=MESSAGE\nreference=RFC 3261\n"
+    "[response 480]\nreason=Temporarily Unavailable\nsummary=s\nmeaning=m\ncause.1=any\n"
+    "cause.2=mwi or winfo\ncause.2.for=SUBSCRIBE,event=message-summary,event=Presence.Winfo\n"
+    "cause.3=device\ncause.3.for=SUBSCRIBE, event=dialog ,event=presence\n"
+    "cause.4=other package\ncause.4.for=SUBSCRIBE,!event=message-summary,"
+    "!event=presence.winfo,!event=dialog,!event=presence\n"
+    "cause.5=not dialog\ncause.5.for=!event=dialog\n"
+    "advice.1=a\nadvice.2=mwi\nadvice.2.for=event=message-summary\nreference=RFC 1\n";
 
 static char *
 joined(GPtrArray *lines)
@@ -523,14 +538,21 @@ joined(GPtrArray *lines)
     return text;
 }
 
+/* The lines (causes or advice) of `entry` in `situation`, joined by "|", are `expected`. */
+static void
+assert_lines_in(const sipkb_response_entry *entry, sipkb_kb_part part, sipkb_kb_situation situation,
+                const char *expected)
+{
+    char *text = joined(sipkb_kb_entry_lines(entry, part, &situation));
+    g_assert_cmpstr(text, ==, expected);
+    g_free(text);
+}
+
 static void
 assert_lines(const sipkb_response_entry *entry, sipkb_kb_part part, const char *method,
              gboolean offer, const char *expected)
 {
-    sipkb_kb_situation situation = situation_of(method, offer);
-    char *text = joined(sipkb_kb_entry_lines(entry, part, &situation));
-    g_assert_cmpstr(text, ==, expected);
-    g_free(text);
+    assert_lines_in(entry, part, situation_of(method, offer), expected);
 }
 
 static sipkb_kb *
@@ -594,11 +616,10 @@ static void
 assert_known_lines(const sipkb_response_entry *entry, sipkb_kb_part part, const char *method,
                    sipkb_kb_fact credentials, sipkb_kb_fact in_dialog, const char *expected)
 {
-    sipkb_kb_situation situation = {
-        .method = method, .credentials = credentials, .in_dialog = in_dialog};
-    char *text = joined(sipkb_kb_entry_lines(entry, part, &situation));
-    g_assert_cmpstr(text, ==, expected);
-    g_free(text);
+    assert_lines_in(
+        entry, part,
+        (sipkb_kb_situation){.method = method, .credentials = credentials, .in_dialog = in_dialog},
+        expected);
 }
 
 /* credentials / !credentials, in-dialog / !in-dialog and callerid-mismatch, each way; unknown
@@ -667,6 +688,108 @@ text_in(const sipkb_response_entry *entry, sipkb_kb_part part, const char *metho
 {
     sipkb_kb_situation situation = {.method = method, .in_dialog = in_dialog};
     return sipkb_kb_entry_text(entry, part, &situation);
+}
+
+/* event=PACKAGE and !event=PACKAGE: the request's event type (RFC 6665 section 8.2.1), without
+ * case; several name any of them; a request without an Event header has none of them; one
+ * that is not in the capture meets every event entry. */
+static void
+test_event_conditions(void)
+{
+    sipkb_kb *kb = load_conditions_kb();
+    const sipkb_response_entry *e = sipkb_kb_response(kb, 480, NULL);
+    static const struct {
+        const char *method, *event, *causes, *advice;
+    } cases[] = {
+        {"SUBSCRIBE", "message-summary", "any|mwi or winfo|not dialog", "a|mwi"},
+        {"SUBSCRIBE", "Message-Summary", "any|mwi or winfo|not dialog", "a|mwi"},
+        {"SUBSCRIBE", "presence.winfo", "any|mwi or winfo|not dialog", "a"},
+        {"SUBSCRIBE", "presence", "any|device|not dialog", "a"},
+        {"SUBSCRIBE", "dialog", "any|device", "a"},
+        {"SUBSCRIBE", "ua-profile", "any|other package|not dialog", "a"},
+        {"SUBSCRIBE", "message", "any|other package|not dialog", "a"},
+        {"SUBSCRIBE", "", "any|other package|not dialog", "a"},
+        {"SUBSCRIBE", NULL, "any|mwi or winfo|device|other package|not dialog", "a|mwi"},
+        {"NOTIFY", "message-summary", "any|not dialog", "a|mwi"},
+        {"INVITE", "", "any|not dialog", "a"},
+        {NULL, "dialog", "any|device", "a"},
+        {NULL, NULL, "any|mwi or winfo|device|other package|not dialog", "a|mwi"},
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_test_message("%s, event %s", cases[i].method ? cases[i].method : "(unknown)",
+                       cases[i].event ? cases[i].event : "(unknown)");
+        sipkb_kb_situation situation = {.method = cases[i].method,
+                                        .credentials = SIPKB_KB_NO,
+                                        .in_dialog = SIPKB_KB_NO,
+                                        .event = cases[i].event};
+        assert_lines_in(e, SIPKB_KB_CAUSES, situation, cases[i].causes);
+        assert_lines_in(e, SIPKB_KB_ADVICE, situation, cases[i].advice);
+    }
+    sipkb_kb_free(kb);
+
+    /* The event type of an Event header value. */
+    static const struct {
+        const char *header, *type;
+    } types[] = {
+        {NULL, ""},
+        {"", ""},
+        {"message-summary", "message-summary"},
+        {" Presence.winfo ; id=7", "presence.winfo"},
+        {"dialog;sla;include-session-description", "dialog"},
+        {";id=1", ""},
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(types); i++) {
+        char *type = sipkb_kb_event_type(types[i].header);
+        g_assert_cmpstr(type, ==, types[i].type);
+        g_free(type);
+    }
+
+    /* The shipped 480 and 404 to SUBSCRIBE: no MWI or watcher-info notifier is the user's
+     * device; a proxy without that server routes the request to the AOR's contacts. */
+    kb = load_shipped_kb();
+    static const struct {
+        guint code;
+        const char *event, *first, *absent;
+    } shipped[] = {
+        {480, "message-summary", "No presence or message-summary server", "user's own device"},
+        {480, "presence.winfo", "No presence or message-summary server", "user's own device"},
+        {480, "presence", "The notifier is the user's own device", "message-summary server"},
+        {480, "dialog", "The notifier is the user's own device", "message-summary server"},
+        {480, "ua-profile", "No notifier for this event package", "user's own device"},
+        {404, "message-summary", "No presence or message-summary server", "user's own device"},
+        {404, "presence.winfo", "No presence or message-summary server", "user's own device"},
+        {404, "dialog", "The subscribed resource", "message-summary server"},
+        {404, "presence", "The subscribed resource", "message-summary server"},
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(shipped); i++) {
+        g_test_message("%u to SUBSCRIBE %s", shipped[i].code, shipped[i].event);
+        sipkb_kb_situation situation = {.method = "SUBSCRIBE",
+                                        .credentials = SIPKB_KB_YES,
+                                        .in_dialog = SIPKB_KB_NO,
+                                        .event = shipped[i].event};
+        GPtrArray *lines = sipkb_kb_entry_lines(sipkb_kb_response(kb, shipped[i].code, NULL),
+                                                SIPKB_KB_CAUSES, &situation);
+        g_assert_cmpuint(lines->len, >=, 2);
+        g_assert_true(g_str_has_prefix(g_ptr_array_index(lines, 0), shipped[i].first));
+        g_assert_false(lines_contain(lines, shipped[i].absent));
+        g_ptr_array_unref(lines);
+    }
+    /* Registering the phone is no fix for an MWI subscription: it goes to a voicemail server. */
+    sipkb_kb_situation mwi = {.method = "SUBSCRIBE",
+                              .credentials = SIPKB_KB_YES,
+                              .in_dialog = SIPKB_KB_NO,
+                              .event = "message-summary"};
+    GPtrArray *advice =
+        sipkb_kb_entry_lines(sipkb_kb_response(kb, 480, NULL), SIPKB_KB_ADVICE, &mwi);
+    g_assert_false(lines_contain(advice, "callee's registration"));
+    g_assert_true(lines_contain(advice, "voicemail or presence server"));
+    g_ptr_array_unref(advice);
+    mwi.event = "dialog";
+    advice = sipkb_kb_entry_lines(sipkb_kb_response(kb, 480, NULL), SIPKB_KB_ADVICE, &mwi);
+    g_assert_true(lines_contain(advice, "callee's registration"));
+    g_assert_false(lines_contain(advice, "voicemail or presence server"));
+    g_ptr_array_unref(advice);
+    sipkb_kb_free(kb);
 }
 
 /* Texts inside a dialog: the method's in-dialog text, then the method's, then any in-dialog
@@ -1048,8 +1171,9 @@ test_broken_kb_rejected(void)
          "broken.kb: [response 403]: 'cause.1.for' is empty"},
         {"[response 403]\nadvice.1=a\nadvice.1.for=invite\n",
          "broken.kb: [response 403]: 'advice.1.for' has an entry that is not a method in "
-         "capitals (INVITE), '!METHOD', or one of 'offer', 'credentials', 'in-dialog', "
-         "'outside-dialog', 'callerid-mismatch' with or without '!': 'invite' in 'invite'"},
+         "capitals (INVITE), '!METHOD', one of 'offer', 'credentials', 'in-dialog', "
+         "'outside-dialog', 'callerid-mismatch' with or without '!', or 'event=PACKAGE' with or "
+         "without '!': 'invite' in 'invite'"},
         {"[response 403]\ncause.1=a\ncause.1.for=INVITE UPDATE\n",
          "broken.kb: [response 403]: 'cause.1.for' has an entry that is not a method"},
         {"[response 403]\ncause.1=a\ncause.1.for=!\n",
@@ -1065,6 +1189,28 @@ test_broken_kb_rejected(void)
          "broken.kb: [response 403]: 'cause.1.for' has an entry that is not a method"},
         {"[response 403]\ncause.1=a\ncause.1.for=BYE,!BYE\n",
          "broken.kb: [response 403]: 'cause.1.for' both names and excludes one method: '!BYE'"},
+        /* event packages (RFC 6665 section 8.2.1) */
+        {"[response 403]\ncause.1=a\ncause.1.for=SUBSCRIBE,event=\n",
+         "broken.kb: [response 403]: 'cause.1.for' has an 'event=' entry whose value is not an "
+         "event package (a token, with templates after dots, as in 'event=message-summary' or "
+         "'event=presence.winfo'; RFC 6665 section 8.2.1): 'event=' in 'SUBSCRIBE,event='"},
+        {"[response 403]\ncause.1=a\ncause.1.for=event=message summary\n",
+         "broken.kb: [response 403]: 'cause.1.for' has an 'event=' entry whose value is not"},
+        {"[response 403]\ncause.1=a\ncause.1.for=event=presence..winfo\n",
+         "broken.kb: [response 403]: 'cause.1.for' has an 'event=' entry whose value is not"},
+        {"[response 403]\ncause.1=a\ncause.1.for=!event=.winfo\n",
+         "broken.kb: [response 403]: 'cause.1.for' has an 'event=' entry whose value is not"},
+        {"[response 403]\ncause.1=a\ncause.1.for=event=presence.\n",
+         "broken.kb: [response 403]: 'cause.1.for' has an 'event=' entry whose value is not"},
+        {"[response 403]\ncause.1=a\ncause.1.for=event=dialog;sla\n",
+         "broken.kb: [response 403]: 'cause.1.for' has an 'event=' entry whose value is not"},
+        {"[response 403]\ncause.1=a\ncause.1.for=event=dialog,!event=Dialog\n",
+         "broken.kb: [response 403]: 'cause.1.for' both names and excludes one event package: "
+         "'!event=Dialog' in 'event=dialog,!event=Dialog'"},
+        {"[response 403]\ncause.1=a\ncause.1.for=Event=dialog\n",
+         "broken.kb: [response 403]: 'cause.1.for' has an entry that is not a method"},
+        {"[response 403]\nprovider_note=x\nprovider_note.for=event=\n",
+         "broken.kb: [response 403]: 'provider_note.for' has an 'event=' entry whose value"},
         {"[response 403]\ncause.1=a\ncause.2.for=BYE\n",
          "broken.kb: [response 403]: 'cause.2.for' without 'cause.2'"},
         {"[response 403]\nprovider_note=x\nadvice.1.for=BYE\n",
@@ -1153,6 +1299,7 @@ main(int argc, char **argv)
     g_test_add_func("/kb/selection-per-method", test_selection_per_method);
     g_test_add_func("/kb/offer-assumed", test_offer_assumed);
     g_test_add_func("/kb/situation-conditions", test_situation_conditions);
+    g_test_add_func("/kb/event-conditions", test_event_conditions);
     g_test_add_func("/kb/conditions", test_conditions);
     g_test_add_func("/kb/conditions-layered", test_conditions_layered);
     g_test_add_func("/kb/profile-note-and-domains", test_profile_note_and_domains);
