@@ -754,6 +754,37 @@ proxied_invite(void)
     end();
 }
 
+/* The proxy's own 100, then the callee's 486 relayed: the proxy's Via removed, the callee's To
+ * tag kept (RFC 3261 section 16.7 steps 3 and 9); ACKed hop by hop. */
+static void
+relayed_486(void)
+{
+    request(0, NOW, &alice, "INVITE", 1, NULL, "z9hG4bK74bf9", FALSE);
+    end();
+    response(0, MS20, &alice, 100, "Trying", 1, "INVITE", "z9hG4bK74bf9");
+    end();
+    begin(0, MS);
+    put_u8(FUZZ_TAG_REQUEST);
+    put_str(FUZZ_POOL_METHOD, "INVITE");
+    put_dialog(&alice, 1, "INVITE", FALSE);
+    put_via("UDP", "203.0.113.5", 5060, "z9hG4bK1", NULL, NULL);
+    put_via(alice.transport, alice.host, alice.port, "z9hG4bK74bf9", NULL, NULL);
+    put_path("203.0.113.5", "192.0.2.4", 5060, 5060, "UDP");
+    end();
+    begin(0, MS500);
+    put_u8(FUZZ_TAG_RESPONSE);
+    put_code(486);
+    put_u8(FUZZ_TAG_COPY_DIALOG);
+    put_u8(0);
+    put_u8(FUZZ_TAG_TO_TAG);
+    put_str(FUZZ_POOL_TAG, alice.to_tag);
+    end();
+    response(0, MS, &alice, 486, "Busy Here", 1, "INVITE", "z9hG4bK74bf9");
+    end();
+    request(0, MS, &alice, "ACK", 1, NULL, "z9hG4bK74bf9", TRUE);
+    end();
+}
+
 /* A body past the model's limits: 18 streams of 70 formats each, with i=, u=, r= and z= lines
  * and an rtpmap for every dynamic type; answered with the same body. */
 static void
@@ -840,6 +871,7 @@ static const seed seeds[] = {
     {"finish-between", finish_between},
     {"odd-values", odd_values},
     {"proxied-invite", proxied_invite},
+    {"relayed-486", relayed_486},
     {"large-body", large_body},
     {"username-forms", username_forms},
 };
