@@ -117,6 +117,11 @@ static const struct {
      {SIPKB_F_TRANSACTION_RETRANSMISSION_OF, NO_FINDING},
      0,
      "Request retransmissions"},
+    {TOPIC_TRANSACTIONS,
+     ROW_FINDINGS,
+     {SIPKB_F_RESPONSE_RELAYED_FROM, NO_FINDING},
+     0,
+     "Responses relayed by a proxy (counted by code at their downstream copy)"},
     {TOPIC_MEDIA,
      ROW_FINDINGS,
      {SIPKB_F_SDP_NOT_OFFERED, SIPKB_F_SDP_NO_COMMON_CODEC},
@@ -288,7 +293,9 @@ stats_packet(stats_tree *st, packet_info *pinfo, epan_dissect_t *edt _U_, const 
         return TAP_PACKET_DONT_REDRAW;
     gboolean settled = p_get_proto_data(pinfo->pool, pinfo, sipkb_ids.proto, SETTLED_KEY) != NULL;
     tick_stat_node(st, FINDINGS_NODE, 0, TRUE);
-    if (m->kind == SIPKB_MESSAGE_RESPONSE)
+    /* A response a proxy relayed is the one its downstream copy counted already (RFC 3261
+     * section 16.7): each failure counts once; the relays have their row. */
+    if (m->kind == SIPKB_MESSAGE_RESPONSE && !(m->facts & SIPKB_FACT_RELAYED))
         count_response(st, state, m->status_code);
     track_open(state, m);
     const char *topics_ticked[G_N_ELEMENTS(finding_rows)];
