@@ -155,8 +155,9 @@ static const struct {
 static gboolean
 row_counts(gsize row, const sipkb_result *result, gboolean settled)
 {
+    /* A response a proxy relayed was counted by its downstream copy (a challenge sent once). */
     if (finding_rows[row].fact)
-        return (result->facts & finding_rows[row].fact) != 0;
+        return (result->facts & finding_rows[row].fact) && !(result->facts & SIPKB_FACT_RELAYED);
     guint n_items = settled ? sipkb_result_n_all(result) : result->n_items;
     for (gsize i = 0; i < G_N_ELEMENTS(finding_rows[row].findings); i++) {
         sipkb_finding finding = finding_rows[row].findings[i];
@@ -246,6 +247,15 @@ track_open(tree_state *state, const sipkb_tap_message *m)
      * which is no rejection of credentials (the client is right not to retry those). */
     gboolean may_stay_open = sipkb_result_find(m, SIPKB_F_AUTH_REQUEST_FRAME) &&
                              !sipkb_result_find(m, SIPKB_F_AUTH_REJECTED);
+    /* A challenge a proxy relayed stays open as the copy the client got, not twice. */
+    const sipkb_item *relayed_from = sipkb_result_find(m, SIPKB_F_RESPONSE_RELAYED_FROM);
+    gpointer downstream = relayed_from ? GUINT_TO_POINTER(relayed_from->value.number) : NULL;
+    if ((m->facts & SIPKB_FACT_CHALLENGE) && downstream &&
+        g_hash_table_lookup_extended(state->challenges, downstream, NULL, NULL) &&
+        !g_hash_table_lookup(state->challenges, downstream)) {
+        g_hash_table_insert(state->challenges, downstream, GINT_TO_POINTER(TRUE));
+        state->unanswered_challenges--;
+    }
     if ((m->facts & SIPKB_FACT_CHALLENGE) && may_stay_open &&
         !g_hash_table_contains(state->challenges, challenge)) {
         g_hash_table_insert(state->challenges, challenge, GINT_TO_POINTER(FALSE));

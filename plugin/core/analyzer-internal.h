@@ -66,8 +66,10 @@ struct challenge {
     sipkb_rechallenge rechallenge; /* what this challenge was: first, stale, rejected ... */
     GSList *results; /* of the challenge and its resends: their whole-capture findings */
     guint32 request_frame;
-    guint32 answered_in; /* the retry with credentials; 0 until seen */
-    const char *nonce;   /* interned */
+    guint32 answered_in;        /* the retry with credentials; 0 until seen */
+    const char *nonce;          /* interned */
+    struct challenge *relay_of; /* a relayed challenge: its downstream copy, answered with it */
+    gboolean relayed;           /* a proxy relayed it: the relayed copy carries its verdict */
 };
 
 struct sipkb_analyzer {

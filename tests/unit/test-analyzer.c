@@ -3241,6 +3241,51 @@ test_relays_cancelled_invite(void)
     sipkb_analyzer_free(a);
 }
 
+/* A 401 of the callee relayed by the proxy is one challenge: the client's retry answers the
+ * copy it got and the callee's alike (the proxy forwards the credentials, RFC 3261 sections 16.7
+ * and 22.2); never answered, it is said unanswered once, on the copy the client got. */
+static void
+test_relays_challenge(void)
+{
+    sipkb_analyzer *a = analyzer_new();
+    proxy_forwards(a, "INVITE", "call-1", 1);
+    test_msg *challenge = msg_downstream(3, 401, "INVITE", "call-1", 1, "z9hG4bK1", "z9hG4bKp1");
+    msg_challenge(challenge, SIPKB_AUTH_WWW_AUTHENTICATE, REALM, "nonce-1", NULL);
+    const sipkb_result *downstream = add(a, challenge);
+    test_msg *relayed_challenge = msg_upstream(4, 401, "INVITE", "call-1", 1, "z9hG4bK1");
+    msg_challenge(relayed_challenge, SIPKB_AUTH_WWW_AUTHENTICATE, REALM, "nonce-1", NULL);
+    const sipkb_result *relayed = add(a, relayed_challenge);
+    g_assert_cmpuint(relayed_from(relayed), ==, 3);
+    g_assert_cmpuint(relayed->facts, ==,
+                     SIPKB_FACT_TRACKED | SIPKB_FACT_FINAL | SIPKB_FACT_CHALLENGE |
+                         SIPKB_FACT_RELAYED);
+    test_msg *retry = msg_request(5, "INVITE", "call-1", 2, "z9hG4bK5");
+    msg_credentials(retry, SIPKB_AUTH_AUTHORIZATION, "alice", REALM, "nonce-1");
+    const sipkb_result *answer = add(a, retry);
+    g_assert_cmpuint(answer->challenge_frame, ==, 4);
+    test_msg *forwarded = msg_forwarded(6, "INVITE", "call-1", 2, "z9hG4bK5", "z9hG4bKp5");
+    msg_credentials(forwarded, SIPKB_AUTH_AUTHORIZATION, "alice", REALM, "nonce-1");
+    add(a, forwarded);
+    sipkb_analyzer_finish(a);
+    assert_late(downstream, "auth.answered_in=#5");
+    assert_late(relayed, "auth.answered_in=#5");
+    sipkb_analyzer_free(a);
+
+    a = analyzer_new();
+    proxy_forwards(a, "INVITE", "call-1", 1);
+    challenge = msg_downstream(3, 407, "INVITE", "call-1", 1, "z9hG4bK1", "z9hG4bKp1");
+    msg_challenge(challenge, SIPKB_AUTH_PROXY_AUTHENTICATE, REALM, "nonce-1", NULL);
+    downstream = add(a, challenge);
+    relayed_challenge = msg_upstream(4, 407, "INVITE", "call-1", 1, "z9hG4bK1");
+    msg_challenge(relayed_challenge, SIPKB_AUTH_PROXY_AUTHENTICATE, REALM, "nonce-1", NULL);
+    relayed = add(a, relayed_challenge);
+    capture_goes_on(a, 5, 40.0);
+    sipkb_analyzer_finish(a);
+    assert_no_late(downstream);
+    assert_late(relayed, "auth.unanswered");
+    sipkb_analyzer_free(a);
+}
+
 /* Two proxies in the capture: each copy links to the one it was relayed from, and each names
  * the callee, which generated the response (an IPv6 address in brackets, as in a Via). */
 static void
@@ -3405,6 +3450,7 @@ main(int argc, char **argv)
                     test_relays_missing_downstream_copy);
     g_test_add_func("/analyzer/relays/in-and-out-of-dialog", test_relays_in_and_out_of_dialog);
     g_test_add_func("/analyzer/relays/cancelled-invite", test_relays_cancelled_invite);
+    g_test_add_func("/analyzer/relays/challenge", test_relays_challenge);
     g_test_add_func("/analyzer/relays/through-two-proxies", test_relays_through_two_proxies);
 
     int status = g_test_run();
