@@ -64,6 +64,7 @@ ALL_CAPTURES=(
 	invite-cancel-408
 	invite-sdp-mismatch
 	invite-callerid-accepted
+	options-challenged-by-callee
 )
 
 # ---------------------------------------------------------------------------
@@ -538,6 +539,14 @@ cap_invite-callerid-accepted() {
 	uas uas-answer.xml 1
 	uac invite-callerid-accepted.xml 1 -key callee callee-answer -auth_uri callee-answer@sipkb.test
 	EXPECT=("$INV_AUTH P>A:100 P>B:INVITE B>P:180 P>A:180 B>P:200 P>A:200 A>P:ACK P>B:ACK A>P:BYE P>B:BYE B>P:200 P>A:200")
+}
+
+cap_options-challenged-by-callee() {
+	# the callee asks for credentials of its own realm; Kamailio does not
+	# authenticate OPTIONS and relays the 401 and the 200
+	uas uas-challenge.xml 1
+	uac options-challenged-by-callee.xml 1 -key callee callee-auth -auth_uri callee-auth@sipkb.test
+	EXPECT=("A>P:OPTIONS P>B:OPTIONS B>P:401 P>A:401 A>P:OPTIONS P>B:OPTIONS B>P:200 P>A:200")
 }
 
 run_capture() { # name
