@@ -3292,7 +3292,10 @@ static void
 test_relays_through_two_proxies(void)
 {
     sipkb_analyzer *a = analyzer_new();
-    test_msg *callee = msg_downstream(1, 404, "MESSAGE", "msg-1", 1, "z9hG4bK1", "z9hG4bKp1");
+    /* The callee's 404 carries the Vias of the phone, the first proxy and the second. */
+    test_msg *callee = msg_response(1, 404, "MESSAGE", "msg-1", 1, "z9hG4bK1");
+    msg_to_tag(callee, CALLEE_TAG);
+    msg_push_via(callee, PROXY, "z9hG4bKp1");
     msg_push_via(callee, PROXY2, "z9hG4bKq1");
     msg_path(callee, "UDP", "2001:db8::50", PROXY2);
     add(a, callee);
