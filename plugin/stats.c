@@ -117,6 +117,11 @@ static const struct {
      {SIPKB_F_TRANSACTION_RETRANSMISSION_OF, NO_FINDING},
      0,
      "Request retransmissions"},
+    {TOPIC_TRANSACTIONS,
+     ROW_FINDINGS,
+     {SIPKB_F_RESPONSE_RELAYED_FROM, NO_FINDING},
+     0,
+     "Responses relayed by a proxy (counted by code at their downstream copy)"},
     {TOPIC_MEDIA,
      ROW_FINDINGS,
      {SIPKB_F_SDP_NOT_OFFERED, SIPKB_F_SDP_NO_COMMON_CODEC},
@@ -156,8 +161,9 @@ static const struct {
 static gboolean
 row_counts(gsize row, const sipkb_result *result, gboolean settled)
 {
+    /* A response a proxy relayed was counted by its downstream copy (a challenge sent once). */
     if (finding_rows[row].fact)
-        return (result->facts & finding_rows[row].fact) != 0;
+        return (result->facts & finding_rows[row].fact) && !(result->facts & SIPKB_FACT_RELAYED);
     guint n_items = settled ? sipkb_result_n_all(result) : result->n_items;
     for (gsize i = 0; i < G_N_ELEMENTS(finding_rows[row].findings); i++) {
         sipkb_finding finding = finding_rows[row].findings[i];
@@ -247,6 +253,15 @@ track_open(tree_state *state, const sipkb_tap_message *m)
      * which is no rejection of credentials (the client is right not to retry those). */
     gboolean may_stay_open = sipkb_result_find(m, SIPKB_F_AUTH_REQUEST_FRAME) &&
                              !sipkb_result_find(m, SIPKB_F_AUTH_REJECTED);
+    /* A challenge a proxy relayed stays open as the copy the client got, not twice. */
+    const sipkb_item *relayed_from = sipkb_result_find(m, SIPKB_F_RESPONSE_RELAYED_FROM);
+    gpointer downstream = relayed_from ? GUINT_TO_POINTER(relayed_from->value.number) : NULL;
+    if ((m->facts & SIPKB_FACT_CHALLENGE) && downstream &&
+        g_hash_table_lookup_extended(state->challenges, downstream, NULL, NULL) &&
+        !g_hash_table_lookup(state->challenges, downstream)) {
+        g_hash_table_insert(state->challenges, downstream, GINT_TO_POINTER(TRUE));
+        state->unanswered_challenges--;
+    }
     if ((m->facts & SIPKB_FACT_CHALLENGE) && may_stay_open &&
         !g_hash_table_contains(state->challenges, challenge)) {
         g_hash_table_insert(state->challenges, challenge, GINT_TO_POINTER(FALSE));
@@ -294,7 +309,9 @@ stats_packet(stats_tree *st, packet_info *pinfo, epan_dissect_t *edt _U_, const 
         return TAP_PACKET_DONT_REDRAW;
     gboolean settled = p_get_proto_data(pinfo->pool, pinfo, sipkb_ids.proto, SETTLED_KEY) != NULL;
     tick_stat_node(st, FINDINGS_NODE, 0, TRUE);
-    if (m->kind == SIPKB_MESSAGE_RESPONSE)
+    /* A response a proxy relayed is the one its downstream copy counted already (RFC 3261
+     * section 16.7): each failure counts once; the relays have their row. */
+    if (m->kind == SIPKB_MESSAGE_RESPONSE && !(m->facts & SIPKB_FACT_RELAYED))
         count_response(st, state, m->status_code);
     track_open(state, m);
     const char *topics_ticked[G_N_ELEMENTS(finding_rows)];

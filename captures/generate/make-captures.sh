@@ -69,6 +69,7 @@ ALL_CAPTURES=(
 	subscribe-event-404
 	register-no-branch
 	options-icmp-response
+	options-challenged-by-callee
 )
 
 # Captures that also record ICMP errors (on 127.0.0.1), beside the SIP ports.
@@ -602,6 +603,14 @@ cap_options-icmp-response() {
 	# the 200 and its copy quoted in the ICMP error
 	EXPECT=("A>P:OPTIONS P>A:200 P>A:200")
 	POST_CHECK=(check_icmp_quotes_200)
+}
+
+cap_options-challenged-by-callee() {
+	# the callee asks for credentials of its own realm; Kamailio does not
+	# authenticate OPTIONS and relays the 401 and the 200
+	uas uas-challenge.xml 1
+	uac options-challenged-by-callee.xml 1 -key callee callee-auth -auth_uri callee-auth@sipkb.test
+	EXPECT=("A>P:OPTIONS P>B:OPTIONS B>P:401 P>A:401 A>P:OPTIONS P>B:OPTIONS B>P:200 P>A:200")
 }
 
 run_capture() { # name

@@ -44,6 +44,8 @@ enum {
     SIPKB_FACT_EXPECTS_FINAL = 1 << 1, /* a request's first copy that wants a final response */
     SIPKB_FACT_FINAL = 1 << 2,         /* a final response (200 or more) of a transaction */
     SIPKB_FACT_CHALLENGE = 1 << 3,     /* a 401/407 kept as challenge_frame's challenge */
+    SIPKB_FACT_RELAYED = 1 << 4,       /* a response a proxy relayed: its downstream copy, earlier
+                                          in the capture, is the same response */
 };
 
 typedef struct {
@@ -59,8 +61,9 @@ typedef struct {
     sipkb_severity severity;      /* the highest of the message's expert items */
     sipkb_kb_situation situation; /* responses: the request they answer, for the KB's texts */
     const char *summary;          /* responses: the line their first cause sums them up in
-                                     (sipkb_findings_text_summary()), or NULL: the KB's summary
-                                     for the situation */
+                                     (sipkb_findings_text_summary(); a relay's cause, which says
+                                     who generated it, not why, aside), or NULL: the KB's
+                                     summary for the situation */
     guint n_items;
     const sipkb_item *items; /* decided when the message was added */
     guint n_late;

@@ -39,6 +39,8 @@ G_BEGIN_DECLS
     X(TRANSPORT_ICMP_FROM, "transport.icmp_from")                                                  \
     X(TRANSPORT_QUOTED_FRAME, "transport.quoted_frame")                                            \
     X(TRANSACTION_REQUEST, "transaction.request")                                                  \
+    X(RESPONSE_RELAYED_FROM, "response.relayed_from")                                              \
+    X(RESPONSE_GENERATED_BY, "response.generated_by")                                              \
     X(TRANSACTION_RETRANSMISSION_OF, "transaction.retransmission_of")                              \
     X(TRANSACTION_NO_FINAL_RESPONSE, "transaction.no_final_response")                              \
     X(TRANSACTION_RETRANSMISSIONS, "transaction.retransmissions")                                  \

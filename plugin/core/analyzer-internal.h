@@ -85,8 +85,10 @@ struct challenge {
     sipkb_rechallenge rechallenge; /* what this challenge was: first, stale, rejected ... */
     GSList *results; /* of the challenge and its resends: their whole-capture findings */
     guint32 request_frame;
-    guint32 answered_in; /* the retry with credentials; 0 until seen */
-    const char *nonce;   /* interned */
+    guint32 answered_in;        /* the retry with credentials; 0 until seen */
+    const char *nonce;          /* interned */
+    struct challenge *relay_of; /* a relayed challenge: its downstream copy, answered with it */
+    gboolean relayed;           /* a proxy relayed it: the relayed copy carries its verdict */
 };
 
 struct sipkb_analyzer {
@@ -112,12 +114,20 @@ struct sipkb_analyzer {
     GHashTable *calls;              /* Call-ID -> what its INVITEs ended with (transactions.c) */
     GHashTable *registrations;      /* "user@host" address-of-record -> its bindings
                                        (registrations.c) */
+    GHashTable *relayable;          /* (Call-ID, CSeq, status code) -> the responses with two Vias
+                                       or more, which a proxy may relay (relays.c) */
     gint64 last_time_ns;            /* of the latest message added */
     gboolean needs_finish;
     gboolean finished_once;
 };
 
 /* ---- the message being decided -------------------------------------------------------------- */
+
+/* The downstream copy a proxy relayed a response from (relays.c). */
+typedef struct {
+    guint32 frame;            /* 0: the response is no relay */
+    const char *generated_by; /* "address:port" of the element that generated it, or NULL */
+} relay_source;
 
 typedef struct {
     sipkb_analyzer *analyzer;
@@ -127,6 +137,7 @@ typedef struct {
     transaction *txn;        /* requests and responses matched to one */
     gboolean retransmission; /* requests: a copy of txn->first_frame */
     challenge *answered;     /* requests: the challenge these credentials answer */
+    relay_source relay;      /* responses: the copy a proxy relayed this one from */
 } decision;
 
 /* Adding items to the message's result. Texts are copied. */
@@ -185,6 +196,14 @@ void auth_response_callerid(decision *d);
 /* The frame of a 2xx that accepted the request's From user with its digest username, or 0. */
 guint32 auth_pair_accepted_in(const sipkb_analyzer *analyzer, const transaction *txn);
 void auth_finish(sipkb_analyzer *analyzer, GArray *late_scratch);
+
+/* relays.c: whether the response is one a proxy relayed (RFC 3261 section 16.7 steps 3 and 9):
+ * sets d->relay, and keeps the response for the relays that may follow. */
+void relays_response(decision *d);
+/* A relayed failure's first cause: the element downstream generated it. Decided last, once
+ * every rule has added its causes, the first of which still sums the response up (the relay
+ * says who, not why). */
+void relays_cause(decision *d);
 
 /* responses.c: the response's kind and expert item, causes ranked from the evidence, the call's
  * outcome, CANCEL and timeout details, Retry-After, redirect targets. */

@@ -60,7 +60,8 @@ sipkb_analyzer_free(sipkb_analyzer *analyzer)
     g_hash_table_destroy(analyzer->transactions);
     GHashTable *optional[] = {
         analyzer->challenges,     analyzer->nat_peers, analyzer->branchless_senders,
-        analyzer->accepted_pairs, analyzer->calls,     analyzer->registrations};
+        analyzer->accepted_pairs, analyzer->calls,     analyzer->registrations,
+        analyzer->relayable};
     for (gsize i = 0; i < G_N_ELEMENTS(optional); i++) {
         if (optional[i])
             g_hash_table_destroy(optional[i]);
@@ -302,8 +303,10 @@ decide_message(decision *d)
         }
         break;
     case SIPKB_MESSAGE_RESPONSE:
-        if (trackable(msg))
+        if (trackable(msg)) {
             transactions_response(d);
+            relays_response(d);
+        }
         responses_decide(d);
         break;
     case SIPKB_MESSAGE_OTHER:
@@ -311,6 +314,7 @@ decide_message(decision *d)
     }
     offer_answer_decide(d);
     via_decide(d);
+    relays_cause(d);
 }
 
 /* A response's request as the KB's cause and advice conditions read it (kb.h): what the capture
@@ -363,7 +367,7 @@ sipkb_analyzer_add(sipkb_analyzer *analyzer, const sipkb_message *msg)
 {
     analyzer->needs_finish = TRUE;
     analyzer->last_time_ns = MAX(analyzer->last_time_ns, msg->time_ns);
-    decision d = {analyzer, msg, new_result(analyzer, msg), NULL, NULL, FALSE, NULL};
+    decision d = {analyzer, msg, new_result(analyzer, msg), NULL, NULL, FALSE, NULL, {0, NULL}};
     d.items = g_array_sized_new(FALSE, TRUE, sizeof(sipkb_item), 16);
     decide_message(&d);
     decide_situation(&d);

@@ -282,7 +282,10 @@ auth_request(decision *d)
     txn->credentials_realm = analyzer_keep(d->analyzer, msg->credentials.realm);
     txn->answered = latest;
     if (latest && !latest->answered_in) {
-        latest->answered_in = msg->frame;
+        /* A proxy relayed the challenge: the retry answers its downstream copy too (the proxy
+         * forwards the credentials to the element that asked for them). */
+        for (challenge *c = latest; c && !c->answered_in; c = c->relay_of)
+            c->answered_in = msg->frame;
         d->answered = latest;
         d->result->challenge_frame = latest->challenge_frame;
         decide_frame(d, SIPKB_F_AUTH_CHALLENGE_FRAME, latest->challenge_frame);
@@ -325,7 +328,19 @@ classify(const decision *d)
     return sipkb_classify_rechallenge(&evidence);
 }
 
-/* A new challenge, or the same one sent again (the SIP dissector's resend mark). */
+/* Is the challenge's first copy, or a resend of it, in `frame`? */
+static gboolean
+has_copy_in(const challenge *c, guint32 frame)
+{
+    for (const GSList *r = c->results; r; r = r->next) {
+        if (((const sipkb_result *)r->data)->frame == frame)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* A new challenge, or the same one sent again (the SIP dissector's resend mark); a challenge a
+ * proxy relayed is a new one (the client's), linked to its downstream copy. */
 static challenge *
 note_challenge(decision *d)
 {
@@ -344,6 +359,10 @@ note_challenge(decision *d)
     c->rechallenge = d->txn ? classify(d) : SIPKB_RECHALLENGE_NONE;
     if (d->txn)
         d->txn->rechallenge = c->rechallenge;
+    if (d->relay.frame && *slot && has_copy_in(*slot, d->relay.frame)) {
+        c->relay_of = *slot;
+        c->relay_of->relayed = TRUE;
+    }
     *slot = c;
     g_ptr_array_add(d->analyzer->all_challenges, c);
     return c;
@@ -463,8 +482,10 @@ auth_finish(sipkb_analyzer *analyzer, GArray *late)
     for (guint i = 0; i < analyzer->all_challenges->len; i++) {
         const challenge *c = g_ptr_array_index(analyzer->all_challenges, i);
         /* No verdict without the challenged client's side in the capture, and none after a
-         * rejection: the client is right not to send the same credentials again. */
-        if (!c->answered_in && (!c->request_frame || c->rechallenge == SIPKB_RECHALLENGE_REJECTED))
+         * rejection: the client is right not to send the same credentials again. A challenge a
+         * proxy relayed is said unanswered once, on the copy the client got. */
+        if (!c->answered_in &&
+            (!c->request_frame || c->relayed || c->rechallenge == SIPKB_RECHALLENGE_REJECTED))
             continue;
         sipkb_item item = {.finding = SIPKB_F_AUTH_UNANSWERED, .value.number = 1};
         if (c->answered_in) {

@@ -160,6 +160,9 @@ sipkb_call_outcome_of(guint32 final_code, gboolean cancel_seen)
 
 /* ---- what the analyzer says about a response --------------------------------------------- */
 
+/* The text.N of the response kinds' expert items that words a relayed copy. */
+enum { RELAYED_TEXT = 1 };
+
 static const sipkb_finding kind_findings[] = {
     [SIPKB_RESPONSE_PROVISIONAL] = SIPKB_F_RESPONSE_PROGRESS,
     [SIPKB_RESPONSE_SUCCESS] = SIPKB_F_RESPONSE_PROGRESS,
@@ -523,8 +526,10 @@ responses_decide(decision *d)
     gboolean cancel_known = txn && txn->cancel_frame && txn->cancel_frame < msg->frame;
     decide_number(d, SIPKB_F_CODE, code);
     /* A 487 after the caller's CANCEL is how a cancelled call is meant to end (RFC 3261 section
-     * 9.2): a Note, not a failure. */
-    decide_item(d, code == 487 && cancel_known ? SIPKB_F_RESPONSE_CANCELLED : kind_findings[kind]);
+     * 9.2): a Note, not a failure. A relayed copy keeps its expert item (the caller got it),
+     * worded as a relay, so that the expert list does not count one failure as two. */
+    decide_item(d, code == 487 && cancel_known ? SIPKB_F_RESPONSE_CANCELLED : kind_findings[kind])
+        ->variant = d->relay.frame ? RELAYED_TEXT : 0;
     gboolean class_fallback = FALSE;
     const sipkb_response_entry *entry = sipkb_kb_response(d->analyzer->kb, code, &class_fallback);
     if (!entry)
@@ -575,5 +580,12 @@ responses_decide(decision *d)
         decide_nanoseconds(d, SIPKB_F_TRANSACTION_WAITED, msg->time_ns - txn->first_time_ns);
     }
     decide_retry_and_redirect(d);
+    /* Last of the response's findings: in the ladder, what the response says (its CANCEL, its
+     * realm, its Retry-After) tells more than where it came from. */
+    if (d->relay.frame) {
+        decide_frame(d, SIPKB_F_RESPONSE_RELAYED_FROM, d->relay.frame);
+        if (d->relay.generated_by)
+            decide_text(d, SIPKB_F_RESPONSE_GENERATED_BY, d->relay.generated_by);
+    }
     g_ptr_array_free(w.owned, TRUE);
 }

@@ -30,7 +30,7 @@ expected_dir=${1:?usage: check-field.sh EXPECTED_DIR CAPTURE_DIR}
 capture_dir=${2:?usage: check-field.sh EXPECTED_DIR CAPTURE_DIR}
 findings_kb=${SIPKB_FINDINGS_KB:-$here/../../plugin/kb/findings.kb}
 
-LINK_FIELDS="transaction.retransmission_of transaction.final_first auth.answered_in
+LINK_FIELDS="transaction.retransmission_of transaction.final_first auth.answered_in response.relayed_from
 transport.quoted_frame transaction.proof_frame transaction.unacked_next
 via.no_branch.first_frame"
 WHOLE_CAPTURE="auth.answered_in auth.unanswered transaction.no_final_response

@@ -35,6 +35,7 @@ rows=(
     "487 without a CANCEL|sipkb.cancel.missing"
     "Requests without a final response|sipkb.transaction.no_final_response"
     "Request retransmissions|sipkb.transaction.retransmission_of"
+    "Responses relayed by a proxy|sipkb.response.relayed_from"
     "Codec mismatch:|sipkb.sdp.not_offered sipkb.sdp.no_common_codec"
     "NAT hint:|sipkb.sdp.nat sipkb.via.nat"
 )

@@ -726,6 +726,21 @@ odd_values(void)
     end();
 }
 
+/* The proxy 203.0.113.5 forwards alice's INVITE (z9hG4bK74bf9) to 192.0.2.4 with its own Via on
+ * top; alice's Via carries what the proxy saw of her (received, rport), or nothing. The caller
+ * adds fields, then end(). */
+static void
+proxy_forwards_invite(const char *received, const char *rport)
+{
+    begin(0, MS);
+    put_u8(FUZZ_TAG_REQUEST);
+    put_str(FUZZ_POOL_METHOD, "INVITE");
+    put_dialog(&alice, 1, "INVITE", FALSE);
+    put_via("UDP", "203.0.113.5", 5060, "z9hG4bK1", NULL, NULL);
+    put_via("UDP", "192.168.1.10", 5060, "z9hG4bK74bf9", received, rport);
+    put_path("203.0.113.5", "192.0.2.4", 5060, 5060, "UDP");
+}
+
 /* One request through a proxy: two hops with their own branches and two Via values. */
 static void
 proxied_invite(void)
@@ -733,13 +748,7 @@ proxied_invite(void)
     request(0, NOW, &alice, "INVITE", 1, NULL, "z9hG4bK74bf9", FALSE);
     sdp_audio_offer("alice", "203.0.113.5");
     end();
-    begin(0, MS);
-    put_u8(FUZZ_TAG_REQUEST);
-    put_str(FUZZ_POOL_METHOD, "INVITE");
-    put_dialog(&alice, 1, "INVITE", FALSE);
-    put_via("UDP", "203.0.113.5", 5060, "z9hG4bK1", NULL, NULL);
-    put_via("UDP", "192.168.1.10", 5060, "z9hG4bK74bf9", "198.51.100.7", "5060");
-    put_path("203.0.113.5", "192.0.2.4", 5060, 5060, "UDP");
+    proxy_forwards_invite("198.51.100.7", "5060");
     sdp_audio_offer("alice", "203.0.113.5");
     end();
     begin(0, MS500);
@@ -751,6 +760,31 @@ proxied_invite(void)
     end();
     response(0, MS, &alice, 183, "Session Progress", 1, "INVITE", "z9hG4bK74bf9");
     sdp_audio_answer("callee", "192.0.2.4", 0, "ptime:20");
+    end();
+}
+
+/* The proxy's own 100, then the callee's 486 relayed: the proxy's Via removed, the callee's To
+ * tag kept (RFC 3261 section 16.7 steps 3 and 9); ACKed hop by hop. */
+static void
+relayed_486(void)
+{
+    request(0, NOW, &alice, "INVITE", 1, NULL, "z9hG4bK74bf9", FALSE);
+    end();
+    response(0, MS20, &alice, 100, "Trying", 1, "INVITE", "z9hG4bK74bf9");
+    end();
+    proxy_forwards_invite(NULL, NULL);
+    end();
+    begin(0, MS500);
+    put_u8(FUZZ_TAG_RESPONSE);
+    put_code(486);
+    put_u8(FUZZ_TAG_COPY_DIALOG);
+    put_u8(0);
+    put_u8(FUZZ_TAG_TO_TAG);
+    put_str(FUZZ_POOL_TAG, alice.to_tag);
+    end();
+    response(0, MS, &alice, 486, "Busy Here", 1, "INVITE", "z9hG4bK74bf9");
+    end();
+    request(0, MS, &alice, "ACK", 1, NULL, "z9hG4bK74bf9", TRUE);
     end();
 }
 
@@ -872,6 +906,7 @@ static const seed seeds[] = {
     {"finish-between", finish_between},
     {"odd-values", odd_values},
     {"proxied-invite", proxied_invite},
+    {"relayed-486", relayed_486},
     {"large-body", large_body},
     {"username-forms", username_forms},
     {"rfc2543-and-events", rfc2543_and_events},

@@ -667,9 +667,11 @@ test_transactions_proxy_leg_not_retransmission(void)
     callee_ok->vias[1].branch = "z9hG4bK1";
     assert_items(add(a, callee_ok), "code=200", "response.progress",
                  "call.outcome='call answered: 200 OK'", "transaction.request=#2", "via");
+    /* The proxy relays the callee's 200 upstream (section 16.7): see the tests of relays.c. */
     assert_items(add(a, msg_response(4, 200, "INVITE", "call-1", 1, "z9hG4bK1")), "code=200",
-                 "response.progress", "call.outcome='call answered: 200 OK'",
-                 "transaction.request=#1", "via");
+                 "response.progress/1", "call.outcome='call answered: 200 OK'",
+                 "transaction.request=#1", "response.relayed_from=#3",
+                 "response.generated_by='" CALLEE ":5060'", "via");
     sipkb_analyzer_finish(a);
     assert_no_late(result_of(a, 1));
     assert_no_late(leg2);
@@ -3066,11 +3068,10 @@ test_sdp_refused_fax(void)
     sipkb_analyzer_free(a);
 }
 
-/* RFC 3264 section 5.1: port 0 on every stream offers no media at all. */
-static void
-test_sdp_refused_no_media(void)
+/* INVITE call-1 (frame 1, branch z9hG4bK1) whose offer disables its one stream (port 0). */
+static test_msg *
+msg_invite_without_media(void)
 {
-    sipkb_analyzer *a = analyzer_new();
     test_msg *invite = msg_request(1, "INVITE", "call-1", 1, "z9hG4bK1");
     msg_sdp(invite, "v=0\n"
                     "o=- 1 1 IN IP4 " UAC "\n"
@@ -3078,7 +3079,15 @@ test_sdp_refused_no_media(void)
                     "c=IN IP4 " UAC "\n"
                     "t=0 0\n"
                     "m=audio 0 RTP/AVP 0");
-    add(a, invite);
+    return invite;
+}
+
+/* RFC 3264 section 5.1: port 0 on every stream offers no media at all. */
+static void
+test_sdp_refused_no_media(void)
+{
+    sipkb_analyzer *a = analyzer_new();
+    add(a, msg_invite_without_media());
     const sipkb_result *r = add(a, msg_response(2, 488, "INVITE", "call-1", 1, "z9hG4bK1"));
     g_assert_cmpstr(sipkb_result_find(r, SIPKB_F_SDP_REFUSED)->value.text, ==,
                     "nothing: the offer disabled every stream (port 0), so it offered no usable "
@@ -3591,6 +3600,426 @@ test_ladder_late(void)
     sipkb_analyzer_free(a);
 }
 
+/* ==== relays.c ================================================================================ */
+
+/* A second proxy, between the first one and the callee. */
+#define PROXY2 "198.51.100.2"
+
+/* The To tag the callee puts on its responses (RFC 3261 section 8.2.6.2). */
+#define CALLEE_TAG "callee-77"
+
+/* The proxy forwards the phone's request (branch `branch`) to the callee with its own Via on
+ * top, branch `proxy_branch` (RFC 3261 section 16.6 step 8). */
+static test_msg *
+msg_forwarded(guint32 frame, const char *method, const char *call_id, guint32 cseq,
+              const char *branch, const char *proxy_branch)
+{
+    test_msg *m = msg_request(frame, method, call_id, cseq, branch);
+    msg_path(m, "UDP", PROXY, CALLEE);
+    msg_push_via(m, PROXY, proxy_branch);
+    return m;
+}
+
+/* The callee's response on the proxy's leg: the proxy's Via on top of the phone's. */
+static test_msg *
+msg_downstream(guint32 frame, guint32 code, const char *method, const char *call_id, guint32 cseq,
+               const char *branch, const char *proxy_branch)
+{
+    test_msg *m = msg_response(frame, code, method, call_id, cseq, branch);
+    msg_path(m, "UDP", CALLEE, PROXY);
+    msg_push_via(m, PROXY, proxy_branch);
+    if (code > 100)
+        msg_to_tag(m, CALLEE_TAG);
+    return m;
+}
+
+/* A response of the proxy to the phone with the callee's To tag: as it relays one. */
+static test_msg *
+msg_upstream(guint32 frame, guint32 code, const char *method, const char *call_id, guint32 cseq,
+             const char *branch)
+{
+    test_msg *m = msg_response(frame, code, method, call_id, cseq, branch);
+    if (code > 100)
+        msg_to_tag(m, CALLEE_TAG);
+    return m;
+}
+
+/* The phone's request (frame 1, branch z9hG4bK1) and the proxy's copy of it to the callee
+ * (frame 2, branch z9hG4bKp1). */
+static void
+proxy_forwards(sipkb_analyzer *a, const char *method, const char *call_id, guint32 cseq)
+{
+    add(a, msg_request(1, method, call_id, cseq, "z9hG4bK1"));
+    add(a, msg_forwarded(2, method, call_id, cseq, "z9hG4bK1", "z9hG4bKp1"));
+}
+
+/* The INVITE of call `call_id` through the proxy (frames 1, 2), the callee's `code` (3) and the
+ * proxy's relay of it (4); returns the relay's result. */
+static const sipkb_result *
+relayed_answer(sipkb_analyzer *a, guint32 code, const char *call_id)
+{
+    proxy_forwards(a, "INVITE", call_id, 1);
+    add(a, msg_downstream(3, code, "INVITE", call_id, 1, "z9hG4bK1", "z9hG4bKp1"));
+    return add(a, msg_upstream(4, code, "INVITE", call_id, 1, "z9hG4bK1"));
+}
+
+/* The frame a response was relayed from, 0 for none. */
+static guint32
+relayed_from(const sipkb_result *r)
+{
+    const sipkb_item *item = sipkb_result_find(r, SIPKB_F_RESPONSE_RELAYED_FROM);
+    return item ? item->value.number : 0;
+}
+
+/* The first cause of a response the proxy relayed from the callee's copy in `frame`. */
+#define RELAYED_CAUSE(code, frame)                                                                 \
+    "Generated by 203.0.113.50:5060 (frame " frame "), not by this proxy: it relayed the " code    \
+    " minus its own Via (RFC 3261 section 16.7 steps 3 and 9); the causes below are that "         \
+    "element's"
+
+/* RFC 3261 section 16.7 steps 3 and 9: the proxy removes its own Via from the callee's 486 and
+ * forwards it; the copy upstream links to the one downstream and names who generated it, its
+ * first cause says so, and its expert item stays (the caller got a 486), worded as a relay. */
+static void
+test_relays_invite_failure(void)
+{
+    sipkb_analyzer *a = analyzer_new();
+    add(a, msg_request(1, "INVITE", "call-1", 1, "z9hG4bK1"));
+    add(a, msg_response(2, 100, "INVITE", "call-1", 1, "z9hG4bK1"));
+    add(a, msg_forwarded(3, "INVITE", "call-1", 1, "z9hG4bK1", "z9hG4bKp1"));
+    add(a, msg_downstream(4, 100, "INVITE", "call-1", 1, "z9hG4bK1", "z9hG4bKp1"));
+    const sipkb_result *downstream =
+        add(a, msg_downstream(5, 486, "INVITE", "call-1", 1, "z9hG4bK1", "z9hG4bKp1"));
+    assert_items(downstream, "code=486", "response.failure",
+                 "call.outcome='callee busy: 486 Busy Here'", "transaction.request=#3",
+                 "via");
+    g_assert_false(downstream->facts & SIPKB_FACT_RELAYED);
+    const sipkb_result *relayed = add(a, msg_upstream(6, 486, "INVITE", "call-1", 1, "z9hG4bK1"));
+    assert_items(relayed, "code=486", "response.failure/1", "cause='" RELAYED_CAUSE("486", "5") "'",
+                 "call.outcome='callee busy: 486 Busy Here'", "transaction.request=#1",
+                 "response.relayed_from=#5", "response.generated_by='203.0.113.50:5060'", "via");
+    g_assert_cmpuint(relayed->facts, ==,
+                     SIPKB_FACT_TRACKED | SIPKB_FACT_FINAL | SIPKB_FACT_RELAYED);
+    g_assert_cmpuint(relayed->severity, ==, SIPKB_SEVERITY_WARN);
+    /* The expert text, with the KB's reason phrase and summary as the tree gives them. */
+    const sipkb_finding_def *failure = sipkb_findings_def(findings_table, SIPKB_F_RESPONSE_FAILURE);
+    GString *text = g_string_new(NULL);
+    sipkb_result_render(findings_table, relayed, sipkb_finding_expert_text(failure, 1), "Busy Here",
+                        "Callee busy at this location", text);
+    g_assert_cmpstr(text->str, ==,
+                    "486 Busy Here, relayed by a proxy: Callee busy at this location");
+    g_string_free(text, TRUE);
+    assert_ladder(relayed, "486 Busy Here | 486 - relayed from frame 5");
+    assert_ladder(downstream, "486 Busy Here | 486");
+    sipkb_analyzer_free(a);
+}
+
+/* The relay says who generated the response, not why: the cause the server's own words give
+ * follows it and still sums the response up (the title, Info column and expert text). */
+static void
+test_relays_cause_first_summary_from_evidence(void)
+{
+    sipkb_analyzer *a = analyzer_new();
+    test_msg *downstream = msg_downstream(5, 480, "INVITE", "call-1", 1, "z9hG4bK1", "z9hG4bKp1");
+    msg_reason(downstream, "No DNS results");
+    const sipkb_result *first = add(a, downstream);
+    test_msg *upstream = msg_upstream(6, 480, "INVITE", "call-1", 1, "z9hG4bK1");
+    msg_reason(upstream, "No DNS results");
+    const sipkb_result *relayed = add(a, upstream);
+    char *causes = causes_of(relayed);
+    g_assert_cmpstr(
+        causes, ==,
+        RELAYED_CAUSE(
+            "480", "5") "\n"
+                        "The reason phrase \"No DNS results\" says a DNS lookup failed: the server "
+                        "could not resolve the next hop of the Request-URI (RFC 3263)");
+    g_free(causes);
+    g_assert_nonnull(relayed->summary);
+    g_assert_cmpstr(relayed->summary, ==, first->summary);
+    /* The capture lacks the request: no transaction, the relay all the same. */
+    g_assert_cmpuint(relayed->facts, ==, SIPKB_FACT_RELAYED);
+    sipkb_analyzer_free(a);
+
+    /* Also when the evidence comes from a rule decided after the response's own (the offer a
+     * 488 refuses, RFC 3264 section 5.1). */
+    a = analyzer_new();
+    add(a, msg_invite_without_media());
+    first = add(a, msg_downstream(2, 488, "INVITE", "call-1", 1, "z9hG4bK1", "z9hG4bKp1"));
+    relayed = add(a, msg_upstream(3, 488, "INVITE", "call-1", 1, "z9hG4bK1"));
+    causes = causes_of(relayed);
+    g_assert_cmpstr(
+        causes, ==,
+        RELAYED_CAUSE(
+            "488",
+            "2") "\n"
+                 "The offer (frame 1) disabled every stream (port 0): it offered no media at "
+                 "all, so no codec was compared (RFC 3264 section 5.1)");
+    g_free(causes);
+    g_assert_cmpstr(relayed->summary, ==,
+                    "The offer disabled every stream (port 0): no media was offered, so no codec "
+                    "was compared");
+    sipkb_analyzer_free(a);
+}
+
+/* What the proxy generates itself is no relay: its 100 Trying, even after the callee's (a
+ * proxy never forwards a 100, section 16.7 step 5); a 408 when the callee did not answer (no
+ * response downstream); a final response issued with its own To tag in place of the callee's
+ * (step 6: one simply forwarded keeps it); another code than the callee's. */
+static void
+test_relays_own_response_of_proxy(void)
+{
+    sipkb_analyzer *a = analyzer_new();
+    proxy_forwards(a, "INVITE", "call-1", 1);
+    add(a, msg_downstream(3, 100, "INVITE", "call-1", 1, "z9hG4bK1", "z9hG4bKp1"));
+    assert_items(add(a, msg_response(4, 100, "INVITE", "call-1", 1, "z9hG4bK1")), "code=100",
+                 "response.progress", "transaction.request=#1", "via");
+    add(a, msg_downstream(5, 480, "INVITE", "call-1", 1, "z9hG4bK1", "z9hG4bKp1"));
+    const sipkb_result *own = add(a, msg_response(6, 480, "INVITE", "call-1", 1, "z9hG4bK1"));
+    g_assert_cmpuint(relayed_from(own), ==, 0);
+    g_assert_false(own->facts & SIPKB_FACT_RELAYED);
+    sipkb_analyzer_free(a);
+
+    /* The callee never answered; the proxy's Timer C fired (section 16.8): its own 408. */
+    a = analyzer_new();
+    g_assert_cmpuint(relayed_from(relayed_answer(a, 180, "call-2")), ==, 3);
+    test_msg *timeout = msg_upstream(5, 408, "INVITE", "call-2", 1, "z9hG4bK1");
+    msg_at(timeout, 181.0);
+    const sipkb_result *own_timeout = add(a, timeout);
+    g_assert_cmpuint(relayed_from(own_timeout), ==, 0);
+    sipkb_analyzer_free(a);
+
+    /* The callee's 486 turned into a 603 upstream: the proxy's own response. */
+    a = analyzer_new();
+    add(a, msg_downstream(1, 486, "INVITE", "call-3", 1, "z9hG4bK1", "z9hG4bKp1"));
+    const sipkb_result *other_code =
+        add(a, msg_upstream(2, 603, "INVITE", "call-3", 1, "z9hG4bK1"));
+    g_assert_cmpuint(relayed_from(other_code), ==, 0);
+    /* Another CSeq, or a Via list not the downstream one's without its top entry. */
+    const sipkb_result *other_cseq =
+        add(a, msg_upstream(3, 486, "INVITE", "call-3", 2, "z9hG4bK1"));
+    g_assert_cmpuint(relayed_from(other_cseq), ==, 0);
+    const sipkb_result *other_branch =
+        add(a, msg_upstream(4, 486, "INVITE", "call-3", 1, "z9hG4bK9"));
+    g_assert_cmpuint(relayed_from(other_branch), ==, 0);
+    test_msg *both_vias = msg_downstream(5, 486, "INVITE", "call-3", 1, "z9hG4bK1", "z9hG4bKp1");
+    msg_path(both_vias, "UDP", PROXY, UAC);
+    const sipkb_result *same_list = add(a, both_vias);
+    g_assert_cmpuint(relayed_from(same_list), ==, 0);
+    sipkb_analyzer_free(a);
+}
+
+/* Copies of a response: each copy of a 2xx to INVITE that the callee repeats is forwarded
+ * again (sections 13.3.1.4 and 16.7 step 5), so a copy upstream links to the latest copy
+ * downstream before it; a non-INVITE final response repeated downstream (for a retransmitted
+ * request) is relayed once, from the latest copy. */
+static void
+test_relays_retransmitted_downstream_copy(void)
+{
+    sipkb_analyzer *a = analyzer_new();
+    assert_items(relayed_answer(a, 200, "call-1"), "code=200", "response.progress/1",
+                 "call.outcome='call answered: 200 OK'", "transaction.request=#1",
+                 "response.relayed_from=#3", "response.generated_by='203.0.113.50:5060'", "via");
+    test_msg *again = msg_downstream(5, 200, "INVITE", "call-1", 1, "z9hG4bK1", "z9hG4bKp1");
+    msg_at(again, 1.0);
+    assert_items(add(a, again), "transaction.final_repeated", "transaction.final_first=#3",
+                 "code=200", "response.progress", "call.outcome='call answered: 200 OK'",
+                 "transaction.request=#2", "via");
+    test_msg *relayed_again = msg_upstream(6, 200, "INVITE", "call-1", 1, "z9hG4bK1");
+    msg_at(relayed_again, 1.0);
+    assert_items(add(a, relayed_again), "transaction.final_repeated", "transaction.final_first=#4",
+                 "code=200", "response.progress/1", "call.outcome='call answered: 200 OK'",
+                 "transaction.request=#1", "response.relayed_from=#5",
+                 "response.generated_by='203.0.113.50:5060'", "via");
+    sipkb_analyzer_free(a);
+
+    a = analyzer_new();
+    add(a, msg_downstream(1, 501, "SUBSCRIBE", "sub-1", 1, "z9hG4bK1", "z9hG4bKp1"));
+    add(a, msg_downstream(2, 501, "SUBSCRIBE", "sub-1", 1, "z9hG4bK1", "z9hG4bKp1"));
+    const sipkb_result *relayed = add(a, msg_upstream(3, 501, "SUBSCRIBE", "sub-1", 1, "z9hG4bK1"));
+    g_assert_cmpuint(relayed_from(relayed), ==, 2);
+    sipkb_analyzer_free(a);
+}
+
+/* The downstream copy is not in the capture (taken upstream of the proxy), or comes later in
+ * it: the response is explained as it is, with no link. */
+static void
+test_relays_missing_downstream_copy(void)
+{
+    sipkb_analyzer *a = analyzer_new();
+    add(a, msg_request(1, "INVITE", "call-1", 1, "z9hG4bK1"));
+    const sipkb_result *busy = add(a, msg_upstream(2, 486, "INVITE", "call-1", 1, "z9hG4bK1"));
+    assert_items(busy, "code=486", "response.failure",
+                 "call.outcome='callee busy: 486 Busy Here'", "transaction.request=#1",
+                 "via");
+    const sipkb_result *later =
+        add(a, msg_downstream(3, 486, "INVITE", "call-1", 1, "z9hG4bK1", "z9hG4bKp1"));
+    g_assert_cmpuint(relayed_from(later), ==, 0);
+    g_assert_cmpuint(relayed_from(busy), ==, 0);
+    sipkb_analyzer_free(a);
+}
+
+/* Out of a dialog and in one, INVITE or not, the relay is the same: a BYE routed through the
+ * proxy (Record-Route, section 16.12) gets the callee's 200 relayed; a SUBSCRIBE forwarded to
+ * the user's device gets its 501 relayed. A B2BUA is no proxy: its leg is a new call (its own
+ * Call-ID and Via), so nothing links. */
+static void
+test_relays_in_and_out_of_dialog(void)
+{
+    sipkb_analyzer *a = analyzer_new();
+    test_msg *bye = msg_request(1, "BYE", "call-1", 2, "z9hG4bK1");
+    msg_to_tag(bye, CALLEE_TAG);
+    add(a, bye);
+    test_msg *forwarded_bye = msg_forwarded(2, "BYE", "call-1", 2, "z9hG4bK1", "z9hG4bKp1");
+    msg_to_tag(forwarded_bye, CALLEE_TAG);
+    add(a, forwarded_bye);
+    add(a, msg_downstream(3, 200, "BYE", "call-1", 2, "z9hG4bK1", "z9hG4bKp1"));
+    assert_items(add(a, msg_upstream(4, 200, "BYE", "call-1", 2, "z9hG4bK1")), "code=200",
+                 "response.progress/1", "transaction.request=#1", "response.relayed_from=#3",
+                 "response.generated_by='203.0.113.50:5060'", "via");
+
+    add(a, msg_request(5, "SUBSCRIBE", "sub-1", 1, "z9hG4bK5"));
+    add(a, msg_forwarded(6, "SUBSCRIBE", "sub-1", 1, "z9hG4bK5", "z9hG4bKp5"));
+    test_msg *refused = msg_downstream(7, 501, "SUBSCRIBE", "sub-1", 1, "z9hG4bK5", "z9hG4bKp5");
+    msg_reason(refused, "Not Implemented");
+    add(a, refused);
+    test_msg *refused_upstream = msg_upstream(8, 501, "SUBSCRIBE", "sub-1", 1, "z9hG4bK5");
+    msg_reason(refused_upstream, "Not Implemented");
+    const sipkb_result *relayed = add(a, refused_upstream);
+    assert_items(relayed, "code=501", "response.failure/1", "cause='" RELAYED_CAUSE("501", "7") "'",
+                 "transaction.request=#5", "response.relayed_from=#7",
+                 "response.generated_by='203.0.113.50:5060'", "via");
+
+    /* The B2BUA's own leg: another Call-ID, its Via alone. */
+    test_msg *leg = msg_request(9, "INVITE", "b2bua-leg-1", 1, "z9hG4bKb1");
+    msg_path(leg, "UDP", PROXY, CALLEE);
+    msg_via(leg, "UDP", PROXY);
+    add(a, leg);
+    test_msg *leg_busy = msg_response(10, 486, "INVITE", "b2bua-leg-1", 1, "z9hG4bKb1");
+    msg_path(leg_busy, "UDP", CALLEE, PROXY);
+    msg_via(leg_busy, "UDP", PROXY);
+    add(a, leg_busy);
+    add(a, msg_request(11, "INVITE", "call-2", 1, "z9hG4bK11"));
+    const sipkb_result *b2bua_busy =
+        add(a, msg_upstream(12, 486, "INVITE", "call-2", 1, "z9hG4bK11"));
+    g_assert_cmpuint(relayed_from(b2bua_busy), ==, 0);
+    sipkb_analyzer_free(a);
+}
+
+/* A relayed 487 after the caller's CANCEL (section 9.2) is the expected ending, relayed: its
+ * CANCEL tells more in the ladder than where it came from. */
+static void
+test_relays_cancelled_invite(void)
+{
+    sipkb_analyzer *a = analyzer_new();
+    proxy_forwards(a, "INVITE", "call-1", 1);
+    test_msg *cancel = msg_request(3, "CANCEL", "call-1", 1, "z9hG4bK1");
+    msg_at(cancel, 2.0);
+    add(a, cancel);
+    test_msg *terminated = msg_downstream(4, 487, "INVITE", "call-1", 1, "z9hG4bK1", "z9hG4bKp1");
+    msg_at(terminated, 2.1);
+    add(a, terminated);
+    test_msg *relayed_487 = msg_upstream(5, 487, "INVITE", "call-1", 1, "z9hG4bK1");
+    msg_at(relayed_487, 2.1);
+    const sipkb_result *relayed = add(a, relayed_487);
+    assert_items(relayed, "code=487", "response.cancelled/1",
+                 "cause='" RELAYED_CAUSE("487", "4") "'",
+                 "call.outcome='call cancelled by the caller 1.9 s after the INVITE: 487 after "
+                 "CANCEL (frame 3)'",
+                 "transaction.request=#1", "cancel.frame=#3", "cancel.delay=1.900s",
+                 "response.relayed_from=#4", "response.generated_by='203.0.113.50:5060'", "via");
+    assert_ladder(relayed, "487 Request Terminated | 487 - after CANCEL frame 3");
+    g_assert_cmpuint(relayed->severity, ==, SIPKB_SEVERITY_NOTE); /* response.cancelled */
+    sipkb_analyzer_free(a);
+}
+
+/* A 401 of the callee relayed by the proxy is one challenge: the client's retry answers the
+ * copy it got and the callee's alike (the proxy forwards the credentials, RFC 3261 sections 16.7
+ * and 22.2); never answered, it is said unanswered once, on the copy the client got. */
+static void
+test_relays_challenge(void)
+{
+    sipkb_analyzer *a = analyzer_new();
+    proxy_forwards(a, "INVITE", "call-1", 1);
+    test_msg *challenge = msg_downstream(3, 401, "INVITE", "call-1", 1, "z9hG4bK1", "z9hG4bKp1");
+    msg_challenge(challenge, SIPKB_AUTH_WWW_AUTHENTICATE, REALM, "nonce-1", NULL);
+    const sipkb_result *downstream = add(a, challenge);
+    test_msg *relayed_challenge = msg_upstream(4, 401, "INVITE", "call-1", 1, "z9hG4bK1");
+    msg_challenge(relayed_challenge, SIPKB_AUTH_WWW_AUTHENTICATE, REALM, "nonce-1", NULL);
+    const sipkb_result *relayed = add(a, relayed_challenge);
+    g_assert_cmpuint(relayed_from(relayed), ==, 3);
+    g_assert_cmpuint(relayed->facts, ==,
+                     SIPKB_FACT_TRACKED | SIPKB_FACT_FINAL | SIPKB_FACT_CHALLENGE |
+                         SIPKB_FACT_RELAYED);
+    test_msg *retry = msg_request(5, "INVITE", "call-1", 2, "z9hG4bK5");
+    msg_credentials(retry, SIPKB_AUTH_AUTHORIZATION, "alice", REALM, "nonce-1");
+    const sipkb_result *answer = add(a, retry);
+    g_assert_cmpuint(answer->challenge_frame, ==, 4);
+    test_msg *forwarded = msg_forwarded(6, "INVITE", "call-1", 2, "z9hG4bK5", "z9hG4bKp5");
+    msg_credentials(forwarded, SIPKB_AUTH_AUTHORIZATION, "alice", REALM, "nonce-1");
+    add(a, forwarded);
+    /* Each leg's 401 is ACKed on its own hop (RFC 3261 sections 16.7 step 5, 17.1.1.3). */
+    add(a, msg_request(7, "ACK", "call-1", 1, "z9hG4bK1"));
+    add(a, msg_forwarded(8, "ACK", "call-1", 1, "z9hG4bK1", "z9hG4bKp1"));
+    sipkb_analyzer_finish(a);
+    assert_late(downstream, "auth.answered_in=#5");
+    assert_late(relayed, "auth.answered_in=#5");
+    sipkb_analyzer_free(a);
+
+    a = analyzer_new();
+    proxy_forwards(a, "INVITE", "call-1", 1);
+    challenge = msg_downstream(3, 407, "INVITE", "call-1", 1, "z9hG4bK1", "z9hG4bKp1");
+    msg_challenge(challenge, SIPKB_AUTH_PROXY_AUTHENTICATE, REALM, "nonce-1", NULL);
+    downstream = add(a, challenge);
+    relayed_challenge = msg_upstream(4, 407, "INVITE", "call-1", 1, "z9hG4bK1");
+    msg_challenge(relayed_challenge, SIPKB_AUTH_PROXY_AUTHENTICATE, REALM, "nonce-1", NULL);
+    relayed = add(a, relayed_challenge);
+    add(a, msg_request(5, "ACK", "call-1", 1, "z9hG4bK1"));
+    add(a, msg_forwarded(6, "ACK", "call-1", 1, "z9hG4bK1", "z9hG4bKp1"));
+    capture_goes_on(a, 7, 40.0);
+    sipkb_analyzer_finish(a);
+    assert_no_late(downstream);
+    assert_late(relayed, "auth.unanswered");
+    sipkb_analyzer_free(a);
+}
+
+/* Two proxies in the capture: each copy links to the one it was relayed from, and each names
+ * the callee, which generated the response (an IPv6 address in brackets, as in a Via). */
+static void
+test_relays_through_two_proxies(void)
+{
+    sipkb_analyzer *a = analyzer_new();
+    /* The callee's 404 carries the Vias of the phone, the first proxy and the second. */
+    test_msg *callee = msg_response(1, 404, "MESSAGE", "msg-1", 1, "z9hG4bK1");
+    msg_to_tag(callee, CALLEE_TAG);
+    msg_push_via(callee, PROXY, "z9hG4bKp1");
+    msg_push_via(callee, PROXY2, "z9hG4bKq1");
+    msg_path(callee, "UDP", "2001:db8::50", PROXY2);
+    add(a, callee);
+    test_msg *middle = msg_downstream(2, 404, "MESSAGE", "msg-1", 1, "z9hG4bK1", "z9hG4bKp1");
+    msg_path(middle, "UDP", PROXY2, PROXY);
+    const sipkb_result *second = add(a, middle);
+    g_assert_cmpuint(relayed_from(second), ==, 1);
+    g_assert_cmpstr(sipkb_result_find(second, SIPKB_F_RESPONSE_GENERATED_BY)->value.text, ==,
+                    "[2001:db8::50]:5060");
+    const sipkb_result *first = add(a, msg_upstream(3, 404, "MESSAGE", "msg-1", 1, "z9hG4bK1"));
+    g_assert_cmpuint(relayed_from(first), ==, 2);
+    g_assert_cmpstr(sipkb_result_find(first, SIPKB_F_RESPONSE_GENERATED_BY)->value.text, ==,
+                    "[2001:db8::50]:5060");
+
+    /* A sender the message does not give: the cause names none. */
+    test_msg *unknown = msg_downstream(4, 404, "MESSAGE", "msg-2", 1, "z9hG4bK4", "z9hG4bKp4");
+    unknown->msg.path.source = NULL;
+    add(a, unknown);
+    const sipkb_result *relayed = add(a, msg_upstream(5, 404, "MESSAGE", "msg-2", 1, "z9hG4bK4"));
+    assert_items(
+        relayed, "code=404", "response.failure/1",
+        "cause='Generated downstream (frame 4), not by this proxy: it relayed the 404 minus "
+        "its own Via (RFC 3261 section 16.7 steps 3 and 9); the causes below are that "
+        "element's'",
+        "response.relayed_from=#4", "via");
+    sipkb_analyzer_free(a);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -3728,6 +4157,18 @@ main(int argc, char **argv)
     g_test_add_func("/analyzer/ladder/unregistered-and-quoted",
                     test_ladder_unregistered_and_quoted);
     g_test_add_func("/analyzer/ladder/late", test_ladder_late);
+    g_test_add_func("/analyzer/relays/invite-failure", test_relays_invite_failure);
+    g_test_add_func("/analyzer/relays/cause-first-summary-from-evidence",
+                    test_relays_cause_first_summary_from_evidence);
+    g_test_add_func("/analyzer/relays/own-response-of-proxy", test_relays_own_response_of_proxy);
+    g_test_add_func("/analyzer/relays/retransmitted-downstream-copy",
+                    test_relays_retransmitted_downstream_copy);
+    g_test_add_func("/analyzer/relays/missing-downstream-copy",
+                    test_relays_missing_downstream_copy);
+    g_test_add_func("/analyzer/relays/in-and-out-of-dialog", test_relays_in_and_out_of_dialog);
+    g_test_add_func("/analyzer/relays/cancelled-invite", test_relays_cancelled_invite);
+    g_test_add_func("/analyzer/relays/challenge", test_relays_challenge);
+    g_test_add_func("/analyzer/relays/through-two-proxies", test_relays_through_two_proxies);
 
     int status = g_test_run();
     sipkb_kb_free(kb);
