@@ -31,7 +31,7 @@ capture_dir=${2:?usage: check-field.sh EXPECTED_DIR CAPTURE_DIR}
 findings_kb=${SIPKB_FINDINGS_KB:-$here/../../plugin/kb/findings.kb}
 
 LINK_FIELDS="transaction.retransmission_of transaction.final_first auth.answered_in
-transport.quoted_frame transaction.proof_frame"
+transport.quoted_frame transaction.proof_frame dns.failure_frame"
 WHOLE_CAPTURE="auth.answered_in auth.unanswered transaction.no_final_response
 transaction.capture_ended transaction.final_missing transaction.proof_frame"
 
