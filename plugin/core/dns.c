@@ -2,10 +2,11 @@
  * the failed lookup a SIP response's "DNS failed" speaks of.
  *
  * A proxy locates the next hop of a Request-URI with NAPTR, SRV and A/AAAA queries (RFC 3263
- * section 4); when they fail it answers the request itself, and says so in its reason phrase
- * (RFC 3261 section 7.2: "No DNS results", Kamailio's "Unresolvable destination (478/SL)") or a
- * Warning (section 20.43). The failed answer is in the capture when the capture saw the
- * proxy's resolver; it is never parsed here: the DNS dissector's fields come in.
+ * section 4); when they fail it answers the request itself (repro with 480, RFC 3261 section
+ * 21.4.18; Kamailio with its own 478) and says so in its reason phrase (section 7.2: "No DNS
+ * results", "Unresolvable destination (478/SL)") or a Warning (section 20.43). The failed
+ * answer is in the capture when the capture saw the proxy's resolver; it is never parsed here:
+ * the DNS dissector's fields come in.
  */
 #include "analyzer-internal.h"
 
