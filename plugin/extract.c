@@ -108,6 +108,7 @@ sipkb_extract_resolve(GArray *wanted)
         field_ids[i] = sipkb_field_want(wanted, field_specs[i].name);
     sipkb_extract_via_resolve(wanted);
     sipkb_extract_sdp_resolve(wanted);
+    sipkb_extract_dns_resolve(wanted);
     resolve_path_protocols();
 }
 

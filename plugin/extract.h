@@ -6,6 +6,7 @@
 
 #include <epan/packet.h>
 
+#include "sipkb/dns.h"
 #include "sipkb/message.h"
 
 /* A SIP message of the frame, and the data its bytes are in. */
@@ -36,5 +37,11 @@ void sipkb_extract_vias(const sipkb_field_source *source, wmem_allocator_t *pool
 void sipkb_extract_sdp_resolve(GArray *wanted);
 void sipkb_extract_sdp(const sipkb_field_source *source, wmem_allocator_t *pool,
                        sipkb_extracted *m);
+
+/* The DNS messages of the frame (extract-dns.c), in order, allocated in pinfo->pool; none in an
+ * ICMP error, which quotes a packet. Returns how many. */
+void sipkb_extract_dns_resolve(GArray *wanted);
+guint sipkb_extract_dns(const sipkb_field_source *source, packet_info *pinfo,
+                        sipkb_dns_message **messages);
 
 #endif /* SIPKB_EXTRACT_H */

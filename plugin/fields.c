@@ -103,14 +103,20 @@ sipkb_field_source_new(proto_tree *tree, packet_info *pinfo)
      * post-dissectors) a faked tree with nothing to read. */
     if (!sipkb_tree_is_visible(tree))
         return PINFO_FD_VISITED(pinfo) ? NULL : source;
-    /* The first pass walks only frames with SIP (the primed "sip" items say so); later passes
-     * are called only for frames the first pass kept. */
+    /* The first pass walks only frames with SIP or DNS (the primed "sip" and "dns" items say
+     * so); later passes are called only for frames the first pass kept. */
     if (!PINFO_FD_VISITED(pinfo)) {
-        static int sip_id = -1;
-        if (sip_id < 0)
-            sip_id = proto_get_id_by_filter_name("sip");
-        GPtrArray *messages = proto_get_finfo_ptr_array(tree, sip_id);
-        if (!messages || messages->len == 0)
+        static int protocol_ids[2] = {-1, -1};
+        if (protocol_ids[0] < 0) {
+            protocol_ids[0] = proto_get_id_by_filter_name("sip");
+            protocol_ids[1] = proto_get_id_by_filter_name("dns");
+        }
+        gboolean analysed = FALSE;
+        for (gsize i = 0; !analysed && i < G_N_ELEMENTS(protocol_ids); i++) {
+            GPtrArray *messages = proto_get_finfo_ptr_array(tree, protocol_ids[i]);
+            analysed = messages && messages->len > 0;
+        }
+        if (!analysed)
             return NULL;
     }
     if (!wanted_bitmap)

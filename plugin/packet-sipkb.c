@@ -1,5 +1,6 @@
 /* sipkb's post-dissector: for each frame, extract its SIP messages, let the analyzer decide on
- * them (first pass) or read back what it decided (later passes), then show and count.
+ * them (first pass) or read back what it decided (later passes), then show and count. The
+ * first pass also hands the analyzer the frame's DNS messages, which get no tree.
  * Registration is in register.c; nothing here decides.
  */
 #include <wireshark.h>
@@ -46,6 +47,10 @@ dissect_sipkb(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U
     sipkb_extracted *extracted = NULL;
     guint n_extracted = sipkb_extract(source, pinfo, &extracted);
     if (first_pass) {
+        sipkb_dns_message *dns = NULL;
+        guint n_dns = sipkb_extract_dns(source, pinfo, &dns);
+        if (n_dns > 0)
+            sipkb_store_first_pass_dns(dns, n_dns);
         if (n_extracted == 0)
             return 0;
         n_results = sipkb_store_first_pass(extracted, n_extracted, &results);

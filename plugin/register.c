@@ -239,7 +239,7 @@ expand_failures(void)
         tree_expanded_set(sipkb_ids.ett_open[id], TRUE);
 }
 
-/* The SIP and SDP fields the first pass reads, resolved at hand-off. */
+/* The SIP, SDP and DNS fields the first pass reads, resolved at hand-off. */
 static GArray *wanted_fields;
 
 /* Wireshark builds every field a post-dissector wants on every packet that has it, whether

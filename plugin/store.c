@@ -40,6 +40,15 @@ sipkb_store_first_pass(const sipkb_extracted *messages, guint n_messages,
     return sipkb_analyzer_results(analyzer, messages[0].msg.frame, results);
 }
 
+void
+sipkb_store_first_pass_dns(const sipkb_dns_message *messages, guint n_messages)
+{
+    if (!analyzer)
+        sipkb_store_init();
+    for (guint i = 0; i < n_messages; i++)
+        sipkb_analyzer_add_dns(analyzer, &messages[i]);
+}
+
 guint
 sipkb_store_read(guint32 frame, const sipkb_result *const **results)
 {

@@ -16,6 +16,10 @@ void sipkb_store_register(const sipkb_findings_table *findings);
 guint sipkb_store_first_pass(const sipkb_extracted *messages, guint n_messages,
                              const sipkb_result *const **results);
 
+/* The first pass over a frame with DNS: its messages go to the analyzer, for the responses
+ * that say a lookup failed; they get no results. */
+void sipkb_store_first_pass_dns(const sipkb_dns_message *messages, guint n_messages);
+
 /* Any later pass: what the first pass decided for the frame (0: no SIP). The first later-pass
  * call after the first pass decides the whole-capture findings: Wireshark has no end-of-capture
  * callback, and every later pass comes after the first pass has seen every frame. */

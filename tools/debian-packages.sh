@@ -1,9 +1,14 @@
-# Debian packages for sipkb's scripts (sourced by setup.sh, tests/robustness/run-ci.sh and
-# tests/gui/check-gui.sh). Each caller sets `packages_prog` to its name for the messages.
+# Debian packages for sipkb's scripts (sourced by setup.sh, tests/robustness/run-ci.sh,
+# tests/gui/check-gui.sh and captures/generate/make-captures.sh). Each caller sets
+# `packages_prog` to its name for the messages.
 
 # What every build and its tests need (unzip: the configuration profile's tests).
 sipkb_build_packages=(cmake gcc make pkg-config libglib2.0-dev wireshark-dev libwireshark-dev
     tshark unzip)
+
+# What captures/generate/make-captures.sh runs: Kamailio, SIPp, tshark, ss, and dnsmasq for
+# the captures with DNS lookups (unshare and mount come with every Debian system).
+sipkb_capture_packages=(kamailio sip-tester tshark iproute2 dnsmasq-base)
 
 # Runs a command as root: directly, or with sudo for a normal user.
 as_root() {

@@ -21,7 +21,11 @@
 #   5061  SIPp UAC (the caller / registering phone)
 #   5090  SIPp UAS (the callee phone)
 #   5062  nothing: a Via port whose responses are refused (options-icmp-response)
-# Must run as root (or with capture rights for dumpcap on "lo").
+#     53  dnsmasq, the DNS server of the captures with DNS (DNS_CAPTURES):
+#         Kamailio runs in a mount namespace of its own whose /etc/resolv.conf
+#         names it; the machine's resolver is left alone
+# Must run as root (capture rights on "lo", the namespace, port 53).  Missing
+# Debian packages are installed (tools/debian-packages.sh).
 # Set KEEP_LOGS=1 to keep the Kamailio/SIPp/tshark logs of a successful run.
 
 set -euo pipefail
@@ -35,8 +39,18 @@ IP=127.0.0.1
 PROXY_PORT=5070
 UAC_PORT=5061
 UAS_PORT=5090
-CAPTURE_FILTER="host $IP and (port $PROXY_PORT or port $UAC_PORT or port $UAS_PORT)"
+DNS_PORT=53
+SIP_FILTER="host $IP and (port $PROXY_PORT or port $UAC_PORT or port $UAS_PORT)"
+DNS_FILTER="host $IP and (port $PROXY_PORT or port $UAC_PORT or port $UAS_PORT or port $DNS_PORT)"
 SIPP_TIMEOUT=40s
+
+packages_prog=make-captures.sh
+# shellcheck source=SCRIPTDIR/../../tools/debian-packages.sh
+. "$HERE/../../tools/debian-packages.sh"
+
+# The captures whose Kamailio resolves Request-URI hosts with DNS (kamailio.cfg's
+# WITH_DNS) against the dnsmasq of start_dnsmasq; they capture port 53 too.
+DNS_CAPTURES=(invite-dns-failure)
 
 ALL_CAPTURES=(
 	register-auth
@@ -70,6 +84,7 @@ ALL_CAPTURES=(
 	register-no-branch
 	options-icmp-response
 	options-challenged-by-callee
+	invite-dns-failure
 )
 
 # Captures that also record ICMP errors (on 127.0.0.1), beside the SIP ports.
@@ -90,13 +105,14 @@ usage() {
 }
 
 check_tools() {
+	install_packages "${sipkb_capture_packages[@]}"
 	local missing=() t
-	for t in kamailio sipp tshark ss; do
+	for t in kamailio sipp tshark ss dnsmasq unshare mount; do
 		command -v "$t" >/dev/null 2>&1 || missing+=("$t")
 	done
 	if ((${#missing[@]})); then
 		log "make-captures: missing tool(s): ${missing[*]}"
-		log "  install with: DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends kamailio sip-tester tshark iproute2"
+		log "  Debian packages: ${sipkb_capture_packages[*]}"
 		exit 1
 	fi
 	[[ -r $KCFG ]] || die "missing Kamailio config $KCFG"
@@ -112,19 +128,32 @@ port_busy() { # proto port
 	[[ -n $(ss "$opt" "sport = :$2" 2>/dev/null) ]]
 }
 
-check_ports() {
+check_ports() { # names of the captures to make
 	local p
 	for p in $PROXY_PORT $UAC_PORT $UAS_PORT; do
 		port_busy udp "$p" && die "UDP port $p on this host is already in use"
 	done
 	port_busy tcp $PROXY_PORT && die "TCP port $PROXY_PORT on this host is already in use"
+	local name
+	for name in "$@"; do
+		uses_dns "$name" || continue
+		port_busy udp $DNS_PORT && die "UDP port $DNS_PORT on this host is already in use"
+		break
+	done
 	return 0
+}
+
+uses_dns() { # name
+	local c
+	for c in "${DNS_CAPTURES[@]}"; do [[ $c == "$1" ]] && return 0; done
+	return 1
 }
 
 WORK=""
 KAM_PID=""
 TSHARK_PID=""
 UAS_PID=""
+DNS_PID=""
 FAILED=1
 
 cleanup() {
@@ -137,6 +166,7 @@ cleanup() {
 		kill -INT "$TSHARK_PID" 2>/dev/null; wait "$TSHARK_PID" 2>/dev/null
 	fi
 	stop_kamailio
+	stop_dnsmasq
 	if [[ -n $WORK && -d $WORK ]]; then
 		if ((FAILED)) || ((rc)) || [[ ${KEEP_LOGS:-0} == 1 ]]; then
 			log "make-captures: logs kept in $WORK"
@@ -148,16 +178,31 @@ cleanup() {
 }
 
 check_kamailio_cfg() {
-	kamailio -c -f "$KCFG" >"$WORK/kamailio-check.log" 2>&1 ||
-		{ cat "$WORK/kamailio-check.log" >&2; die "Kamailio rejected $KCFG"; }
+	local defines
+	for defines in "" "-A WITH_DNS"; do
+		# shellcheck disable=SC2086 # $defines is empty or one option and its value
+		kamailio -c $defines -f "$KCFG" >"$WORK/kamailio-check.log" 2>&1 ||
+			{ cat "$WORK/kamailio-check.log" >&2; die "Kamailio rejected $KCFG ($defines)"; }
+	done
 }
 
 # Kamailio is restarted for every capture so that each capture starts from an
-# empty location table and is independent of the other captures.
+# empty location table and is independent of the other captures.  For a DNS
+# capture it runs with WITH_DNS in a mount namespace of its own, whose
+# /etc/resolv.conf (bind-mounted) names only the dnsmasq on $IP: its resolver
+# (res_init) reads that file, the rest of the machine keeps its own.
 start_kamailio() { # log name
 	local klog="$WORK/$1-kamailio.log"
-	kamailio -DD -E -f "$KCFG" -P "$WORK/kamailio.pid" -Y "$WORK" -w "$WORK" \
-		>"$klog" 2>&1 &
+	local kam=(kamailio -DD -E -f "$KCFG" -P "$WORK/kamailio.pid" -Y "$WORK" -w "$WORK")
+	if uses_dns "$1"; then
+		printf 'nameserver %s\noptions attempts:1 timeout:2\n' "$IP" >"$WORK/resolv.conf"
+		# shellcheck disable=SC2016 # the inner shell expands its own arguments
+		unshare --mount --propagation private sh -c \
+			'mount --bind "$1" /etc/resolv.conf && shift && exec "$@"' \
+			sh "$WORK/resolv.conf" "${kam[@]}" -A WITH_DNS >"$klog" 2>&1 &
+	else
+		"${kam[@]}" >"$klog" 2>&1 &
+	fi
 	KAM_PID=$!
 	local i
 	for i in $(seq 100); do
@@ -193,16 +238,47 @@ stop_kamailio() {
 	done
 }
 
+# The DNS server of the DNS captures, on $IP:53 only: sipkb.test is its own
+# zone (pbx.sipkb.test has the SRV record _sip._udp of the callee phone,
+# uas.sipkb.test:5090; uas.sipkb.test is $IP), every name under .invalid gets
+# NXDOMAIN (RFC 6761 section 6.4), and nothing is forwarded: no upstream
+# server, no /etc/hosts, no /etc/resolv.conf.
+start_dnsmasq() {
+	dnsmasq --keep-in-foreground --conf-file=/dev/null --user=nobody --pid-file= \
+		--port=$DNS_PORT --listen-address=$IP --bind-interfaces \
+		--no-resolv --no-hosts --no-poll --log-queries --log-facility=- \
+		--local=/sipkb.test/ --host-record=uas.sipkb.test,$IP \
+		--srv-host=_sip._udp.pbx.sipkb.test,uas.sipkb.test,$UAS_PORT \
+		--address=/invalid/ >"$WORK/$CUR_NAME-dnsmasq.log" 2>&1 &
+	DNS_PID=$!
+	local i
+	for i in $(seq 50); do
+		kill -0 "$DNS_PID" 2>/dev/null ||
+			{ tail -n 20 "$WORK/$CUR_NAME-dnsmasq.log" >&2; DNS_PID=""; die "dnsmasq exited at startup"; }
+		port_busy udp $DNS_PORT && return 0
+		sleep 0.1
+	done
+	die "dnsmasq did not start listening on $IP:$DNS_PORT"
+}
+
+stop_dnsmasq() {
+	[[ -n $DNS_PID ]] || return 0
+	kill -TERM "$DNS_PID" 2>/dev/null || true
+	wait "$DNS_PID" 2>/dev/null || true
+	DNS_PID=""
+}
+
 # The capture is written to the work directory first and only moved to
 # captures/<name>.pcapng once it has passed verify(), so a failed run never
 # leaves a broken capture behind (the old one stays in place).
 start_capture() { # name
-	local name=$1 i filter=$CAPTURE_FILTER
+	local name=$1 i filter=$SIP_FILTER
 	CUR_PCAP="$WORK/$name.pcapng"
 	rm -f "$CUR_PCAP"
 	: >"$WORK/$name-tshark.log"
+	uses_dns "$name" && filter=$DNS_FILTER
 	for i in "${ICMP_CAPTURES[@]}"; do
-		[[ $i == "$name" ]] && filter="($CAPTURE_FILTER) or (host $IP and icmp)"
+		[[ $i == "$name" ]] && filter="($filter) or (host $IP and icmp)"
 	done
 	tshark -i lo -f "$filter" -w "$CUR_PCAP" -q \
 		>"$WORK/$name-tshark.log" 2>&1 &
@@ -333,9 +409,11 @@ verify() {
 		log "--- got"; log "$got"
 		die "flow check failed for $CUR_NAME"
 	fi
-	# nothing but SIP (TCP captures also carry the TCP handshake/ACKs)
-	local stray
-	stray=$(tshark -r "$CUR_PCAP" -Y "not sip and not (tcp and tcp.len == 0)" 2>/dev/null | wc -l)
+	# nothing but SIP (TCP captures also carry the TCP handshake/ACKs; DNS
+	# captures their lookups)
+	local stray others="not sip and not (tcp and tcp.len == 0)"
+	uses_dns "$CUR_NAME" && others="$others and not dns"
+	stray=$(tshark -r "$CUR_PCAP" -Y "$others" 2>/dev/null | wc -l)
 	((stray == 0)) || die "capture $CUR_NAME holds $stray unexpected packet(s)"
 }
 
@@ -613,16 +691,49 @@ cap_options-challenged-by-callee() {
 	EXPECT=("A>P:OPTIONS P>B:OPTIONS B>P:401 P>A:401 A>P:OPTIONS P>B:OPTIONS B>P:200 P>A:200")
 }
 
+# --- added later: a Request-URI host that DNS does not resolve ------------------
+
+cap_invite-dns-failure() {
+	# callee@pbx.sipkb.test: SRV -> uas.sipkb.test:5090, A -> 127.0.0.1, the
+	# callee answers 486; callee@pbx.nowhere.invalid: SRV and A NXDOMAIN, and
+	# Kamailio answers 478 Unresolvable destination itself
+	uas uas-busy.xml 1
+	uac invite-dns.xml 1 -key callee callee -key domain pbx.sipkb.test \
+		-auth_uri callee@pbx.sipkb.test -cid_str "sipkb-%u-srv-$CUR_NAME@%s"
+	uac invite-dns.xml 1 -key callee callee -key domain pbx.nowhere.invalid \
+		-auth_uri callee@pbx.nowhere.invalid
+	EXPECT=(
+		"$INV_AUTH P>A:100 P>B:INVITE B>P:486 P>B:ACK P>A:486 A>P:ACK"
+		"$INV_AUTH P>A:100 P>A:478 A>P:ACK"
+	)
+	POST_CHECK=(check_dns_lookups)
+}
+
+# Kamailio looked up both hosts (RFC 3263: SRV, then A): pbx.sipkb.test was
+# found, pbx.nowhere.invalid answered NXDOMAIN for both, before the 478
+check_dns_lookups() {
+	local answers want
+	answers=$(tshark -r "$CUR_PCAP" -Y 'dns.flags.response == 1' -T fields \
+		-e dns.qry.name -e dns.qry.type -e dns.flags.rcode -e dns.count.answers 2>/dev/null)
+	want=$(printf '%s\t%s\t%s\t%s\n' \
+		_sip._udp.pbx.sipkb.test 33 0 1 uas.sipkb.test 1 0 1 \
+		_sip._udp.pbx.nowhere.invalid 33 3 0 pbx.nowhere.invalid 1 3 0)
+	[[ $answers == "$want" ]] ||
+		die "capture $CUR_NAME: unexpected DNS answers:"$'\n'"$answers"
+}
+
 run_capture() { # name
 	CUR_NAME=$1
 	EXPECT=()
 	POST_CHECK=()
+	uses_dns "$CUR_NAME" && start_dnsmasq
 	start_kamailio "$CUR_NAME"
 	start_capture "$CUR_NAME"
 	"cap_$CUR_NAME"
 	wait_uas
 	stop_capture
 	stop_kamailio
+	stop_dnsmasq
 	verify "${EXPECT[@]}"
 	local c
 	for c in "${POST_CHECK[@]}"; do "$c"; done
@@ -658,7 +769,7 @@ main() {
 	((${#names[@]})) || names=("${ALL_CAPTURES[@]}")
 
 	check_tools
-	check_ports
+	check_ports "${names[@]}"
 	WORK=$(mktemp -d "${TMPDIR:-/tmp}/sipkb-captures.XXXXXX")
 	trap cleanup EXIT
 	trap 'log "make-captures: interrupted"; exit 130' INT

@@ -1,17 +1,19 @@
 /* The analyzer: every decision sipkb makes, in one Wireshark-free place.
  *
- * It is fed the SIP messages of a capture in frame order (the first pass), owns what spans
- * messages (transactions, challenges, dialogs' offers and answers) and returns one result per
- * message: the findings, each an item of the findings table with its value, in the order the
- * tree shows them. A result never changes after its message was added; what needs the whole
- * capture (a challenge nobody answered, a request without a final response, the retry that
- * answered a challenge) is decided by sipkb_analyzer_finish() into each result's late items.
+ * It is fed the SIP messages of a capture in frame order (the first pass), and its DNS
+ * messages among them, owns what spans messages (transactions, challenges, dialogs' offers and
+ * answers, the DNS lookups that failed) and returns one result per SIP message: the findings,
+ * each an item of the findings table with its value, in the order the tree shows them. A result
+ * never changes after its message was added; what needs the whole capture (a challenge nobody
+ * answered, a request without a final response, the retry that answered a challenge) is
+ * decided by sipkb_analyzer_finish() into each result's late items.
  */
 #ifndef SIPKB_ANALYZER_H
 #define SIPKB_ANALYZER_H
 
 #include <glib.h>
 
+#include "sipkb/dns.h"
 #include "sipkb/findings.h"
 #include "sipkb/kb.h"
 #include "sipkb/message.h"
@@ -80,6 +82,11 @@ void sipkb_analyzer_free(sipkb_analyzer *analyzer);
 /* The first pass: one message, after every message of earlier frames and earlier in its frame.
  * Returns its result (owned by the analyzer). */
 const sipkb_result *sipkb_analyzer_add(sipkb_analyzer *analyzer, const sipkb_message *message);
+
+/* The first pass, for a DNS message: in frame order with the SIP messages, so that a response
+ * whose server says a lookup failed can name the DNS answers before it that failed. DNS
+ * messages get no result of their own. */
+void sipkb_analyzer_add_dns(sipkb_analyzer *analyzer, const sipkb_dns_message *dns);
 
 /* Decides the whole-capture findings from all messages added so far (again when more were
  * added since the last call). */

@@ -87,6 +87,8 @@ G_BEGIN_DECLS
     X(NOT_FOUND_AOR, "not_found.aor")                                                              \
     X(NOT_FOUND_REGISTERED_IN, "not_found.registered_in")                                          \
     X(NOT_FOUND_EXPIRES_IN, "not_found.expires_in")                                                \
+    X(DNS_FAILURE, "dns.failure")                                                                  \
+    X(DNS_FAILURE_FRAME, "dns.failure_frame")                                                      \
     X(RETRY_AFTER, "retry.after")                                                                  \
     X(RETRY_AT, "retry.at")                                                                        \
     X(REDIRECT_TARGET, "redirect.target")                                                          \

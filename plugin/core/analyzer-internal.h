@@ -6,6 +6,7 @@
 
 #include "sipkb/analyzer.h"
 #include "sipkb/diagnosis.h"
+#include "sipkb/dns.h"
 #include "sipkb/sdp.h"
 
 /* ---- state that spans messages -------------------------------------------------------------- */
@@ -91,6 +92,15 @@ struct challenge {
     gboolean relayed;           /* a proxy relayed it: the relayed copy carries its verdict */
 };
 
+/* One DNS lookup, a name and type, as its latest answer in the capture left it (dns.c). */
+typedef struct {
+    const char *name;      /* interned, lower case, without a trailing dot */
+    guint32 type;          /* QTYPE */
+    const char *type_name; /* interned mnemonic, or NULL */
+    guint32 frame;         /* its latest answer */
+    sipkb_dns_failure failure;
+} dns_lookup;
+
 struct sipkb_analyzer {
     const sipkb_findings_table *findings;
     const sipkb_kb *kb;
@@ -116,6 +126,10 @@ struct sipkb_analyzer {
                                        (registrations.c) */
     GHashTable *relayable;          /* (Call-ID, CSeq, status code) -> the responses with two Vias
                                        or more, which a proxy may relay (relays.c) */
+    GHashTable *dns_lookups;        /* "name\ttype" -> dns_lookup (dns.c) */
+    GHashTable *dns_hosts;          /* host -> the lookups of its names (dns.c) */
+    GArray *dns_failures;           /* every failed answer, in capture order (dns.c) */
+    guint32 dns_messages;           /* DNS messages added */
     gint64 last_time_ns;            /* of the latest message added */
     gboolean needs_finish;
     gboolean finished_once;
@@ -208,6 +222,25 @@ void relays_cause(decision *d);
 /* responses.c: the response's kind and expert item, causes ranked from the evidence, the call's
  * outcome, CANCEL and timeout details, Retry-After, redirect targets. */
 void responses_decide(decision *d);
+
+/* dns.c: the capture's DNS answers, per lookup; the failed lookup a response's words speak
+ * of (RFC 3263 section 4). */
+typedef enum {
+    DNS_EVIDENCE_NO_TRAFFIC,   /* no DNS message before the response */
+    DNS_EVIDENCE_NO_FAILURE,   /* DNS before it, but no failed lookup this evidence can name */
+    DNS_EVIDENCE_HOST_FAILED,  /* the Request-URI's host failed to resolve: `lookup` */
+    DNS_EVIDENCE_OTHER_FAILED, /* another name failed while the request was worked on */
+} dns_evidence_kind;
+
+typedef struct {
+    dns_evidence_kind kind;
+    const dns_lookup *lookup; /* the failed lookup, for HOST_FAILED and OTHER_FAILED */
+    const char *host;         /* the host the request was for, or NULL */
+} dns_evidence;
+
+void dns_init(sipkb_analyzer *analyzer);
+void dns_free(sipkb_analyzer *analyzer);
+void dns_evidence_for(const decision *d, dns_evidence *out);
 
 /* registrations.c: the bindings 2xx responses to REGISTER accepted (RFC 3261 section 10.3). */
 typedef struct {

@@ -48,6 +48,7 @@ sipkb_analyzer_new(const sipkb_findings_table *findings, const sipkb_kb *kb)
     analyzer->all_transactions = g_ptr_array_new();
     transactions_init(analyzer);
     offer_answer_init(analyzer);
+    dns_init(analyzer);
     return analyzer;
 }
 
@@ -69,6 +70,7 @@ sipkb_analyzer_free(sipkb_analyzer *analyzer)
     for (guint i = 0; i < analyzer->all_challenges->len; i++)
         g_slist_free(((challenge *)g_ptr_array_index(analyzer->all_challenges, i))->results);
     g_hash_table_destroy(analyzer->offers);
+    dns_free(analyzer);
     g_ptr_array_free(analyzer->all_challenges, TRUE);
     g_ptr_array_free(analyzer->all_transactions, TRUE);
     g_ptr_array_free(analyzer->results, TRUE);

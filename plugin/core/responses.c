@@ -1,9 +1,11 @@
 /* Responses: what kind a response is and how loudly it is reported, the causes the evidence of
- * this capture ranks first (403), and what a final response means for the call (RFC 3261
- * section 21 and the IANA registry; the KB holds the words).
+ * this capture ranks first (403, 404, the server's own words and the DNS failure they speak
+ * of), and what a final response means for the call (RFC 3261 section 21 and the IANA
+ * registry; the KB holds the words).
  */
 #include "analyzer-internal.h"
 
+#include "sipkb/dns.h"
 #include "sipkb/response.h"
 #include "sipkb/text.h"
 
@@ -184,8 +186,8 @@ sipkb_response_findings_of(guint32 code, sipkb_finding out[2])
 
 /* The values the [text ...] templates of causes and outcomes name. */
 typedef struct {
-    const char *names[16];
-    const char *values[16];
+    const char *names[24];
+    const char *values[24];
     guint n;
     GPtrArray *owned;
 } words;
@@ -239,13 +241,13 @@ static const char *const forbidden_texts[] = {
     [SIPKB_FORBIDDEN_CREDENTIALS_SENT] = "cause.forbidden.credentials_sent",
 };
 
-/* Reason phrases whose words point to one cause, whatever the code. */
+/* Reason phrases whose words point to one cause, whatever the code (a failed DNS lookup is
+ * told by sipkb_dns_words_say_failure()). */
 static const struct {
     const char *words;
     const char *text;
 } telling_phrases[] = {
     {"out of order", "cause.reason.out_of_order"},
-    {"dns", "cause.reason.dns"},
     {"mailbox", "cause.reason.mailbox"},
 };
 
@@ -262,13 +264,14 @@ bare_words(const char *text)
 }
 
 /* A reason phrase tells something of its own when it is neither the registered one (however
- * spelt) nor a word that only says something failed. */
+ * spelt; NULL: the code is not registered, and its phrase is all the server says of it) nor a
+ * word that only says something failed. */
 static gboolean
 phrase_says_more(const char *phrase, const char *registered)
 {
     static const char *const empty_words[] = {"",       "error",    "failed", "failure", "fail",
                                               "denied", "rejected", "no",     "nok",     "ko"};
-    char *bare = bare_words(phrase), *bare_registered = bare_words(registered);
+    char *bare = bare_words(phrase), *bare_registered = bare_words(registered ? registered : "");
     gboolean says_more = strcmp(bare, bare_registered) != 0;
     for (gsize i = 0; says_more && i < G_N_ELEMENTS(empty_words); i++)
         says_more = strcmp(bare, empty_words[i]) != 0;
@@ -277,15 +280,72 @@ phrase_says_more(const char *phrase, const char *registered)
     return says_more;
 }
 
+/* ---- a DNS lookup that failed ---------------------------------------------------------- */
+
+/* The suffix of a cause.reason.dns or cause.warning.dns text for what the capture shows. */
+static const char *const dns_evidence_texts[] = {
+    [DNS_EVIDENCE_NO_TRAFFIC] = ".no_traffic",
+    [DNS_EVIDENCE_NO_FAILURE] = "",
+    [DNS_EVIDENCE_HOST_FAILED] = ".host_failed",
+    [DNS_EVIDENCE_OTHER_FAILED] = ".other_failed",
+};
+
+/* The failed lookup in words ([text dns.failure]): "NXDOMAIN for _sip._udp.example.com SRV". */
+static char *
+dns_failure_text(const decision *d, const dns_lookup *lookup)
+{
+    char *type = lookup->type_name ? g_strdup(lookup->type_name)
+                                   : g_strdup_printf("TYPE%u", lookup->type); /* RFC 3597 */
+    const char *names[] = {"rcode", "name", "type"};
+    const char *values[] = {sipkb_dns_failure_name(lookup->failure), lookup->name, type};
+    char *text = decide_words(d, "dns.failure", names, values, G_N_ELEMENTS(names));
+    g_free(type);
+    return text;
+}
+
+/* The server's words say a DNS lookup failed: the evidence of the capture, in `w` for the
+ * cause's text ({dns_frame}, {dns_failure}, {dns_host}). Returns the text's name, to free. */
+static char *
+dns_words(decision *d, const char *text_base, words *w, dns_evidence *evidence)
+{
+    dns_evidence_for(d, evidence);
+    word(w, "dns_host", evidence->host ? evidence->host : "(not in the capture)");
+    if (evidence->lookup) {
+        word_number(w, "dns_frame", evidence->lookup->frame);
+        char *failure = dns_failure_text(d, evidence->lookup);
+        g_ptr_array_add(w->owned, failure);
+        word(w, "dns_failure", failure);
+    }
+    return g_strconcat(text_base, dns_evidence_texts[evidence->kind], NULL);
+}
+
+/* The failed lookup and its DNS response, under the response (no expert item: the response's
+ * own is the failure). */
+static void
+decide_dns_failure(decision *d, const dns_evidence *evidence)
+{
+    if (!evidence->lookup)
+        return;
+    char *failure = dns_failure_text(d, evidence->lookup);
+    decide_text(d, SIPKB_F_DNS_FAILURE, failure);
+    g_free(failure);
+    decide_frame(d, SIPKB_F_DNS_FAILURE_FRAME, evidence->lookup->frame);
+}
+
+/* ---- the server's own words ------------------------------------------------------------- */
+
 /* The server's own words first: a reason phrase other than the registered one, and a Warning
  * header (RFC 3261 sections 7.2 and 20.43) are its account of this failure. `phrase_ranked`:
- * the 403 evidence already cites the phrase. */
+ * the 403 evidence already cites the phrase. Words that say a DNS lookup failed (the phrase's,
+ * else the Warning's) are checked against the capture's DNS answers (RFC 3263 section 4):
+ * `evidence` says what they show, and its lookup is NULL when the words say nothing of DNS. */
 static void
 decide_server_words(decision *d, const sipkb_response_entry *entry, words *w,
-                    gboolean phrase_ranked)
+                    gboolean phrase_ranked, dns_evidence *evidence)
 {
     const char *phrase = d->msg->reason_phrase;
-    if (phrase && entry && phrase_says_more(phrase, entry->reason)) {
+    gboolean dns_said = FALSE;
+    if (phrase && phrase_says_more(phrase, entry ? entry->reason : NULL)) {
         char *lower = g_ascii_strdown(phrase, -1);
         const char *text = phrase_ranked ? NULL : "cause.reason";
         for (gsize i = 0; i < G_N_ELEMENTS(telling_phrases); i++) {
@@ -293,8 +353,13 @@ decide_server_words(decision *d, const sipkb_response_entry *entry, words *w,
                 text = telling_phrases[i].text;
         }
         g_free(lower);
+        char *dns_text = NULL;
+        dns_said = sipkb_dns_words_say_failure(phrase);
+        if (dns_said)
+            text = dns_text = dns_words(d, "cause.reason.dns", w, evidence);
         if (text)
             decide_worded(d, SIPKB_F_CAUSE, text, w);
+        g_free(dns_text);
     }
     const char *warning = d->msg->warning;
     if (!warning || !*warning)
@@ -305,7 +370,15 @@ decide_server_words(decision *d, const sipkb_response_entry *entry, words *w,
     const char *meaning = sipkb_findings_text(d->analyzer->findings, name);
     g_free(name);
     word(w, "warn_meaning", meaning ? meaning : "");
-    decide_worded(d, SIPKB_F_CAUSE, "cause.warning", w);
+    /* The Warning's warn-text, its quoted string after the code and the agent's host name
+     * (section 20.43), tells of DNS when the phrase did not already. */
+    if (dns_said || !sipkb_dns_words_say_failure(strchr(warning, '"'))) {
+        decide_worded(d, SIPKB_F_CAUSE, "cause.warning", w);
+        return;
+    }
+    char *dns_text = dns_words(d, "cause.warning.dns", w, evidence);
+    decide_worded(d, SIPKB_F_CAUSE, dns_text, w);
+    g_free(dns_text);
 }
 
 /* 403: causes ranked from what the server said and what the request carried. Returns whether
@@ -458,7 +531,8 @@ collect_words(const decision *d, const sipkb_response_entry *entry, gboolean can
     const transaction *txn = d->txn;
     word_number(w, "code", msg->status_code);
     word(w, "method", msg->cseq_method);
-    word(w, "reason", entry ? entry->reason : "");
+    /* A code the KB does not register has only the server's phrase to name it. */
+    word(w, "reason", entry ? entry->reason : msg->reason_phrase ? msg->reason_phrase : "");
     word(w, "phrase", msg->reason_phrase);
     word(w, "warning", msg->warning);
     if (txn) {
@@ -535,6 +609,7 @@ responses_decide(decision *d)
     if (!entry)
         return;
     words w = {.owned = g_ptr_array_new_with_free_func(g_free)};
+    dns_evidence dns = {0};
     collect_words(d, class_fallback ? NULL : entry, cancel_known, &w);
     registration_seen seen = {0};
     registered_target registered = code == 404 ? registered_aor(d, &seen) : REGISTERED_NONE;
@@ -551,7 +626,7 @@ responses_decide(decision *d)
         if (code == 404)
             decide_not_found_causes(d, &w, registered, seen);
         guint n_evidence = d->items->len - first_cause;
-        decide_server_words(d, class_fallback ? NULL : entry, &w, phrase_ranked);
+        decide_server_words(d, class_fallback ? NULL : entry, &w, phrase_ranked, &dns);
         move_to_front(d, first_cause, n_evidence);
         /* A 408 after the caller's CANCEL: the CANCEL, not a timer, ended the call. */
         if (code == 408 && cancel_known)
@@ -564,6 +639,7 @@ responses_decide(decision *d)
     decide_outcome(d, &w, cancel_known);
     if (txn)
         decide_frame(d, SIPKB_F_TRANSACTION_REQUEST, txn->first_frame);
+    decide_dns_failure(d, &dns);
     if (code == 401 || code == 407)
         auth_response(d);
     auth_response_callerid(d);

@@ -32,7 +32,7 @@ findings_kb=${SIPKB_FINDINGS_KB:-$here/../../plugin/kb/findings.kb}
 
 LINK_FIELDS="transaction.retransmission_of transaction.final_first auth.answered_in response.relayed_from
 transport.quoted_frame transaction.proof_frame transaction.unacked_next
-via.no_branch.first_frame"
+via.no_branch.first_frame dns.failure_frame"
 WHOLE_CAPTURE="auth.answered_in auth.unanswered transaction.no_final_response
 transaction.capture_ended transaction.final_missing transaction.proof_frame
 transaction.final_unacked transaction.unacked_next"

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "sipkb/analyzer.h"
+#include "sipkb/dns.h"
 #include "sipkb/findings.h"
 #include "sipkb/kb.h"
 #include "sipkb/message.h"
@@ -1181,9 +1182,8 @@ test_transactions_final_unacked_timer_h(void)
     msg_at(busy_msg, 0.25);
     const sipkb_result *busy = add(a, busy_msg);
     /* The first pass cannot know: the ACK may still come. */
-    assert_items(busy, "code=486", "response.failure",
-                 "call.outcome='callee busy: 486 Busy Here'", "transaction.request=#1",
-                 "via");
+    assert_items(busy, "code=486", "response.failure", "call.outcome='callee busy: 486 Busy Here'",
+                 "transaction.request=#1", "via");
     /* Before Timer H after the response: no verdict, whatever the capture shows. */
     capture_goes_on(a, 3, 10.0);
     sipkb_analyzer_finish(a);
@@ -2504,7 +2504,9 @@ test_responses_server_words(void)
          "cause='The server\'s own reason phrase: \"User not registered\"'"},
         {503, "DNS Lookup Failed", NULL,
          "cause='The reason phrase \"DNS Lookup Failed\" says a DNS lookup failed: the server "
-         "could not resolve the next hop of the Request-URI (RFC 3263)'"},
+         "could not resolve the next hop of the Request-URI (RFC 3263); the capture holds no "
+         "DNS traffic before it, so the server\'s resolver is reached on a path this capture "
+         "does not see'"},
         {486, "busy here", NULL, NULL}, /* the code's own phrase, in other case */
         {488, "Not Acceptable Here", "305 sbc.example.net \"Incompatible media format\"",
          "cause='The server\'s Warning header: 305 sbc.example.net \"Incompatible media "
@@ -3491,6 +3493,446 @@ test_icmp_title_names_what_is_quoted(void)
     sipkb_analyzer_free(a);
 }
 
+/* ==== DNS failures behind a response (plugin/core/dns.c) ==================================== */
+
+/* DNS query types (RFC 1035 section 3.2.2, RFC 3596, RFC 2782) and RCODEs (section 4.1.1). */
+enum { TYPE_A = 1, TYPE_AAAA = 28, TYPE_SRV = 33, TYPE_NAPTR = 35 };
+enum { NOERROR = 0, SERVFAIL = 2, NXDOMAIN = 3, REFUSED = 5 };
+
+/* The proxy's resolver got an answer in `frame` (100 ms a frame, as SIP messages): `rcode` and
+ * `n_answers` records for the question (name, type). */
+static void
+add_dns(sipkb_analyzer *a, guint32 frame, guint32 rcode, guint32 n_answers, const char *name,
+        guint32 type)
+{
+    static const struct {
+        guint32 type;
+        const char *name;
+    } type_names[] = {{TYPE_A, "A"}, {TYPE_AAAA, "AAAA"}, {TYPE_SRV, "SRV"}, {TYPE_NAPTR, "NAPTR"}};
+    sipkb_dns_message dns = {.frame = frame,
+                             .time_ns = T0_NS + frame * (SECOND_NS / 10),
+                             .is_response = TRUE,
+                             .rcode = rcode,
+                             .n_answers = n_answers,
+                             .query_name = name,
+                             .query_type = type};
+    for (gsize i = 0; i < G_N_ELEMENTS(type_names); i++) {
+        if (type_names[i].type == type)
+            dns.query_type_name = type_names[i].name;
+    }
+    sipkb_analyzer_add_dns(a, &dns);
+}
+
+/* Its query, which a resolver sent before the answer. */
+static void
+add_dns_query(sipkb_analyzer *a, guint32 frame, const char *name, guint32 type)
+{
+    sipkb_dns_message dns = {.frame = frame,
+                             .time_ns = T0_NS + frame * (SECOND_NS / 10),
+                             .query_name = name,
+                             .query_type = type};
+    sipkb_analyzer_add_dns(a, &dns);
+}
+
+/* An INVITE to bob@`host` in `frame`. */
+static void
+add_invite_to(sipkb_analyzer *a, guint32 frame, const char *call_id, const char *host)
+{
+    test_msg *invite = msg_request(frame, "INVITE", call_id, 1, "z9hG4bK1");
+    msg_uris(invite, "bob", host, "bob", host);
+    add(a, invite);
+}
+
+/* The proxy's answer to that INVITE in `frame`: `code` with its reason phrase. */
+static const sipkb_result *
+add_answer(sipkb_analyzer *a, guint32 frame, const char *call_id, guint32 code, const char *phrase)
+{
+    test_msg *response = msg_response(frame, code, "INVITE", call_id, 1, "z9hG4bK1");
+    msg_reason(response, phrase);
+    return add(a, response);
+}
+
+#define KAMAILIO_478 "Unresolvable destination (478/SL)"
+
+static char *
+dns_cause(const char *said, const char *evidence)
+{
+    return g_strdup_printf("cause='The reason phrase \"%s\" says a DNS lookup failed%s'", said,
+                           evidence);
+}
+
+/* The failed lookup the result names and links (sipkb.dns.failure, sipkb.dns.failure_frame),
+ * or none (`failure` NULL). */
+static void
+check_dns_link(const char *file, int line, const sipkb_result *result, const char *failure,
+               guint32 frame)
+{
+    const sipkb_item *text = sipkb_result_find(result, SIPKB_F_DNS_FAILURE);
+    const sipkb_item *link = sipkb_result_find(result, SIPKB_F_DNS_FAILURE_FRAME);
+    char *actual = text && link   ? g_strdup_printf("%s #%u", text->value.text, link->value.number)
+                   : text || link ? g_strdup("(one of the text and the link without the other)")
+                                  : NULL;
+    char *expected = failure ? g_strdup_printf("%s #%u", failure, frame) : NULL;
+    if (g_strcmp0(actual, expected) != 0)
+        g_assertion_message_cmpstr(G_LOG_DOMAIN, file, line, G_STRFUNC, "DNS link", actual,
+                                   "==", expected);
+    g_free(actual);
+    g_free(expected);
+}
+
+#define assert_dns_link(result, failure, frame)                                                    \
+    check_dns_link(__FILE__, __LINE__, (result), (failure), (frame))
+
+/* RFC 3263 section 4: Kamailio looks for the SRV of the Request-URI's host, then its A record;
+ * both answered NXDOMAIN, and its sl_reply_error() says "478 Unresolvable destination (478/SL)"
+ * (RFC 3261 section 7.2: the phrase is the server's own account). The latest failed lookup of
+ * the host is linked, with what was asked and answered. */
+static void
+test_dns_failure_before_response(void)
+{
+    sipkb_analyzer *a = analyzer_new();
+    add_invite_to(a, 1, "call-1", "pbx.nowhere.test");
+    add_dns_query(a, 2, "_sip._udp.pbx.nowhere.test", TYPE_SRV);
+    add_dns(a, 3, NXDOMAIN, 0, "_sip._udp.pbx.nowhere.test", TYPE_SRV);
+    add_dns_query(a, 4, "pbx.nowhere.test", TYPE_A);
+    add_dns(a, 5, NXDOMAIN, 0, "pbx.nowhere.test", TYPE_A);
+    const sipkb_result *r = add_answer(a, 6, "call-1", 478, KAMAILIO_478);
+    char *cause = dns_cause(KAMAILIO_478,
+                            ", and the capture shows it: frame 5, NXDOMAIN for pbx.nowhere.test A: "
+                            "the Request-URI's host pbx.nowhere.test could not be resolved to a "
+                            "next hop (RFC 3263 section 4)");
+    assert_items(r, "code=478", "response.failure", cause,
+                 "call.outcome='call rejected: 478 " KAMAILIO_478 " after unauthenticated INVITE'",
+                 "transaction.request=#1", "dns.failure='NXDOMAIN for pbx.nowhere.test A'",
+                 "dns.failure_frame=#5", "via");
+    g_assert_cmpstr(r->summary, ==,
+                    "The reason phrase \"" KAMAILIO_478
+                    "\" says a DNS lookup failed: NXDOMAIN for pbx.nowhere.test A");
+    g_free(cause);
+    sipkb_analyzer_free(a);
+}
+
+/* A failure after the response did not cause it: the DNS traffic before the response shows no
+ * failure (the queries), and nothing is linked. */
+static void
+test_dns_failure_after_response(void)
+{
+    sipkb_analyzer *a = analyzer_new();
+    add_invite_to(a, 1, "call-1", "pbx.nowhere.test");
+    add_dns_query(a, 2, "pbx.nowhere.test", TYPE_A);
+    const sipkb_result *r = add_answer(a, 3, "call-1", 480, "No DNS results");
+    add_dns(a, 4, NXDOMAIN, 0, "pbx.nowhere.test", TYPE_A);
+    char *cause =
+        dns_cause("No DNS results", ": the server could not resolve the next hop of the "
+                                    "Request-URI (RFC 3263); none of the DNS answers before it in "
+                                    "this capture failed for that request, so the lookup went to "
+                                    "a resolver this capture does not see, or a cached failure "
+                                    "answered it");
+    assert_items(r, "code=480", "response.failure", cause,
+                 "call.outcome='callee not reached: 480 Temporarily Unavailable'",
+                 "transaction.request=#1", "via");
+    g_free(cause);
+    /* A later response of the same kind does name it. */
+    add_invite_to(a, 5, "call-2", "pbx.nowhere.test");
+    r = add_answer(a, 6, "call-2", 480, "No DNS results");
+    assert_dns_link(r, "NXDOMAIN for pbx.nowhere.test A", 4);
+    sipkb_analyzer_free(a);
+}
+
+/* One case of the DNS rules: an INVITE to bob@`host` in frame `invite_frame`, the resolver's
+ * answers in their frames (in frame order, up to one with frame 0), then the proxy's 480 "No
+ * DNS results" in the frame after the last; it links the failed answer `failure` of frame
+ * `failure_frame`, or none (NULL). */
+typedef struct {
+    const char *what;
+    const char *host;
+    guint32 invite_frame;
+    struct {
+        guint32 frame, rcode, n_answers, type;
+        const char *name;
+    } answers[5];
+    const char *failure;
+    guint32 failure_frame;
+} dns_case;
+
+static void
+check_dns_cases(const dns_case *cases, gsize n_cases)
+{
+    for (gsize i = 0; i < n_cases; i++) {
+        const dns_case *c = &cases[i];
+        g_test_message("%s", c->what);
+        sipkb_analyzer *a = analyzer_new();
+        guint32 frame = 1, next_answer = 0;
+        for (;; frame++) {
+            gboolean answer =
+                next_answer < G_N_ELEMENTS(c->answers) && c->answers[next_answer].frame == frame;
+            if (frame == c->invite_frame)
+                add_invite_to(a, frame, "call-1", c->host);
+            else if (answer) {
+                add_dns(a, frame, c->answers[next_answer].rcode, c->answers[next_answer].n_answers,
+                        c->answers[next_answer].name, c->answers[next_answer].type);
+                next_answer++;
+            } else
+                break;
+        }
+        assert_dns_link(add_answer(a, frame, "call-1", 480, "No DNS results"), c->failure,
+                        c->failure_frame);
+        sipkb_analyzer_free(a);
+    }
+}
+
+/* The Request-URI's host and the names RFC 3263 derives from it (its SRV names) come first,
+ * even before a later failure of another name; another name is named only when the host did
+ * not fail, and only while the request was worked on. */
+static void
+test_dns_matching_name_first(void)
+{
+    static const dns_case cases[] = {
+        {"the host's SRV name before a later other name",
+         "PBX.Example.NET",
+         1,
+         {{2, SERVFAIL, 0, TYPE_SRV, "_sip._udp.pbx.example.net."},
+          {3, NXDOMAIN, 0, TYPE_A, "printer.example.org"}},
+         "SERVFAIL for _sip._udp.pbx.example.net SRV",
+         2},
+        {"another name failed before the request was sent",
+         "example.net",
+         2,
+         {{1, NXDOMAIN, 0, TYPE_A, "trunk.carrier.example"}},
+         NULL,
+         0},
+    };
+    check_dns_cases(cases, G_N_ELEMENTS(cases));
+
+    /* Only another name failed, after the INVITE: a route or outbound proxy, named as such. */
+    sipkb_analyzer *a = analyzer_new();
+    add_invite_to(a, 1, "call-1", "example.net");
+    add_dns(a, 2, REFUSED, 0, "trunk.carrier.example", TYPE_A);
+    const sipkb_result *r = add_answer(a, 3, "call-1", 503, "DNS failure");
+    char *cause = dns_cause(
+        "DNS failure", "; the failed lookup the capture shows before it is of another name than "
+                       "the Request-URI's host example.net: frame 2, REFUSED for "
+                       "trunk.carrier.example A (a route, an outbound proxy or an SRV target the "
+                       "server resolved; RFC 3263 section 4)");
+    assert_items(r, "code=503", "response.failure", cause,
+                 "call.outcome='call rejected: 503 Service Unavailable after unauthenticated "
+                 "INVITE'",
+                 "transaction.request=#1", "dns.failure='REFUSED for trunk.carrier.example A'",
+                 "dns.failure_frame=#2", "via");
+    g_free(cause);
+    sipkb_analyzer_free(a);
+}
+
+/* Of several failed lookups of the host (RFC 3263 section 4: NAPTR, SRV, then A) the latest
+ * before the response is linked. A failure the resolver cached counts too: a second call a
+ * minute after the first gets its answer from the cache, with no new query in the capture (RFC
+ * 2308 section 5). */
+static void
+test_dns_latest_failure_wins(void)
+{
+    static const dns_case cases[] = {
+        {"NAPTR, SRV and A of the host: the latest",
+         "pbx.nowhere.test",
+         1,
+         {{2, NXDOMAIN, 0, TYPE_NAPTR, "pbx.nowhere.test"},
+          {3, NXDOMAIN, 0, TYPE_SRV, "_sip._udp.pbx.nowhere.test"},
+          {4, NXDOMAIN, 0, TYPE_SRV, "_sip._tcp.pbx.nowhere.test"},
+          {5, SERVFAIL, 0, TYPE_A, "pbx.nowhere.test"}},
+         "SERVFAIL for pbx.nowhere.test A",
+         5},
+        {"an earlier failure, then the host's answer: the latest",
+         "pbx.nowhere.test",
+         3,
+         {{1, REFUSED, 0, TYPE_A, "pbx.nowhere.test"},
+          {2, NXDOMAIN, 0, TYPE_A, "pbx.nowhere.test"},
+          {4, NXDOMAIN, 0, TYPE_SRV, "_sip._udp.pbx.nowhere.test"}},
+         "NXDOMAIN for _sip._udp.pbx.nowhere.test SRV",
+         4},
+    };
+    check_dns_cases(cases, G_N_ELEMENTS(cases));
+
+    sipkb_analyzer *a = analyzer_new();
+    add_invite_to(a, 1, "call-1", "pbx.nowhere.test");
+    add_dns(a, 2, NXDOMAIN, 0, "_sip._udp.pbx.nowhere.test", TYPE_SRV);
+    add_dns(a, 3, NXDOMAIN, 0, "pbx.nowhere.test", TYPE_A);
+    assert_dns_link(add_answer(a, 4, "call-1", 478, KAMAILIO_478),
+                    "NXDOMAIN for pbx.nowhere.test A", 3);
+    test_msg *invite = msg_request(5, "INVITE", "call-2", 1, "z9hG4bK2");
+    msg_uris(invite, "bob", "pbx.nowhere.test", "bob", "pbx.nowhere.test");
+    msg_at(invite, 60.0);
+    add(a, invite);
+    test_msg *response = msg_response(6, 478, "INVITE", "call-2", 1, "z9hG4bK2");
+    msg_reason(response, KAMAILIO_478);
+    msg_at(response, 60.001);
+    assert_dns_link(add(a, response), "NXDOMAIN for pbx.nowhere.test A", 3);
+    sipkb_analyzer_free(a);
+}
+
+/* A capture without any DNS says so: the server's resolver is on a path it does not see. */
+static void
+test_dns_none_in_capture(void)
+{
+    sipkb_analyzer *a = analyzer_new();
+    add_invite_to(a, 1, "call-1", "pbx.nowhere.test");
+    const sipkb_result *r = add_answer(a, 2, "call-1", 478, KAMAILIO_478);
+    char *cause = dns_cause(KAMAILIO_478, ": the server could not resolve the next hop of the "
+                                          "Request-URI (RFC 3263); the capture holds no DNS "
+                                          "traffic before it, so the server's resolver is reached "
+                                          "on a path this capture does not see");
+    assert_items(r, "code=478", "response.failure", cause,
+                 "call.outcome='call rejected: 478 " KAMAILIO_478 " after unauthenticated INVITE'",
+                 "transaction.request=#1", "via");
+    g_free(cause);
+    sipkb_analyzer_free(a);
+}
+
+/* NOERROR with records is an answer, not a failure; an SRV name that does not exist is a step
+ * of RFC 3263 section 4.2 when the host's A record answers; NOERROR without records is NODATA
+ * (RFC 2308 section 2.2), unless another record of the host answered (an AAAA without records
+ * beside an A that answered). */
+static void
+test_dns_answered_is_no_failure(void)
+{
+    static const dns_case cases[] = {
+        {"A answered", "pbx.example.net", 1, {{2, NOERROR, 1, TYPE_A, "pbx.example.net"}}, NULL, 0},
+        {"SRV absent, A answered",
+         "pbx.example.net",
+         1,
+         {{2, NXDOMAIN, 0, TYPE_SRV, "_sip._udp.pbx.example.net"},
+          {3, NOERROR, 1, TYPE_A, "pbx.example.net"}},
+         NULL,
+         0},
+        {"A answered, AAAA without records",
+         "pbx.example.net",
+         1,
+         {{2, NOERROR, 2, TYPE_A, "pbx.example.net"},
+          {3, NOERROR, 0, TYPE_AAAA, "pbx.example.net"}},
+         NULL,
+         0},
+        {"SRV answered",
+         "pbx.example.net",
+         1,
+         {{2, NOERROR, 1, TYPE_SRV, "_sip._udp.pbx.example.net"}},
+         NULL,
+         0},
+        {"A without records",
+         "pbx.example.net",
+         1,
+         {{2, NOERROR, 0, TYPE_A, "pbx.example.net"}},
+         "NODATA for pbx.example.net A",
+         2},
+        {"A answered, then no longer",
+         "pbx.example.net",
+         1,
+         {{2, NOERROR, 1, TYPE_A, "pbx.example.net"}, {3, NXDOMAIN, 0, TYPE_A, "pbx.example.net"}},
+         "NXDOMAIN for pbx.example.net A",
+         3},
+    };
+    check_dns_cases(cases, G_N_ELEMENTS(cases));
+}
+
+/* A response whose server says nothing of DNS is not linked to a DNS failure before it, nor is
+ * a Warning whose agent (not its text) has "dns" in its name. */
+static void
+test_dns_needs_the_servers_words(void)
+{
+    sipkb_analyzer *a = analyzer_new();
+    add_invite_to(a, 1, "call-1", "pbx.nowhere.test");
+    add_dns(a, 2, NXDOMAIN, 0, "pbx.nowhere.test", TYPE_A);
+    const sipkb_result *r = add_answer(a, 3, "call-1", 480, "Temporarily Unavailable");
+    assert_items(r, "code=480", "response.failure",
+                 "call.outcome='callee not reached: 480 Temporarily Unavailable'",
+                 "transaction.request=#1", "via");
+    add_invite_to(a, 4, "call-2", "pbx.nowhere.test");
+    test_msg *response = msg_response(5, 503, "INVITE", "call-2", 1, "z9hG4bK1");
+    response->msg.warning = keep(response, "399 dns1.example.net \"Overloaded\"");
+    assert_dns_link(add(a, response), NULL, 0);
+    sipkb_analyzer_free(a);
+}
+
+/* RFC 3261 section 20.43: a Warning's text is the server's account too; when it says a lookup
+ * failed and the phrase does not, the Warning's cause names the failed lookup. Without the
+ * request, the To URI's host stands for the Request-URI's (section 8.1.1.1). */
+static void
+test_dns_warning_says_so(void)
+{
+    sipkb_analyzer *a = analyzer_new();
+    add_dns(a, 1, NXDOMAIN, 0, "pbx.nowhere.test", TYPE_A);
+    test_msg *response = msg_response(2, 503, "INVITE", "call-1", 1, "z9hG4bK1");
+    msg_uris(response, NULL, NULL, "bob", "pbx.nowhere.test");
+    response->msg.warning = keep(response, "399 proxy.example.net \"No other DNS entries to try\"");
+    const sipkb_result *r = add(a, response);
+    assert_items(
+        r, "code=503", "response.failure",
+        "cause='The server\'s Warning header: 399 proxy.example.net \"No other DNS entries "
+        "to try\", code 399: a miscellaneous warning in the server\'s own words; it says "
+        "a DNS lookup failed, and the capture shows it: frame 1, NXDOMAIN for "
+        "pbx.nowhere.test A: the Request-URI\'s host pbx.nowhere.test could not be "
+        "resolved to a next hop (RFC 3263 section 4)'",
+        "call.outcome='call rejected: 503 Service Unavailable'",
+        "dns.failure='NXDOMAIN for pbx.nowhere.test A'", "dns.failure_frame=#1", "via");
+    g_assert_cmpstr(r->summary, ==,
+                    "The Warning says a DNS lookup failed: NXDOMAIN for pbx.nowhere.test A");
+    sipkb_analyzer_free(a);
+}
+
+/* The words and names of include/sipkb/dns.h. */
+static void
+test_dns_words_and_names(void)
+{
+    static const struct {
+        const char *text;
+        gboolean says;
+    } words[] = {
+        {"No DNS results", TRUE},
+        {"DNS Lookup Failed", TRUE},
+        {KAMAILIO_478, TRUE},
+        {"Cannot resolve destination", TRUE},
+        {"Address resolution failed", TRUE},
+        {"Temporarily Unavailable", FALSE},
+        {"Not found (no mailbox)", FALSE},
+        {NULL, FALSE},
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(words); i++)
+        g_assert_cmpint(sipkb_dns_words_say_failure(words[i].text), ==, words[i].says);
+
+    static const struct {
+        const char *query, *host;
+        gboolean locates;
+    } names[] = {
+        {"pbx.example.net", "pbx.example.net", TRUE},
+        {"PBX.example.net.", "pbx.EXAMPLE.net", TRUE},
+        {"_sip._udp.pbx.example.net", "pbx.example.net", TRUE},
+        {"_sips._tcp.pbx.example.net", "pbx.example.net", TRUE},
+        {"_sip._udp.example.net", "pbx.example.net", FALSE},
+        {"sip.pbx.example.net", "pbx.example.net", FALSE},
+        {"example.net", "pbx.example.net", FALSE},
+        {"_sip.pbx.example.net", "pbx.example.net", FALSE},
+        {"pbx.example.net", NULL, FALSE},
+        {NULL, "pbx.example.net", FALSE},
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(names); i++)
+        g_assert_cmpint(sipkb_dns_name_locates(names[i].query, names[i].host), ==,
+                        names[i].locates);
+
+    static const struct {
+        sipkb_dns_message dns;
+        const char *failure;
+    } answers[] = {
+        {{.is_response = TRUE, .rcode = NXDOMAIN}, "NXDOMAIN"},
+        {{.is_response = TRUE, .rcode = SERVFAIL}, "SERVFAIL"},
+        {{.is_response = TRUE, .rcode = REFUSED}, "REFUSED"},
+        {{.is_response = TRUE, .rcode = NOERROR}, "NODATA"},
+        {{.is_response = TRUE, .rcode = NOERROR, .n_answers = 1}, NULL},
+        {{.is_response = TRUE, .rcode = NOERROR, .truncated = TRUE}, NULL}, /* retried over TCP */
+        {{.is_response = FALSE, .rcode = NXDOMAIN}, NULL},                  /* a query */
+        {{.is_response = TRUE, .rcode = 1}, NULL},                          /* FORMERR */
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(answers); i++)
+        g_assert_cmpstr(sipkb_dns_failure_name(sipkb_dns_failure_of(&answers[i].dns)), ==,
+                        answers[i].failure);
+}
+
 /* ==== the ladder (sipkb_result_ladder) ====================================================== */
 
 /* The arrow of one result: "label | comment", or NULL for a message without an arrow. */
@@ -3691,8 +4133,7 @@ test_relays_invite_failure(void)
     const sipkb_result *downstream =
         add(a, msg_downstream(5, 486, "INVITE", "call-1", 1, "z9hG4bK1", "z9hG4bKp1"));
     assert_items(downstream, "code=486", "response.failure",
-                 "call.outcome='callee busy: 486 Busy Here'", "transaction.request=#3",
-                 "via");
+                 "call.outcome='callee busy: 486 Busy Here'", "transaction.request=#3", "via");
     g_assert_false(downstream->facts & SIPKB_FACT_RELAYED);
     const sipkb_result *relayed = add(a, msg_upstream(6, 486, "INVITE", "call-1", 1, "z9hG4bK1"));
     assert_items(relayed, "code=486", "response.failure/1", "cause='" RELAYED_CAUSE("486", "5") "'",
@@ -3732,7 +4173,9 @@ test_relays_cause_first_summary_from_evidence(void)
         RELAYED_CAUSE(
             "480", "5") "\n"
                         "The reason phrase \"No DNS results\" says a DNS lookup failed: the server "
-                        "could not resolve the next hop of the Request-URI (RFC 3263)");
+                        "could not resolve the next hop of the Request-URI (RFC 3263); the "
+                        "capture holds no DNS traffic before it, so the server's resolver is "
+                        "reached on a path this capture does not see");
     g_free(causes);
     g_assert_nonnull(relayed->summary);
     g_assert_cmpstr(relayed->summary, ==, first->summary);
@@ -3848,9 +4291,8 @@ test_relays_missing_downstream_copy(void)
     sipkb_analyzer *a = analyzer_new();
     add(a, msg_request(1, "INVITE", "call-1", 1, "z9hG4bK1"));
     const sipkb_result *busy = add(a, msg_upstream(2, 486, "INVITE", "call-1", 1, "z9hG4bK1"));
-    assert_items(busy, "code=486", "response.failure",
-                 "call.outcome='callee busy: 486 Busy Here'", "transaction.request=#1",
-                 "via");
+    assert_items(busy, "code=486", "response.failure", "call.outcome='callee busy: 486 Busy Here'",
+                 "transaction.request=#1", "via");
     const sipkb_result *later =
         add(a, msg_downstream(3, 486, "INVITE", "call-1", 1, "z9hG4bK1", "z9hG4bKp1"));
     g_assert_cmpuint(relayed_from(later), ==, 0);
@@ -4151,6 +4593,16 @@ main(int argc, char **argv)
                     test_sdp_no_common_codec_beside_telephone_event);
     g_test_add_func("/analyzer/responses/invalid-code-not-final",
                     test_responses_invalid_code_not_final);
+
+    g_test_add_func("/analyzer/dns/failure-before-response", test_dns_failure_before_response);
+    g_test_add_func("/analyzer/dns/failure-after-response", test_dns_failure_after_response);
+    g_test_add_func("/analyzer/dns/matching-name-first", test_dns_matching_name_first);
+    g_test_add_func("/analyzer/dns/latest-failure-wins", test_dns_latest_failure_wins);
+    g_test_add_func("/analyzer/dns/none-in-capture", test_dns_none_in_capture);
+    g_test_add_func("/analyzer/dns/answered-is-no-failure", test_dns_answered_is_no_failure);
+    g_test_add_func("/analyzer/dns/needs-the-servers-words", test_dns_needs_the_servers_words);
+    g_test_add_func("/analyzer/dns/warning-says-so", test_dns_warning_says_so);
+    g_test_add_func("/analyzer/dns/words-and-names", test_dns_words_and_names);
 
     g_test_add_func("/analyzer/ladder/callerid", test_ladder_callerid);
     g_test_add_func("/analyzer/ladder/cancel", test_ladder_cancel);
