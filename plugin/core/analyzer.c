@@ -362,6 +362,19 @@ decide_situation(decision *d)
         result->situation.callerid_mismatch =
             sipkb_callerid_is_mismatch(d->txn->callerid) ? SIPKB_KB_YES : SIPKB_KB_NO;
     result->situation.event = d->txn->event;
+    /* A relayed response was generated for the request as the proxy forwarded it (RFC 3261
+     * section 16.7): its credentials, as the downstream copy saw them, are the ones judged. */
+    const sipkb_result *const *copies = NULL;
+    guint n_copies =
+        d->relay.frame ? sipkb_analyzer_results(d->analyzer, d->relay.frame, &copies) : 0;
+    for (guint i = 0; i < n_copies; i++) {
+        if (copies[i]->kind != SIPKB_MESSAGE_RESPONSE ||
+            copies[i]->status_code != result->status_code)
+            continue;
+        result->situation.credentials = copies[i]->situation.credentials;
+        result->situation.callerid_mismatch = copies[i]->situation.callerid_mismatch;
+        break;
+    }
 }
 
 const sipkb_result *

@@ -386,7 +386,11 @@ decide_server_words(decision *d, const sipkb_response_entry *entry, words *w,
 static gboolean
 decide_forbidden_causes(decision *d, words *w)
 {
-    const transaction *txn = d->txn;
+    /* A relayed 403 was generated downstream (relays.c, RFC 3261 section 16.7), for the request
+     * as the proxy forwarded it: what this leg's request carried (credentials, the From user
+     * against the digest username) is not what the generator judged, so only its own words
+     * count. */
+    const transaction *txn = d->relay.frame ? NULL : d->txn;
     sipkb_forbidden_ranking ranking;
     guint32 accepted_in = txn ? auth_pair_accepted_in(d->analyzer, txn) : 0;
     sipkb_rank_forbidden(d->msg->reason_phrase, txn != NULL, txn && txn->has_credentials,

@@ -4424,6 +4424,33 @@ test_relays_challenge(void)
     sipkb_analyzer_free(a);
 }
 
+/* RFC 3261 section 16.7: a 403 the callee generated judged the request as the proxy forwarded
+ * it; the caller's credentials, which the proxy consumed, are not the evidence for it. The
+ * relayed copy's causes and one line are those of the request the callee got. */
+static void
+test_relays_forbidden_judged_downstream(void)
+{
+    sipkb_analyzer *a = analyzer_new();
+    test_msg *invite = msg_request(1, "INVITE", "call-1", 1, "z9hG4bK1");
+    msg_from(invite, "alice");
+    msg_credentials(invite, SIPKB_AUTH_PROXY_AUTHORIZATION, "alice", REALM, "nonce-1");
+    add(a, invite);
+    add(a, msg_forwarded(2, "INVITE", "call-1", 1, "z9hG4bK1", "z9hG4bKp1"));
+    const sipkb_result *generated =
+        add(a, msg_downstream(3, 403, "INVITE", "call-1", 1, "z9hG4bK1", "z9hG4bKp1"));
+    const sipkb_result *relayed = add(a, msg_upstream(4, 403, "INVITE", "call-1", 1, "z9hG4bK1"));
+    g_assert_cmpuint(relayed_from(relayed), ==, 3);
+    g_assert_null(generated->summary);
+    g_assert_null(relayed->summary);
+    g_assert_cmpint(relayed->situation.credentials, ==, SIPKB_KB_NO);
+    char *causes = causes_of(relayed);
+    g_assert_true(g_str_has_prefix(causes, RELAYED_CAUSE("403", "3")));
+    g_assert_null(strstr(causes, "carried credentials"));
+    g_assert_null(strstr(causes, "wrong password"));
+    g_free(causes);
+    sipkb_analyzer_free(a);
+}
+
 /* Two proxies in the capture: each copy links to the one it was relayed from, and each names
  * the callee, which generated the response (an IPv6 address in brackets, as in a Via). */
 static void
@@ -4621,6 +4648,8 @@ main(int argc, char **argv)
     g_test_add_func("/analyzer/relays/cancelled-invite", test_relays_cancelled_invite);
     g_test_add_func("/analyzer/relays/challenge", test_relays_challenge);
     g_test_add_func("/analyzer/relays/through-two-proxies", test_relays_through_two_proxies);
+    g_test_add_func("/analyzer/relays/forbidden-judged-downstream",
+                    test_relays_forbidden_judged_downstream);
 
     int status = g_test_run();
     sipkb_kb_free(kb);
