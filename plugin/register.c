@@ -143,11 +143,10 @@ register_response_experts(int proto, const sipkb_findings_table *table, const si
 {
     response_experts = g_hash_table_new(g_direct_hash, g_direct_equal);
     GArray *ei = g_array_new(FALSE, TRUE, sizeof(ei_register_info));
-    for (guint32 code = 100; code <= 699; code++) {
-        gboolean class_fallback = FALSE;
-        const sipkb_response_entry *entry = sipkb_kb_response(kb, code, &class_fallback);
-        if (!entry || class_fallback)
-            continue;
+    GArray *codes = sipkb_kb_codes(kb);
+    for (guint c = 0; c < codes->len; c++) {
+        guint32 code = g_array_index(codes, guint, c);
+        const sipkb_response_entry *entry = sipkb_kb_response(kb, code, NULL);
         sipkb_finding findings[2];
         guint n = sipkb_response_findings_of(code, findings);
         for (guint i = 0; i < n; i++) {
@@ -170,6 +169,7 @@ register_response_experts(int proto, const sipkb_findings_table *table, const si
             g_hash_table_insert(response_experts, response_key(def->id, code), id);
         }
     }
+    g_array_free(codes, TRUE);
     /* Wireshark keeps the array. */
     expert_register_field_array(expert_register_protocol(proto),
                                 (ei_register_info *)(void *)ei->data, (int)ei->len);

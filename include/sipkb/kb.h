@@ -161,7 +161,8 @@ gboolean sipkb_kb_entry_note_applies(const sipkb_response_entry *entry,
 const char *sipkb_kb_entry_note(const sipkb_response_entry *entry, const char *from_user,
                                 const char *auth_user);
 
-/* The codes that have an entry of their own, ascending; for tests and statistics. */
+/* The codes that have an entry of their own, ascending: statistics, tests, and the per-code
+ * expert infos (register.c). */
 GArray *sipkb_kb_codes(const sipkb_kb *kb);
 
 G_END_DECLS
