@@ -1,13 +1,18 @@
 /* The byte encoding of fuzz-analyzer's inputs: a capture's SIP messages as sipkb_message structs
- * (include/sipkb/message.h). fuzz-analyzer.c decodes it, fuzz-analyzer-seeds.c writes the seed
- * dialogs in it; both take the tags, the value pools and the tables from here.
+ * (include/sipkb/message.h) and its DNS messages as sipkb_dns_message structs (include/sipkb/
+ * dns.h). fuzz-analyzer.c decodes it, fuzz-analyzer-seeds.c writes the seed dialogs in it; both
+ * take the tags, the value pools and the tables from here.
  *
  * An input is a sequence of operations, each starting with one byte:
  *
  *   FUZZ_OP_FINISH            sipkb_analyzer_finish() now (more messages may follow)
- *   any other byte H          a message: bit 7 puts it in the frame of the message before;
- *                             bits 4..6 choose the time step since that message
- *                             (fuzz_time_steps); bits 0..3 skip that many frames before it
+ *   FUZZ_OP_DNS               a DNS message in a frame of its own: a byte H as below (bit 7
+ *                             ignored), u8 flags (FUZZ_DNS_*), u8 RCODE, u16 ANCOUNT, str QNAME,
+ *                             u16 QTYPE, str the QTYPE's mnemonic
+ *   any other byte H          a SIP message: bit 7 puts it in the frame of the SIP message
+ *                             before, when no DNS message came between; bits 4..6 choose the
+ *                             time step since the message before (fuzz_time_steps); bits 0..3
+ *                             skip that many frames before it
  *
  * A message's fields follow its byte, each a tag byte (taken modulo FUZZ_TAG_COUNT) and the
  * tag's values, up to the tag FUZZ_TAG_END or the end of the input. Values:
@@ -31,6 +36,7 @@
 #include "sipkb/message.h"
 
 #define FUZZ_OP_FINISH 0xFF
+#define FUZZ_OP_DNS 0xFE
 #define FUZZ_SAME_FRAME 0x80
 #define FUZZ_TIME_STEP_SHIFT 4
 #define FUZZ_FRAME_GAP_MASK 0x0F
@@ -45,41 +51,53 @@
 
 /* The fields of a message; the values each tag reads follow its name. */
 typedef enum {
-    FUZZ_TAG_END,              /* the message is complete */
-    FUZZ_TAG_REQUEST,          /* str method: a Request-Line */
-    FUZZ_TAG_RESPONSE,         /* code: a Status-Line with its code */
-    FUZZ_TAG_RESPONSE_NO_CODE, /* a Status-Line whose code was not read */
-    FUZZ_TAG_REASON,           /* str */
-    FUZZ_TAG_CALL_ID,          /* str */
-    FUZZ_TAG_CSEQ,             /* u32 number, str method */
-    FUZZ_TAG_FROM,             /* str user, str tag */
-    FUZZ_TAG_TO_TAG,           /* str */
-    FUZZ_TAG_VIA,              /* str transport, str host, u16 port, str branch, str received,
-                                  str rport: one more Via value, below the others, whose
-                                  parameters the dissector read */
-    FUZZ_TAG_CHALLENGE,        /* u8 header, str realm, str nonce, str algorithm, str stale */
-    FUZZ_TAG_CREDENTIALS,      /* u8 header, str username, str realm, str nonce, str algorithm */
-    FUZZ_TAG_ASSERTED,         /* str: P-Asserted-Identity user */
-    FUZZ_TAG_PREFERRED,        /* str: P-Preferred-Identity user */
-    FUZZ_TAG_RETRY_AFTER,      /* u32 */
-    FUZZ_TAG_CONTACT,          /* str: one more Contact URI */
-    FUZZ_TAG_WARNING,          /* str */
-    FUZZ_TAG_RESEND,           /* the SIP dissector's resend mark */
-    FUZZ_TAG_IN_ICMP,          /* quoted in an ICMP error */
-    FUZZ_TAG_PATH,             /* str source, str destination, u16 source port, u16 destination
-                                  port, str transport */
-    FUZZ_TAG_REVERSE_PATH,     /* the path of the message before, the other way round */
-    FUZZ_TAG_SDP_LINE,         /* an SDP line (below); the message has an SDP body */
-    FUZZ_TAG_SDP_EMPTY,        /* the message has an SDP body (with the lines given, if any) */
-    FUZZ_TAG_SPAN,             /* u16 start, u16 length: where the message is in its frame */
-    FUZZ_TAG_TIME,             /* u32 seconds, u32 nanoseconds (modulo 10^9): the capture time */
-    FUZZ_TAG_COPY_DIALOG,      /* u8 K: Call-ID, CSeq, From, To tag and Via values of the
-                                  message K + 1 messages back (modulo their number), and its
-                                  path the other way round */
-    FUZZ_TAG_EVENT,            /* str: the Event header */
-    FUZZ_TAG_VIA_UNREAD,       /* the last Via value's parameters were not read */
+    FUZZ_TAG_END,                /* the message is complete */
+    FUZZ_TAG_REQUEST,            /* str method: a Request-Line */
+    FUZZ_TAG_RESPONSE,           /* code: a Status-Line with its code */
+    FUZZ_TAG_RESPONSE_NO_CODE,   /* a Status-Line whose code was not read */
+    FUZZ_TAG_REASON,             /* str */
+    FUZZ_TAG_CALL_ID,            /* str */
+    FUZZ_TAG_CSEQ,               /* u32 number, str method */
+    FUZZ_TAG_FROM,               /* str user, str tag */
+    FUZZ_TAG_TO_TAG,             /* str */
+    FUZZ_TAG_VIA,                /* str transport, str host, u16 port, str branch, str received,
+                                    str rport: one more Via value, below the others, whose
+                                    parameters the dissector read */
+    FUZZ_TAG_CHALLENGE,          /* u8 header, str realm, str nonce, str algorithm, str stale */
+    FUZZ_TAG_CREDENTIALS,        /* u8 header, str username, str realm, str nonce, str algorithm */
+    FUZZ_TAG_ASSERTED,           /* str: P-Asserted-Identity user */
+    FUZZ_TAG_PREFERRED,          /* str: P-Preferred-Identity user */
+    FUZZ_TAG_RETRY_AFTER,        /* u32 */
+    FUZZ_TAG_CONTACT,            /* str: one more Contact URI */
+    FUZZ_TAG_WARNING,            /* str */
+    FUZZ_TAG_RESEND,             /* the SIP dissector's resend mark */
+    FUZZ_TAG_IN_ICMP,            /* quoted in an ICMP error */
+    FUZZ_TAG_PATH,               /* str source, str destination, u16 source port, u16 destination
+                                    port, str transport */
+    FUZZ_TAG_REVERSE_PATH,       /* the path of the message before, the other way round */
+    FUZZ_TAG_SDP_LINE,           /* an SDP line (below); the message has an SDP body */
+    FUZZ_TAG_SDP_EMPTY,          /* the message has an SDP body (with the lines given, if any) */
+    FUZZ_TAG_SPAN,               /* u16 start, u16 length: where the message is in its frame */
+    FUZZ_TAG_TIME,               /* u32 seconds, u32 nanoseconds (modulo 10^9): the capture time */
+    FUZZ_TAG_COPY_DIALOG,        /* u8 K: Call-ID, CSeq, From, To (user, host, tag) and Via
+                                    values of the message K + 1 messages back (modulo their
+                                    number), and its path the other way round */
+    FUZZ_TAG_EVENT,              /* str: the Event header */
+    FUZZ_TAG_VIA_UNREAD,         /* the last Via value's parameters were not read */
+    FUZZ_TAG_REQUEST_URI,        /* str URI, str user, str host */
+    FUZZ_TAG_FROM_HOST,          /* str */
+    FUZZ_TAG_TO,                 /* str user, str host: the To URI's */
+    FUZZ_TAG_EXPIRES,            /* u32: the Expires header */
+    FUZZ_TAG_CONTACT_PARAMETERS, /* str: the parameters of one more Contact */
+    FUZZ_TAG_ICMP_SOURCE,        /* str: the ICMP error's sender */
     FUZZ_TAG_COUNT
 } fuzz_tag;
+
+/* The flags of a DNS message. */
+enum {
+    FUZZ_DNS_RESPONSE = 1 << 0,  /* QR */
+    FUZZ_DNS_TRUNCATED = 1 << 1, /* TC */
+};
 
 /* An SDP line: u8 kind (modulo FUZZ_SDP_COUNT), u8 flags, then the kind's values. The line's
  * value is written from its parts, as the SDP dissector would have read it. */
@@ -130,6 +148,9 @@ typedef enum {
     FUZZ_POOL_NUMBER,
     FUZZ_POOL_BANDWIDTH_TYPE,
     FUZZ_POOL_EVENT,
+    FUZZ_POOL_HOST,
+    FUZZ_POOL_CONTACT_PARAMETERS,
+    FUZZ_POOL_DNS_TYPE,
     FUZZ_POOL_COUNT
 } fuzz_pool_id;
 
@@ -305,6 +326,29 @@ static const char *const fuzz_events[] = {
     "refer",
 };
 
+/* Hosts of URIs and the names DNS looks up for them (RFC 3263 section 4). */
+static const char *const fuzz_hosts[] = {
+    "example.com",
+    "sip.example.com",
+    "_sip._udp.example.com",
+    "_sips._tcp.example.com",
+    "EXAMPLE.com.",
+    "pbx.example.net",
+    "192.0.2.4",
+    "[2001:db8::1]",
+    "2001:db8::1",
+    "localhost",
+    "",
+    ".",
+    "example..com",
+    ("\xc3\xbc"
+     "ber.example.com"),
+};
+static const char *const fuzz_contact_parameters[] = {
+    "expires=600", "expires=0", "q=0.5;expires=3600", "expires=", "expires=4294967296", "", ";",
+};
+static const char *const fuzz_dns_types[] = {"A", "AAAA", "SRV", "NAPTR", "MX", "", "a"};
+
 typedef struct {
     const char *const *items;
     guint n;
@@ -336,6 +380,9 @@ static const fuzz_pool fuzz_pools[FUZZ_POOL_COUNT] = {
     FUZZ_POOL(FUZZ_POOL_NUMBER, fuzz_numbers),
     FUZZ_POOL(FUZZ_POOL_BANDWIDTH_TYPE, fuzz_bandwidth_types),
     FUZZ_POOL(FUZZ_POOL_EVENT, fuzz_events),
+    FUZZ_POOL(FUZZ_POOL_HOST, fuzz_hosts),
+    FUZZ_POOL(FUZZ_POOL_CONTACT_PARAMETERS, fuzz_contact_parameters),
+    FUZZ_POOL(FUZZ_POOL_DNS_TYPE, fuzz_dns_types),
 #undef FUZZ_POOL
 };
 

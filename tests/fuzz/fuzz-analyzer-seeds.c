@@ -1,6 +1,7 @@
 /* Writes the seed inputs of fuzz-analyzer: a few realistic dialogs in the byte encoding of
  * fuzz-analyzer-input.h, one file each (a REGISTER challenged with 401 and retried, an INVITE
- * challenged with 407, a CANCEL and its 487, offers and answers that agree or not, ...).
+ * challenged with 407, a CANCEL and its 487, offers and answers that agree or not, DNS lookups,
+ * ...).
  *
  * Usage: fuzz-analyzer-seeds OUT_DIR
  */
@@ -885,6 +886,87 @@ rfc2543_and_events(void)
     }
 }
 
+/* A DNS message of the proxy, in a frame of its own. */
+static void
+dns(guint step, gboolean response, guint rcode, guint n_answers, const char *name, guint type,
+    const char *type_name)
+{
+    put_u8(FUZZ_OP_DNS);
+    begin(0, step);
+    put_u8(response ? FUZZ_DNS_RESPONSE : 0);
+    put_u8(rcode);
+    put_u16(n_answers);
+    put_str(FUZZ_POOL_HOST, name);
+    put_u16(type);
+    put_str(FUZZ_POOL_DNS_TYPE, type_name);
+}
+
+static void
+to(const char *user, const char *host)
+{
+    put_u8(FUZZ_TAG_TO);
+    put_str(FUZZ_POOL_USER, user);
+    put_str(FUZZ_POOL_HOST, host);
+}
+
+/* A REGISTER's address-of-record and its Contact, or the binding its 2xx lists. */
+static void
+binding(const char *user, const char *host, const char *contact, const char *parameters)
+{
+    to(user, host);
+    put_u8(FUZZ_TAG_CONTACT);
+    put_str(FUZZ_POOL_URI, contact);
+    put_u8(FUZZ_TAG_CONTACT_PARAMETERS);
+    put_str(FUZZ_POOL_CONTACT_PARAMETERS, parameters);
+}
+
+/* A registration, then calls: to the registered user (404 anyway), and to a domain whose
+ * lookups (RFC 3263 section 4: NAPTR, SRV, A) find nothing (480 "No DNS results"); then to a
+ * domain located by SRV, whose AAAA has no records (no failure). */
+static void
+registrations_and_dns(void)
+{
+    request(0, NOW, &bob, "REGISTER", 1, NULL, "z9hG4bK74bf9", FALSE);
+    binding("bob", "example.com", "sip:bob@192.0.2.4", "expires=600");
+    end();
+    response(0, MS20, &bob, 200, "OK", 1, "REGISTER", "z9hG4bK74bf9");
+    binding("bob", "example.com", "sip:bob@192.0.2.4", "expires=600");
+    end();
+    request(0, S4, &alice, "INVITE", 1, NULL, "z9hG4bK1234", FALSE);
+    put_u8(FUZZ_TAG_REQUEST_URI);
+    put_str(FUZZ_POOL_URI, "sip:bob@192.0.2.4");
+    put_str(FUZZ_POOL_USER, "bob");
+    put_str(FUZZ_POOL_HOST, "example.com");
+    to("bob", "example.com");
+    end();
+    response(0, MS20, &alice, 404, "Not Found", 1, "INVITE", "z9hG4bK1234");
+    end();
+    request(0, S4, &alice, "INVITE", 2, NULL, "z9hG4bKnashds8", FALSE);
+    put_u8(FUZZ_TAG_REQUEST_URI);
+    put_str(FUZZ_POOL_URI, NULL);
+    put_str(FUZZ_POOL_USER, "bob");
+    put_str(FUZZ_POOL_HOST, "pbx.example.net");
+    end();
+    dns(MS, FALSE, 0, 0, "pbx.example.net", 35, "NAPTR");
+    dns(MS, TRUE, 3, 0, "pbx.example.net", 35, "NAPTR");
+    dns(MS, TRUE, 3, 0, "_sip._udp.pbx.example.net", 33, "SRV");
+    dns(MS, TRUE, 0, 0, "pbx.example.net", 1, "A");
+    response(0, MS20, &alice, 480, "DNS lookup failed", 2, "INVITE", "z9hG4bKnashds8");
+    to("bob", "pbx.example.net");
+    end();
+    dns(S4, TRUE, 0, 1, "_sip._udp.example.com", 33, "SRV");
+    dns(MS, TRUE, 0, 0, "sip.example.com", 28, "AAAA");
+    dns(MS, TRUE, 2, 0, "example.com", 1, "A");
+    request(0, MS, &bob, "OPTIONS", 2, NULL, "z9hG4bKnashds8", FALSE);
+    put_u8(FUZZ_TAG_REQUEST_URI);
+    put_str(FUZZ_POOL_URI, NULL);
+    put_str(FUZZ_POOL_USER, NULL);
+    put_str(FUZZ_POOL_HOST, "EXAMPLE.com.");
+    end();
+    response(0, MS20, &bob, 503, "Service Unavailable", 2, "OPTIONS", "z9hG4bKnashds8");
+    end();
+}
+
 typedef struct {
     const char *name;
     void (*write)(void);
@@ -910,6 +992,7 @@ static const seed seeds[] = {
     {"large-body", large_body},
     {"username-forms", username_forms},
     {"rfc2543-and-events", rfc2543_and_events},
+    {"registrations-and-dns", registrations_and_dns},
 };
 
 int

@@ -1,28 +1,31 @@
 /* libFuzzer target: the analyzer (include/sipkb/analyzer.h), the one place where sipkb decides
- * every finding, fed a capture's worth of SIP messages, and the functions that word a message's
- * Via values and SDP lines for the tree (include/sipkb/via.h, sdp.h).
+ * every finding, fed a capture's worth of SIP and DNS messages, and the functions that word a
+ * message's Via values and SDP lines for the tree (include/sipkb/via.h, sdp.h).
  *
- * Input: a byte encoding of a sequence of sipkb_message structs (fuzz-analyzer-input.h):
- * requests and responses with methods and status codes (out-of-range ones too), Call-IDs, CSeqs,
- * tags and branches from small pools so that transactions, retransmissions, CANCELs, challenges
- * and offers/answers match, digest parameters, Via values, P-Asserted/Preferred-Identity,
- * Retry-After, Contacts, Warning, resend and ICMP marks, the packet's addresses and transport,
- * and SDP lines with their parts; any string may also be text of the input's own (UTF-8, as the
- * SIP dissector hands it over) or arbitrary bytes. Frame numbers only grow, several messages may
- * share a frame, and sipkb_analyzer_finish() may come between messages; it comes at the end, and
- * once more. The decoded strings are freed right after sipkb_analyzer_add(), so that ASan sees
- * an analyzer that keeps a borrowed string.
+ * Input: a byte encoding of a sequence of sipkb_message and sipkb_dns_message structs
+ * (fuzz-analyzer-input.h): requests and responses with methods and status codes (out-of-range
+ * ones too), Call-IDs, CSeqs, tags and branches from small pools so that transactions,
+ * retransmissions, CANCELs, challenges and offers/answers match, digest parameters, Via values,
+ * P-Asserted/Preferred-Identity, Retry-After, Contacts and their parameters, Expires, Warning,
+ * resend and ICMP marks, the packet's addresses and transport, Request-URI, From and To hosts
+ * from a pool shared with the names DNS messages look up (so that lookups match requests), and
+ * SDP lines with their parts; any string may also be text of the input's own (UTF-8, as the
+ * SIP dissector hands it over) or arbitrary bytes. Frame numbers only grow, several SIP
+ * messages may share a frame, and sipkb_analyzer_finish() may come between messages; it comes
+ * at the end, and once more. The decoded strings are freed right after sipkb_analyzer_add()
+ * and sipkb_analyzer_add_dns(), so that ASan sees an analyzer that keeps a borrowed string.
  *
  * The KB (generic layer and provider profile) and the findings table are the source tree's
  * files, loaded once. Checked promises, after every message (its first-pass items) and after
  * every sipkb_analyzer_finish() (every result; the templates after the last one):
  *  - sipkb_analyzer_results() gives each frame's results in the order added, with the frame's
- *    number, and nothing for frames without messages; a result echoes its message (frame,
- *    start, length, kind, status code) and its first-pass items never change
+ *    number, and nothing for frames without SIP messages (DNS frames among them); a result
+ *    echoes its message (frame, start, length, kind, status code) and its first-pass items
+ *    never change
  *  - every item's finding is in the table, its variant one of the finding's text.N, a FLAG is
- *    1, a FRAME names a frame that was added, a TEXT is there and, when every decoded string was
- *    one line of UTF-8, is one line of UTF-8 too; sipkb_result_find() gives the first item of
- *    each finding
+ *    1, a FRAME names a frame that was added (SIP or DNS), a TEXT is there and, when every
+ *    decoded string was one line of UTF-8, is one line of UTF-8 too; sipkb_result_find()
+ *    gives the first item of each finding
  *  - a result's severity is the highest of its items' severities in the table
  *  - sipkb_result_render() of each template of an item's finding (text, text.N, subtree,
  *    header) gives one line of UTF-8 (for such inputs); each placeholder names a finding or a
@@ -144,13 +147,15 @@ typedef struct {
     GArray *lines;    /* sipkb_sdp_line */
     GPtrArray *contacts;
     gboolean has_contacts;
+    GPtrArray *contact_parameters;
+    gboolean has_contact_parameters;
     gboolean seen_m;
     gboolean clean; /* every string is one line of UTF-8 */
 } building;
 
 /* What a later message may copy from an earlier one (FUZZ_TAG_COPY_DIALOG, REVERSE_PATH). */
 typedef struct {
-    char *call_id, *cseq_method, *from_user, *from_tag, *to_tag;
+    char *call_id, *cseq_method, *from_user, *from_host, *from_tag, *to_user, *to_host, *to_tag;
     gboolean has_cseq;
     guint32 cseq_number;
     GArray *vias; /* sipkb_via whose strings are owned here */
@@ -168,7 +173,9 @@ typedef struct {
 
 typedef struct {
     sipkb_analyzer *analyzer;
-    GArray *added; /* added_message, in the order added (so by frame) */
+    GArray *added;      /* added_message, in the order added (so by frame) */
+    GArray *dns_frames; /* guint32: the frames of DNS messages, growing */
+    guint32 last_frame; /* of the last message, SIP or DNS */
     guint n_finishes;
     gint64 time_ns;
     gboolean clean; /* every string decoded so far is one line of UTF-8 */
@@ -395,7 +402,10 @@ copy_dialog(building *b, const kept_dialog *from)
     msg->cseq_number = from->cseq_number;
     msg->cseq_method = copy_string(b, from->cseq_method);
     msg->from_user = copy_string(b, from->from_user);
+    msg->from_host = copy_string(b, from->from_host);
     msg->from_tag = copy_string(b, from->from_tag);
+    msg->to_user = copy_string(b, from->to_user);
+    msg->to_host = copy_string(b, from->to_host);
     msg->to_tag = copy_string(b, from->to_tag);
     for (guint v = 0; v < from->vias->len && b->vias->len < MAX_VIAS; v++) {
         const sipkb_via *via = &g_array_index(from->vias, sipkb_via, v);
@@ -531,6 +541,32 @@ read_fields(reader *r, building *b, run *run)
             if (b->vias->len)
                 g_array_index(b->vias, sipkb_via, b->vias->len - 1).parameters_read = FALSE;
             break;
+        case FUZZ_TAG_REQUEST_URI:
+            msg->request_uri = read_str(r, b, FUZZ_POOL_URI);
+            msg->request_uri_user = read_str(r, b, FUZZ_POOL_USER);
+            msg->request_uri_host = read_str(r, b, FUZZ_POOL_HOST);
+            break;
+        case FUZZ_TAG_FROM_HOST:
+            msg->from_host = read_str(r, b, FUZZ_POOL_HOST);
+            break;
+        case FUZZ_TAG_TO:
+            msg->to_user = read_str(r, b, FUZZ_POOL_USER);
+            msg->to_host = read_str(r, b, FUZZ_POOL_HOST);
+            break;
+        case FUZZ_TAG_EXPIRES:
+            msg->has_expires = TRUE;
+            msg->expires = read_u32(r);
+            break;
+        case FUZZ_TAG_CONTACT_PARAMETERS: {
+            const char *parameters = read_str(r, b, FUZZ_POOL_CONTACT_PARAMETERS);
+            b->has_contact_parameters = TRUE; /* a NULL one leaves an empty list */
+            if (parameters && b->contact_parameters->len < MAX_CONTACTS)
+                g_ptr_array_add(b->contact_parameters, (gpointer)parameters);
+            break;
+        }
+        case FUZZ_TAG_ICMP_SOURCE:
+            msg->icmp_source = read_str(r, b, FUZZ_POOL_ADDRESS);
+            break;
         }
     }
 }
@@ -543,6 +579,7 @@ building_init(building *b)
     b->vias = g_array_new(FALSE, TRUE, sizeof(sipkb_via));
     b->lines = g_array_new(FALSE, TRUE, sizeof(sipkb_sdp_line));
     b->contacts = g_ptr_array_new();
+    b->contact_parameters = g_ptr_array_new();
     b->clean = TRUE;
 }
 
@@ -559,6 +596,10 @@ building_finish(building *b)
         g_ptr_array_add(b->contacts, NULL);
         msg->contact_uris = (const char *const *)b->contacts->pdata;
     }
+    if (b->has_contact_parameters) {
+        g_ptr_array_add(b->contact_parameters, NULL);
+        msg->contact_parameters = (const char *const *)b->contact_parameters->pdata;
+    }
 }
 
 static void
@@ -568,6 +609,7 @@ building_clear(building *b)
     g_array_free(b->vias, TRUE);
     g_array_free(b->lines, TRUE);
     g_ptr_array_free(b->contacts, TRUE);
+    g_ptr_array_free(b->contact_parameters, TRUE);
 }
 
 static void
@@ -578,7 +620,10 @@ keep_dialog(kept_dialog *kept, const sipkb_message *msg)
     kept->cseq_number = msg->cseq_number;
     kept->cseq_method = g_strdup(msg->cseq_method);
     kept->from_user = g_strdup(msg->from_user);
+    kept->from_host = g_strdup(msg->from_host);
     kept->from_tag = g_strdup(msg->from_tag);
+    kept->to_user = g_strdup(msg->to_user);
+    kept->to_host = g_strdup(msg->to_host);
     kept->to_tag = g_strdup(msg->to_tag);
     kept->vias = g_array_new(FALSE, TRUE, sizeof(sipkb_via));
     for (guint v = 0; v < msg->n_vias; v++) {
@@ -600,7 +645,10 @@ kept_dialog_clear(kept_dialog *kept)
     g_free(kept->call_id);
     g_free(kept->cseq_method);
     g_free(kept->from_user);
+    g_free(kept->from_host);
     g_free(kept->from_tag);
+    g_free(kept->to_user);
+    g_free(kept->to_host);
     g_free(kept->to_tag);
     for (guint v = 0; v < kept->vias->len; v++) {
         sipkb_via *via = &g_array_index(kept->vias, sipkb_via, v);
@@ -676,13 +724,15 @@ check_show_path(const sipkb_message *msg, gboolean clean)
 
 /* ---- promises about results -------------------------------------------------------------- */
 
+/* Whether `frame` is in `frames` (growing), of which each element's first member is a frame. */
 static gboolean
-frame_was_added(const run *run, guint32 frame)
+frame_in(const GArray *frames, guint32 frame)
 {
-    guint low = 0, high = run->added->len;
+    guint low = 0, high = frames->len;
     while (low < high) {
         guint middle = low + (high - low) / 2;
-        guint32 f = g_array_index(run->added, added_message, middle).frame;
+        guint32 f = *(const guint32 *)(frames->data +
+                                       (gsize)middle * g_array_get_element_size((GArray *)frames));
         if (f == frame)
             return TRUE;
         if (f < frame)
@@ -691,6 +741,13 @@ frame_was_added(const run *run, guint32 frame)
             high = middle;
     }
     return FALSE;
+}
+
+/* A frame that holds a SIP or a DNS message. */
+static gboolean
+frame_was_added(const run *run, guint32 frame)
+{
+    return frame_in(run->added, frame) || frame_in(run->dns_frames, frame);
 }
 
 static sipkb_finding
@@ -1048,7 +1105,17 @@ finish(run *run, gboolean templates)
     check_all(run, templates);
 }
 
-/* A message: its frame and time from the operation byte, then its fields. */
+/* A new frame after the last message's, and its time, from a message's first byte. */
+static guint32
+next_frame(run *run, guint8 timing)
+{
+    run->last_frame += 1 + (timing & FUZZ_FRAME_GAP_MASK);
+    run->time_ns += fuzz_time_steps[(timing >> FUZZ_TIME_STEP_SHIFT) & 7];
+    run->time_ns = CLAMP(run->time_ns, 0, MAX_TIME_NS);
+    return run->last_frame;
+}
+
+/* A SIP message: its frame and time from the operation byte, then its fields. */
 static void
 add_message(reader *r, run *run, guint8 operation)
 {
@@ -1056,7 +1123,7 @@ add_message(reader *r, run *run, guint8 operation)
     building_init(&b);
     sipkb_message *msg = &b.msg;
     const added_message *before = message_back(run, 0);
-    if (before && (operation & FUZZ_SAME_FRAME)) {
+    if (before && before->frame == run->last_frame && (operation & FUZZ_SAME_FRAME)) {
         msg->frame = before->frame;
         for (guint i = run->added->len; i > 0; i--) {
             if (g_array_index(run->added, added_message, i - 1).frame != msg->frame)
@@ -1064,9 +1131,7 @@ add_message(reader *r, run *run, guint8 operation)
             msg->index++;
         }
     } else {
-        msg->frame = (before ? before->frame : 0) + 1 + (operation & FUZZ_FRAME_GAP_MASK);
-        run->time_ns += fuzz_time_steps[(operation >> FUZZ_TIME_STEP_SHIFT) & 7];
-        run->time_ns = CLAMP(run->time_ns, 0, MAX_TIME_NS);
+        msg->frame = next_frame(run, operation);
     }
     msg->time_ns = run->time_ns;
     read_fields(r, &b, run);
@@ -1084,21 +1149,53 @@ add_message(reader *r, run *run, guint8 operation)
     building_clear(&b); /* the strings were the analyzer's to borrow for the call only */
 }
 
+/* A DNS message (FUZZ_OP_DNS); its strings, too, are the analyzer's for the call only. A DNS
+ * frame has no result of its own (check_all), and a finding's FRAME may name it. */
+static void
+add_dns(reader *r, run *run)
+{
+    building b; /* for its strings */
+    building_init(&b);
+    sipkb_dns_message dns = {0};
+    dns.frame = next_frame(run, read_u8(r));
+    dns.time_ns = run->time_ns;
+    guint8 flags = read_u8(r);
+    dns.is_response = (flags & FUZZ_DNS_RESPONSE) != 0;
+    dns.truncated = (flags & FUZZ_DNS_TRUNCATED) != 0;
+    dns.rcode = read_u8(r);
+    dns.n_answers = read_u16(r);
+    dns.query_name = read_str(r, &b, FUZZ_POOL_HOST);
+    dns.query_type = read_u16(r);
+    dns.query_type_name = read_str(r, &b, FUZZ_POOL_DNS_TYPE);
+    run->clean &= b.clean;
+    sipkb_analyzer_add_dns(run->analyzer, &dns);
+    g_array_append_val(run->dns_frames, dns.frame);
+    building_clear(&b);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     reader r = {data, size, 0};
-    run run = {sipkb_analyzer_new(findings, kb), g_array_new(FALSE, TRUE, sizeof(added_message)), 0,
-               FUZZ_FIRST_TIME_NS, TRUE};
+    run run = {sipkb_analyzer_new(findings, kb),
+               g_array_new(FALSE, TRUE, sizeof(added_message)),
+               g_array_new(FALSE, TRUE, sizeof(guint32)),
+               0,
+               0,
+               FUZZ_FIRST_TIME_NS,
+               TRUE};
     CHECK(!sipkb_analyzer_needs_finish(run.analyzer));
-    while (!at_end(&r) && run.added->len < MAX_MESSAGES) {
+    while (!at_end(&r) && run.added->len + run.dns_frames->len < MAX_MESSAGES) {
         guint8 operation = read_u8(&r);
         if (operation == FUZZ_OP_FINISH) {
             if (run.n_finishes < MAX_FINISHES)
                 finish(&run, FALSE);
             continue;
         }
-        add_message(&r, &run, operation);
+        if (operation == FUZZ_OP_DNS)
+            add_dns(&r, &run);
+        else
+            add_message(&r, &run, operation);
     }
     finish(&run, TRUE);
 
@@ -1136,5 +1233,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         kept_dialog_clear(&added->dialog);
     }
     g_array_free(run.added, TRUE);
+    g_array_free(run.dns_frames, TRUE);
     return 0;
 }
