@@ -121,6 +121,8 @@ typedef struct {
                                         failed and none succeeded: no dialog existed (finding
                                         dialog.outside) */
     sipkb_kb_fact callerid_mismatch; /* its From user differed from its digest username */
+    sipkb_kb_fact dns_failure;       /* the response's reason phrase or Warning says a DNS lookup
+                                        failed (sipkb_dns_words_say_failure(), RFC 3263) */
     const char *event;               /* the event type of its Event header (sipkb_kb_event_type():
                                         "message-summary", "presence.winfo"); "" when it had
                                         none; NULL when the request is not in the capture (no

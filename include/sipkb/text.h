@@ -28,6 +28,11 @@ GPtrArray *sipkb_text_split(const char *text, gsize max_chars);
  * For texts made on every message, where printf's format parsing costs ten times as much. */
 const char *sipkb_text_uint(char buffer[SIPKB_UINT_TEXT_SIZE], guint32 number);
 
+/* A time span in seconds, as precise as it needs to be read: up to milliseconds below 10 s,
+ * without trailing zeros past the first decimal (a retry "0.002" s after its challenge, not
+ * "0.0"; "3.5"), tenths from 10 s on ("32.0"). Free with g_free(). */
+char *sipkb_text_seconds(gint64 nanoseconds);
+
 G_END_DECLS
 
 #endif /* SIPKB_TEXT_H */

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "sipkb/text.h"
 #include "template.h"
 
 #define BLOCK_SIZE (64 * 1024)
@@ -352,6 +353,9 @@ decide_situation(decision *d)
     }
     kept[n] = NULL;
     result->situation.names = kept;
+    /* The response's own words are always known (decide_server_words() in responses.c). */
+    if (result->situation.dns_failure != SIPKB_KB_YES)
+        result->situation.dns_failure = SIPKB_KB_NO;
     if (!d->txn)
         return;
     result->situation.credentials = d->txn->has_credentials ? SIPKB_KB_YES : SIPKB_KB_NO;
@@ -528,9 +532,12 @@ lookup_result_value(const char *name, gconstpointer data, GString *out)
             g_string_append(out, item->value.text);
             break;
         case SIPKB_VALUE_DURATION:
-        case SIPKB_VALUE_TIME:
-            g_string_append_printf(out, "%.1f", (double)item->value.nanoseconds / 1e9);
+        case SIPKB_VALUE_TIME: {
+            char *seconds = sipkb_text_seconds(item->value.nanoseconds);
+            g_string_append(out, seconds);
+            g_free(seconds);
             break;
+        }
         default:
             g_string_append_printf(out, "%u", item->value.number);
             break;

@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include "sipkb/text.h"
+
 /* ---- Caller-ID ------------------------------------------------------------------------------ */
 
 /* RFC 3966 section 3: visual separators carry no meaning inside a telephone number. */
@@ -389,14 +391,15 @@ decide_rechallenge(decision *d, const challenge *c)
     if (delay >= 0)
         decide_nanoseconds(d, SIPKB_F_AUTH_RETRY_DELAY, delay);
     decide_flag(d, flags[c->rechallenge], 0);
-    char request[16], challenge_frame[16], seconds[32];
+    char request[16], challenge_frame[16];
     g_snprintf(request, sizeof(request), "%u", txn->first_frame);
     g_snprintf(challenge_frame, sizeof(challenge_frame), "%u",
                txn->answered ? txn->answered->challenge_frame : 0);
-    g_snprintf(seconds, sizeof(seconds), "%.1f", delay >= 0 ? (double)delay / 1e9 : 0.0);
+    char *seconds = sipkb_text_seconds(MAX(delay, 0));
     const char *names[] = {"request", "challenge", "delay"};
     const char *values[] = {request, challenge_frame, seconds};
     decide_cause(d, cause_texts[c->rechallenge], names, values, 3);
+    g_free(seconds);
 }
 
 void

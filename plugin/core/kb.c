@@ -4,7 +4,8 @@
  * validated completely before it replaces its layer, so a broken file never half-applies.
  * Texts may depend on the request a response answers: cause.N.for, advice.N.for and
  * provider_note.for say for which methods, situations (offer, credentials, in-dialog,
- * outside-dialog, callerid-mismatch) and event packages (event=message-summary) a line applies;
+ * outside-dialog, callerid-mismatch, dns-failure) and event packages (event=message-summary) a
+ * line applies;
  * summary.METHOD, meaning.METHOD and their .in_dialog forms replace the entry's own text for one
  * method, or for requests inside a dialog, and .outside_dialog for requests outside any dialog.
  */
@@ -29,10 +30,15 @@ enum {
     FACT_IN_DIALOG,
     FACT_OUTSIDE_DIALOG,
     FACT_CALLERID_MISMATCH,
+    FACT_DNS_FAILURE,
     N_FACTS
 };
-static const char *const fact_names[N_FACTS] = {"offer", "credentials", "in-dialog",
-                                                "outside-dialog", "callerid-mismatch"};
+static const char *const fact_names[N_FACTS] = {
+    "offer", "credentials", "in-dialog", "outside-dialog", "callerid-mismatch", "dns-failure"};
+/* Facts that are verdicts of the capture, not properties of the request: a line that asks for
+ * one to hold needs the capture to show it, and an unknown one counts as not holding. */
+static const gboolean fact_is_verdict[N_FACTS] = {[FACT_OUTSIDE_DIALOG] = TRUE,
+                                                  [FACT_DNS_FAILURE] = TRUE};
 
 /* What a condition asks of one fact: nothing, that it holds ("offer"), or not ("!offer"). */
 typedef enum { WANT_ANY, WANT_YES, WANT_NO } fact_wanted;
@@ -341,8 +347,8 @@ add_condition_entry(sipkb_kb_condition *condition, const char *entry, condition_
     const char *method = name;
     if (!is_method_name(method))
         return "has an entry that is not a method in capitals (INVITE), '!METHOD', one of "
-               "'offer', 'credentials', 'in-dialog', 'outside-dialog', 'callerid-mismatch' with or "
-               "without '!', or 'event=PACKAGE' with or without '!'";
+               "'offer', 'credentials', 'in-dialog', 'outside-dialog', 'callerid-mismatch', "
+               "'dns-failure' with or without '!', or 'event=PACKAGE' with or without '!'";
     if (list_has(exclude ? lists->methods : lists->excluded, method))
         return "both names and excludes one method";
     g_ptr_array_add(exclude ? lists->excluded : lists->methods, g_strdup(method));
@@ -1110,8 +1116,9 @@ event_applies(const sipkb_kb_condition *condition, const char *event)
     return !condition->events[0] || in_list_nocase(condition->events, event);
 }
 
-/* An unknown method, fact or event meets every condition on it: better a line too many than a
- * lost one. */
+/* An unknown method, event or fact about the request meets every condition on it: better a
+ * line too many than a lost one. A verdict of the capture (fact_is_verdict) holds only when the
+ * capture shows it. */
 static gboolean
 condition_applies(const sipkb_kb_condition *condition, const sipkb_kb_situation *situation)
 {
@@ -1123,9 +1130,11 @@ condition_applies(const sipkb_kb_condition *condition, const sipkb_kb_situation 
         [FACT_IN_DIALOG] = situation->in_dialog,
         [FACT_OUTSIDE_DIALOG] = situation->outside_dialog,
         [FACT_CALLERID_MISMATCH] = situation->callerid_mismatch,
+        [FACT_DNS_FAILURE] = situation->dns_failure,
     };
     for (gsize fact = 0; fact < N_FACTS; fact++) {
-        if (condition->facts[fact] == WANT_ANY || known[fact] == SIPKB_KB_UNKNOWN)
+        if (condition->facts[fact] == WANT_ANY ||
+            (known[fact] == SIPKB_KB_UNKNOWN && !fact_is_verdict[fact]))
             continue;
         if ((condition->facts[fact] == WANT_YES) != (known[fact] == SIPKB_KB_YES))
             return FALSE;

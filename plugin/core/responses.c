@@ -213,7 +213,7 @@ word_number(words *w, const char *name, guint32 number)
 static void
 word_seconds(words *w, const char *name, gint64 nanoseconds)
 {
-    char *text = g_strdup_printf("%.1f", (double)nanoseconds / 1e9);
+    char *text = sipkb_text_seconds(nanoseconds);
     g_ptr_array_add(w->owned, text);
     word(w, name, text);
 }
@@ -355,8 +355,10 @@ decide_server_words(decision *d, const sipkb_response_entry *entry, words *w,
         g_free(lower);
         char *dns_text = NULL;
         dns_said = sipkb_dns_words_say_failure(phrase);
-        if (dns_said)
+        if (dns_said) {
             text = dns_text = dns_words(d, "cause.reason.dns", w, evidence);
+            d->result->situation.dns_failure = SIPKB_KB_YES;
+        }
         if (text)
             decide_worded(d, SIPKB_F_CAUSE, text, w);
         g_free(dns_text);
@@ -379,6 +381,7 @@ decide_server_words(decision *d, const sipkb_response_entry *entry, words *w,
     char *dns_text = dns_words(d, "cause.warning.dns", w, evidence);
     decide_worded(d, SIPKB_F_CAUSE, dns_text, w);
     g_free(dns_text);
+    d->result->situation.dns_failure = SIPKB_KB_YES;
 }
 
 /* 403: causes ranked from what the server said and what the request carried. Returns whether

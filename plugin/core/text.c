@@ -117,6 +117,20 @@ sipkb_text_split(const char *text, gsize max_chars)
     return lines;
 }
 
+char *
+sipkb_text_seconds(gint64 nanoseconds)
+{
+    double seconds = (double)nanoseconds / 1e9;
+    if (ABS(seconds) >= 10.0)
+        return g_strdup_printf("%.1f", seconds);
+    char *text = g_strdup_printf("%.3f", seconds);
+    /* No trailing zeros past the first decimal: "3.5", "0.002". */
+    gsize length = strlen(text);
+    while (text[length - 1] == '0' && text[length - 2] != '.')
+        text[--length] = '\0';
+    return text;
+}
+
 const char *
 sipkb_text_uint(char buffer[SIPKB_UINT_TEXT_SIZE], guint32 number)
 {

@@ -133,6 +133,10 @@ peer_first_frame(GHashTable **peers, const char *peer, guint32 frame)
     return first;
 }
 
+/* Variants of via.nat's text in the findings table: the client asks for rport (RFC 3581 section
+ * 4), so responses already find it and only its binding and Contact remain to fix. */
+enum { NAT_TEXT_WITHOUT_RPORT, NAT_TEXT_WITH_RPORT };
+
 /* A client behind NAT is said once, on the first message that shows it; later messages link
  * to that frame. The client is the public address (and port) its messages come from. */
 static void
@@ -149,7 +153,7 @@ decide_nat_once(decision *d, const sipkb_via *top, const char *seen)
         decide_frame(d, SIPKB_F_VIA_NAT_FIRST_FRAME, first);
         return;
     }
-    decide_flag(d, SIPKB_F_VIA_NAT, 0);
+    decide_flag(d, SIPKB_F_VIA_NAT, top->rport ? NAT_TEXT_WITH_RPORT : NAT_TEXT_WITHOUT_RPORT);
     decide_text(d, SIPKB_F_VIA_NAT_SENT_BY, top->host);
     decide_text(d, SIPKB_F_VIA_NAT_SEEN, seen);
 }

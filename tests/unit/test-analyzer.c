@@ -1703,9 +1703,9 @@ test_auth_rejected(void)
                  "Authorization'",
                  "auth.realm='sip.example.net'", "auth.algorithm='MD5 (no algorithm parameter)'",
                  "auth.request_frame=#3", "auth.retry_delay=1.000s", "auth.rejected",
-                 "cause='Credentials rejected: the retry (frame 3) used the nonce of the "
-                 "challenge in frame 2 and was challenged again 1.0 s later: wrong username, "
-                 "password or realm'",
+                 "cause='Credentials rejected: the retry (frame 3), sent 1.0 s after the "
+                 "challenge in frame 2 and computed on its nonce, was challenged again: wrong "
+                 "username, password or realm'",
                  "via");
     g_assert_cmpuint(rejected->severity, ==, SIPKB_SEVERITY_WARN);
     capture_goes_on(a, 5, 40.0);
@@ -1720,6 +1720,13 @@ test_auth_rejected(void)
     rejected = register_challenged_twice(a, 1.0, "nonce-2", "false");
     g_assert_nonnull(sipkb_result_find(rejected, SIPKB_F_AUTH_REJECTED));
     g_assert_null(sipkb_result_find(rejected, SIPKB_F_AUTH_STALE));
+    sipkb_analyzer_free(a);
+
+    /* A phone that retries at once: the delay is the challenge's to the retry, in ms. */
+    a = analyzer_new();
+    rejected = register_challenged_twice(a, 0.002, "nonce-2", NULL);
+    g_assert_nonnull(strstr(sipkb_result_find(rejected, SIPKB_F_CAUSE)->value.text,
+                            "the retry (frame 3), sent 0.002 s after the challenge in frame 2"));
     sipkb_analyzer_free(a);
 }
 
@@ -1736,9 +1743,9 @@ test_auth_stale_or_rejected_after_nonce_lifetime(void)
                  "Authorization'",
                  "auth.realm='sip.example.net'", "auth.algorithm='MD5 (no algorithm parameter)'",
                  "auth.request_frame=#3", "auth.retry_delay=45.000s", "auth.stale_or_rejected",
-                 "cause='Challenged again 45.0 s after the challenge in frame 2: the nonce may "
-                 "have expired or the credentials were refused; a retry on the new nonce that "
-                 "succeeds shows it was stale'",
+                 "cause='The retry (frame 3) came 45.0 s after the challenge in frame 2 and was "
+                 "challenged again: the nonce may have expired or the credentials were refused; "
+                 "a retry on the new nonce that succeeds shows it was stale'",
                  "via");
     g_assert_cmpuint(unsure->severity, ==, SIPKB_SEVERITY_NOTE);
     assert_items(register_retried_on_nonce_2(a, 45.15), "code=200", "response.progress",
@@ -3242,7 +3249,8 @@ test_via_transport_mismatch(void)
 
 /* RFC 3261 section 18.2.1 (and RFC 3581): a private sent-by on a request from a public
  * source: the client is behind NAT. Said once per client (its public address and port), on
- * the first message that shows it. */
+ * the first message that shows it. A client that asks for rport (RFC 3581 section 4) is not
+ * told to use it (text.1): its binding and Contact remain. */
 static void
 test_via_nat(void)
 {
@@ -3253,7 +3261,7 @@ test_via_nat(void)
     msg_via(reg, "UDP", NAT_PRIVATE);
     reg->vias[0].rport = "";
     const sipkb_result *r = add(a, reg);
-    assert_items(r, "via", "via.nat", "via.nat.sent_by='192.168.1.20'",
+    assert_items(r, "via", "via.nat/1", "via.nat.sent_by='192.168.1.20'",
                  "via.nat.seen='203.0.113.7'");
     g_assert_cmpuint(r->severity, ==, SIPKB_SEVERITY_WARN);
 
@@ -3276,9 +3284,18 @@ test_via_nat(void)
     msg_via(other, "UDP", "192.168.1.21");
     assert_items(add(a, other), "via", "via.nat", "via.nat.sent_by='192.168.1.21'",
                  "via.nat.seen='203.0.113.7'");
+    /* ... seen first in a response whose Via the registrar filled (received, rport=value). */
+    test_msg *seen_in_response = msg_response(4, 200, "OPTIONS", "ping-9", 1, "z9hG4bK9");
+    msg_path(seen_in_response, "UDP", PROXY, NAT_PUBLIC);
+    seen_in_response->msg.path.destination_port = 40314;
+    msg_via(seen_in_response, "UDP", "192.168.1.22");
+    seen_in_response->vias[0].received = NAT_PUBLIC;
+    seen_in_response->vias[0].rport = "40314";
+    assert_items(add(a, seen_in_response), "code=200", "response.progress", "via", "via.nat/1",
+                 "via.nat.sent_by='192.168.1.22'", "via.nat.seen='203.0.113.7'");
 
     /* Private to private: a LAN, no NAT. */
-    test_msg *lan = msg_request(4, "OPTIONS", "ping-1", 1, "z9hG4bK4");
+    test_msg *lan = msg_request(5, "OPTIONS", "ping-1", 1, "z9hG4bK4");
     msg_path(lan, "UDP", NAT_PRIVATE, "192.168.1.1");
     msg_via(lan, "UDP", NAT_PRIVATE);
     assert_items(add(a, lan), "via");

@@ -833,8 +833,9 @@ test_in_dialog_texts(void)
 }
 
 /* A request outside any dialog (a To tag, but the call's INVITE failed: RFC 3261 section
- * 12.2.2): outside-dialog / !outside-dialog each way, unknown meets both; its texts come before
- * every other variant, and only when the analyzer decided it. */
+ * 12.2.2): outside-dialog / !outside-dialog each way; unknown (the request is not in the
+ * capture) is no verdict, so only !outside-dialog meets it; its texts come before every other
+ * variant, and only when the analyzer decided it. */
 static void
 test_outside_dialog(void)
 {
@@ -861,7 +862,7 @@ test_outside_dialog(void)
     } cases[] = {
         {SIPKB_KB_YES, "no dialog|any", "s bye dialog", "m outside"},
         {SIPKB_KB_NO, "hung up|any", "s bye dialog", "m bye"},
-        {SIPKB_KB_UNKNOWN, "hung up|no dialog|any", "s bye dialog", "m bye"},
+        {SIPKB_KB_UNKNOWN, "hung up|any", "s bye dialog", "m bye"},
     };
     const sipkb_response_entry *e = sipkb_kb_response(kb, 200, NULL);
     for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -910,6 +911,82 @@ test_outside_dialog(void)
     GPtrArray *causes = sipkb_kb_entry_lines(e, SIPKB_KB_CAUSES, &situation);
     g_assert_true(lines_contain(causes, "hung up"));
     g_ptr_array_unref(causes);
+    /* A 200 to an INVITE the capture lacks: nothing shows a failed INVITE, so neither the
+     * outside-dialog cause nor its advice (a 200 whose INVITE came before the capture). */
+    situation = (sipkb_kb_situation){.method = "INVITE", .offer = TRUE};
+    causes = sipkb_kb_entry_lines(e, SIPKB_KB_CAUSES, &situation);
+    g_assert_false(lines_contain(causes, "section 12.2.2"));
+    g_assert_true(lines_contain(causes, "answered"));
+    g_ptr_array_unref(causes);
+    GPtrArray *advice = sipkb_kb_entry_lines(e, SIPKB_KB_ADVICE, &situation);
+    g_assert_false(lines_contain(advice, "instead of a 481"));
+    g_ptr_array_unref(advice);
+    sipkb_kb_free(kb);
+}
+
+/* A response whose reason phrase or Warning says a DNS lookup failed (RFC 3263): dns-failure /
+ * !dns-failure each way, and unknown is no verdict; the shipped 480 then drops the callee-side
+ * causes and advice (registration, DND, no answer), since the next hop was never reached. */
+static void
+test_dns_failure_condition(void)
+{
+    static const char text[] =
+        "[sipkb]\nformat=1\nkb_version=t\n"
+        "[class 1xx]\nname=P\nsummary=s\nmeaning=m\ncause.1=c\nadvice.1=a\nreference=RFC 1\n"
+        "[class 2xx]\nname=S\nsummary=s\nmeaning=m\ncause.1=c\nadvice.1=a\nreference=RFC 1\n"
+        "[class 3xx]\nname=R\nsummary=s\nmeaning=m\ncause.1=c\nadvice.1=a\nreference=RFC 1\n"
+        "[class 4xx]\nname=F\nsummary=s\nmeaning=m\ncause.1=c\nadvice.1=a\nreference=RFC 1\n"
+        "[class 5xx]\nname=F\nsummary=s\nmeaning=m\ncause.1=c\nadvice.1=a\nreference=RFC 1\n"
+        "[class 6xx]\nname=G\nsummary=s\nmeaning=m\ncause.1=c\nadvice.1=a\nreference=RFC 1\n"
+        "[response 480]\nreason=Temporarily Unavailable\nsummary=s\nmeaning=m\n"
+        "cause.1=offline\ncause.1.for=!dns-failure\n"
+        "cause.2=no next hop\ncause.2.for=dns-failure\n"
+        "cause.3=any\nadvice.1=a\nreference=RFC 1\n";
+    sipkb_kb *kb = sipkb_kb_new();
+    add_layer_ok(kb, SIPKB_LAYER_GENERIC, text, "dns.kb");
+    static const struct {
+        sipkb_kb_fact dns_failure;
+        const char *causes;
+    } cases[] = {
+        {SIPKB_KB_YES, "no next hop|any"},
+        {SIPKB_KB_NO, "offline|any"},
+        {SIPKB_KB_UNKNOWN, "offline|any"},
+    };
+    const sipkb_response_entry *e = sipkb_kb_response(kb, 480, NULL);
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        sipkb_kb_situation situation = {.method = "INVITE", .dns_failure = cases[i].dns_failure};
+        char *causes = joined(sipkb_kb_entry_lines(e, SIPKB_KB_CAUSES, &situation));
+        g_assert_cmpstr(causes, ==, cases[i].causes);
+        g_free(causes);
+    }
+    sipkb_kb_free(kb);
+
+    kb = load_shipped_kb();
+    e = sipkb_kb_response(kb, 480, NULL);
+    sipkb_kb_situation situation = {.method = "INVITE",
+                                    .offer = TRUE,
+                                    .credentials = SIPKB_KB_YES,
+                                    .in_dialog = SIPKB_KB_NO,
+                                    .dns_failure = SIPKB_KB_YES};
+    GPtrArray *causes = sipkb_kb_entry_lines(e, SIPKB_KB_CAUSES, &situation);
+    g_assert_false(lines_contain(causes, "registration expired"));
+    g_assert_false(lines_contain(causes, "Do Not Disturb"));
+    g_assert_false(lines_contain(causes, "No answer and no forwarding"));
+    g_assert_true(lines_contain(causes, "catch-all"));
+    g_ptr_array_unref(causes);
+    GPtrArray *advice = sipkb_kb_entry_lines(e, SIPKB_KB_ADVICE, &situation);
+    g_assert_false(lines_contain(advice, "callee's registration"));
+    g_assert_false(lines_contain(advice, "DND"));
+    g_assert_true(lines_contain(advice, "DNS records"));
+    g_ptr_array_unref(advice);
+    /* Words that say nothing of DNS: the callee-side causes, and no DNS advice. */
+    situation.dns_failure = SIPKB_KB_NO;
+    causes = sipkb_kb_entry_lines(e, SIPKB_KB_CAUSES, &situation);
+    g_assert_true(lines_contain(causes, "registration expired"));
+    g_ptr_array_unref(causes);
+    advice = sipkb_kb_entry_lines(e, SIPKB_KB_ADVICE, &situation);
+    g_assert_false(lines_contain(advice, "DNS records"));
+    g_ptr_array_unref(advice);
     sipkb_kb_free(kb);
 }
 
@@ -1172,8 +1249,8 @@ test_broken_kb_rejected(void)
         {"[response 403]\nadvice.1=a\nadvice.1.for=invite\n",
          "broken.kb: [response 403]: 'advice.1.for' has an entry that is not a method in "
          "capitals (INVITE), '!METHOD', one of 'offer', 'credentials', 'in-dialog', "
-         "'outside-dialog', 'callerid-mismatch' with or without '!', or 'event=PACKAGE' with or "
-         "without '!': 'invite' in 'invite'"},
+         "'outside-dialog', 'callerid-mismatch', 'dns-failure' with or without '!', or "
+         "'event=PACKAGE' with or without '!': 'invite' in 'invite'"},
         {"[response 403]\ncause.1=a\ncause.1.for=INVITE UPDATE\n",
          "broken.kb: [response 403]: 'cause.1.for' has an entry that is not a method"},
         {"[response 403]\ncause.1=a\ncause.1.for=!\n",
@@ -1305,6 +1382,7 @@ main(int argc, char **argv)
     g_test_add_func("/kb/profile-note-and-domains", test_profile_note_and_domains);
     g_test_add_func("/kb/in-dialog-texts", test_in_dialog_texts);
     g_test_add_func("/kb/outside-dialog", test_outside_dialog);
+    g_test_add_func("/kb/dns-failure-condition", test_dns_failure_condition);
     g_test_add_func("/kb/note-conditions", test_note_conditions);
     g_test_add_func("/kb/broken-kb-rejected", test_broken_kb_rejected);
     g_test_add_func("/response/severities", test_severities);

@@ -303,6 +303,32 @@ test_uint_text(void)
     }
 }
 
+/* Time spans as texts read them: a retry 2 ms after its challenge is "0.002" s, not "0.0". */
+static void
+test_seconds_text(void)
+{
+    static const struct {
+        gint64 nanoseconds;
+        const char *text;
+    } cases[] = {
+        {0, "0.0"},
+        {400000, "0.0"},
+        {2000000, "0.002"},
+        {77000000, "0.077"},
+        {500000000, "0.5"},
+        {3500000000, "3.5"},
+        {9999000000, "9.999"},
+        {G_GINT64_CONSTANT(10000000000), "10.0"},
+        {G_GINT64_CONSTANT(31949000000), "31.9"},
+        {G_GINT64_CONSTANT(-1000000000), "-1.0"},
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        char *text = sipkb_text_seconds(cases[i].nanoseconds);
+        g_assert_cmpstr(text, ==, cases[i].text);
+        g_free(text);
+    }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -315,5 +341,6 @@ main(int argc, char **argv)
     g_test_add_func("/media/via", test_via);
     g_test_add_func("/media/sdp-text", test_sdp_text);
     g_test_add_func("/text/uint", test_uint_text);
+    g_test_add_func("/text/seconds", test_seconds_text);
     return g_test_run();
 }
