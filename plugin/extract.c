@@ -83,7 +83,8 @@ static const field_spec field_specs[] = {
     {"sip.Retry-After", FIELD_UINT, MSG(retry_after), MSG(has_retry_after), 0, NEED_ALWAYS},
     {"sip.contact.uri", FIELD_STRING_LIST, MSG(contact_uris), 0, 0, NEED_RESPONSE},
     {"sip.contact.parameter", FIELD_STRING_LIST, MSG(contact_parameters), 0, 0, NEED_RESPONSE},
-    {"sip.Expires", FIELD_UINT, MSG(expires), MSG(has_expires), 0, NEED_RESPONSE},
+    /* a request's too: a SUBSCRIBE with Expires: 0 ends its subscription (RFC 6665) */
+    {"sip.Expires", FIELD_UINT, MSG(expires), MSG(has_expires), 0, NEED_ALWAYS},
     {"sip.auth.username", FIELD_AUTH_STRING, AUTH(username), 0, 0, NEED_AUTH},
     {"sip.auth.realm", FIELD_AUTH_STRING, AUTH(realm), 0, 0, NEED_AUTH},
     {"sip.auth.nonce", FIELD_AUTH_STRING, AUTH(nonce), 0, 0, NEED_AUTH},

@@ -85,6 +85,8 @@ ALL_CAPTURES=(
 	options-icmp-response
 	options-challenged-by-callee
 	invite-dns-failure
+	subscribe-accepted
+	refer-accepted
 )
 
 # Captures that also record ICMP errors (on 127.0.0.1), beside the SIP ports.
@@ -720,6 +722,29 @@ check_dns_lookups() {
 		_sip._udp.pbx.nowhere.invalid 33 3 0 pbx.nowhere.invalid 1 3 0)
 	[[ $answers == "$want" ]] ||
 		die "capture $CUR_NAME: unexpected DNS answers:"$'\n'"$answers"
+}
+
+# --- added later: a 202 that starts a subscription, a 202 that accepts a transfer ------
+
+cap_subscribe-accepted() {
+	# the notifier phone registers as bob; alice subscribes to bob's presence,
+	# Kamailio finds bob in its location table and record-routes the SUBSCRIBE;
+	# the notifier answers 202 and NOTIFYs, alice unsubscribes (Expires: 0)
+	uas uas-notifier.xml 1
+	uac register-callee.xml 1 -auth_uri sipkb.test -cid_str "sipkb-%u-reg-$CUR_NAME@%s"
+	uac subscribe-accepted.xml 1 -key notifier bob -auth_uri bob@sipkb.test
+	EXPECT=(
+		"A>P:REGISTER P>A:401 A>P:REGISTER P>A:200"
+		"A>P:SUBSCRIBE P>A:407 A>P:SUBSCRIBE P>B:SUBSCRIBE B>P:202 P>A:202 B>P:NOTIFY P>A:NOTIFY A>P:200 P>B:200 A>P:SUBSCRIBE P>B:SUBSCRIBE B>P:202 P>A:202 B>P:NOTIFY P>A:NOTIFY A>P:200 P>B:200"
+	)
+}
+
+cap_refer-accepted() {
+	# the caller transfers the answered call to carol with an in-dialog REFER;
+	# the callee accepts it (202) and reports the transfer in two NOTIFYs
+	uas uas-transferee.xml 1
+	uac refer-accepted.xml 1 -key callee callee-transfer -auth_uri callee-transfer@sipkb.test
+	EXPECT=("$INV_AUTH P>A:100 P>B:INVITE B>P:180 P>A:180 B>P:200 P>A:200 A>P:ACK P>B:ACK A>P:REFER P>B:REFER B>P:202 P>A:202 B>P:NOTIFY P>A:NOTIFY A>P:200 P>B:200 B>P:NOTIFY P>A:NOTIFY A>P:200 P>B:200 A>P:BYE P>B:BYE B>P:200 P>A:200")
 }
 
 run_capture() { # name

@@ -123,6 +123,10 @@ typedef struct {
     sipkb_kb_fact callerid_mismatch; /* its From user differed from its digest username */
     sipkb_kb_fact dns_failure;       /* the response's reason phrase or Warning says a DNS lookup
                                         failed (sipkb_dns_words_say_failure(), RFC 3263) */
+    sipkb_kb_fact expires_zero;      /* its Expires header was 0: a SUBSCRIBE that ends its
+                                        subscription or fetches the state once (RFC 6665
+                                        section 4.1.2.3), a REGISTER that removes bindings
+                                        (RFC 3261 section 10.2.2) */
     const char *event;               /* the event type of its Event header (sipkb_kb_event_type():
                                         "message-summary", "presence.winfo"); "" when it had
                                         none; NULL when the request is not in the capture (no
@@ -137,7 +141,8 @@ char *sipkb_kb_event_type(const char *event_header);
 
 /* SIPKB_KB_SUMMARY or SIPKB_KB_MEANING for a response in `situation`, the first that the
  * entry has of: the text for a request outside any dialog (meaning.outside_dialog, when
- * outside_dialog is YES), for its method inside a dialog (meaning.INVITE.in_dialog, when
+ * outside_dialog is YES), for its method with Expires: 0 (meaning.SUBSCRIBE.expires_0, when
+ * expires_zero is YES), for its method inside a dialog (meaning.INVITE.in_dialog, when
  * in_dialog is YES), for its method (meaning.INVITE), for any request inside a dialog
  * (meaning.in_dialog), for a request without an offer (meaning.no_offer, when !offer), else
  * the entry's own. */

@@ -60,6 +60,7 @@ typedef struct transaction {
     guint32 dialog_ended_by;    /* then: the final response that ended the call's INVITE */
     struct transaction *cancel; /* INVITE: the CANCEL's transaction, or NULL */
     gboolean in_dialog;         /* its first copy had a To tag */
+    gboolean expires_zero;      /* its first copy had Expires: 0 */
     const char *request_uri;    /* of its first copy, interned */
     const char *request_uri_user;
     const char *request_uri_host;

@@ -361,6 +361,7 @@ decide_situation(decision *d)
     result->situation.credentials = d->txn->has_credentials ? SIPKB_KB_YES : SIPKB_KB_NO;
     result->situation.in_dialog = d->txn->in_dialog ? SIPKB_KB_YES : SIPKB_KB_NO;
     result->situation.outside_dialog = d->txn->outside_dialog ? SIPKB_KB_YES : SIPKB_KB_NO;
+    result->situation.expires_zero = d->txn->expires_zero ? SIPKB_KB_YES : SIPKB_KB_NO;
     /* Compared only for a request with credentials and a From user (auth.c). */
     if (d->txn->callerid != SIPKB_CALLERID_NOT_APPLICABLE)
         result->situation.callerid_mismatch =

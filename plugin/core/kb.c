@@ -4,10 +4,10 @@
  * validated completely before it replaces its layer, so a broken file never half-applies.
  * Texts may depend on the request a response answers: cause.N.for, advice.N.for and
  * provider_note.for say for which methods, situations (offer, credentials, in-dialog,
- * outside-dialog, callerid-mismatch, dns-failure) and event packages (event=message-summary) a
- * line applies;
- * summary.METHOD, meaning.METHOD and their .in_dialog forms replace the entry's own text for one
- * method, or for requests inside a dialog, and .outside_dialog for requests outside any dialog.
+ * outside-dialog, callerid-mismatch, expires-0, dns-failure) and event packages
+ * (event=message-summary) a line applies; summary.METHOD, meaning.METHOD and their .in_dialog
+ * and .expires_0 forms replace the entry's own text for one method, or for requests inside a
+ * dialog or with Expires: 0, and .outside_dialog for requests outside any dialog.
  */
 #include "sipkb/kb.h"
 
@@ -30,15 +30,17 @@ enum {
     FACT_IN_DIALOG,
     FACT_OUTSIDE_DIALOG,
     FACT_CALLERID_MISMATCH,
+    FACT_EXPIRES_ZERO,
     FACT_DNS_FAILURE,
     N_FACTS
 };
-static const char *const fact_names[N_FACTS] = {
-    "offer", "credentials", "in-dialog", "outside-dialog", "callerid-mismatch", "dns-failure"};
+static const char *const fact_names[N_FACTS] = {"offer",          "credentials",       "in-dialog",
+                                                "outside-dialog", "callerid-mismatch", "expires-0",
+                                                "dns-failure"};
 /* Facts that are verdicts of the capture, not properties of the request: a line that asks for
  * one to hold needs the capture to show it, and an unknown one counts as not holding. */
-static const gboolean fact_is_verdict[N_FACTS] = {[FACT_OUTSIDE_DIALOG] = TRUE,
-                                                  [FACT_DNS_FAILURE] = TRUE};
+static const gboolean fact_is_verdict[N_FACTS] = {
+    [FACT_OUTSIDE_DIALOG] = TRUE, [FACT_DNS_FAILURE] = TRUE};
 
 /* What a condition asks of one fact: nothing, that it holds ("offer"), or not ("!offer"). */
 typedef enum { WANT_ANY, WANT_YES, WANT_NO } fact_wanted;
@@ -65,6 +67,7 @@ static const char *const variant_bases[] = {"summary", "meaning", "provider_note
 #define NO_OFFER_SELECTOR "no_offer"
 #define IN_DIALOG_SELECTOR "in_dialog"
 #define OUTSIDE_DIALOG_SELECTOR "outside_dialog"
+#define EXPIRES_ZERO_SELECTOR "expires_0"
 #define CALLERID_SELECTOR "callerid"
 /* The condition of a provider note: a key of its own, not a text variant. */
 #define PROVIDER_NOTE_FOR "provider_note.for"
@@ -348,7 +351,8 @@ add_condition_entry(sipkb_kb_condition *condition, const char *entry, condition_
     if (!is_method_name(method))
         return "has an entry that is not a method in capitals (INVITE), '!METHOD', one of "
                "'offer', 'credentials', 'in-dialog', 'outside-dialog', 'callerid-mismatch', "
-               "'dns-failure' with or without '!', or 'event=PACKAGE' with or without '!'";
+               "'expires-0', 'dns-failure' with or without '!', or 'event=PACKAGE' with or "
+               "without '!'";
     if (list_has(exclude ? lists->methods : lists->excluded, method))
         return "both names and excludes one method";
     g_ptr_array_add(exclude ? lists->excluded : lists->methods, g_strdup(method));
@@ -484,8 +488,25 @@ numbered_key_problem(const char *key)
     return NULL;
 }
 
+/* A method and one of the selectors that qualify it: "INVITE.in_dialog", "SUBSCRIBE.expires_0". */
+static gboolean
+is_method_selector(const char *selector)
+{
+    static const char *const qualifiers[] = {"." IN_DIALOG_SELECTOR, "." EXPIRES_ZERO_SELECTOR};
+    for (gsize i = 0; i < G_N_ELEMENTS(qualifiers); i++) {
+        if (!g_str_has_suffix(selector, qualifiers[i]))
+            continue;
+        char *method = g_strndup(selector, strlen(selector) - strlen(qualifiers[i]));
+        gboolean ok = is_method_name(method);
+        g_free(method);
+        return ok;
+    }
+    return FALSE;
+}
+
 /* "meaning.REGISTER", "summary.no_offer", "meaning.INVITE.in_dialog", "meaning.in_dialog",
- * "meaning.outside_dialog", "provider_note.callerid": NULL when fine. */
+ * "meaning.SUBSCRIBE.expires_0", "meaning.outside_dialog", "provider_note.callerid": NULL when
+ * fine. */
 static const char *
 variant_key_problem(const char *base, const char *selector)
 {
@@ -495,18 +516,12 @@ variant_key_problem(const char *base, const char *selector)
                    : "unknown key (the provider_note keys are 'provider_note.for' and "
                      "'provider_note.callerid')";
     if (strcmp(selector, NO_OFFER_SELECTOR) == 0 || strcmp(selector, IN_DIALOG_SELECTOR) == 0 ||
-        strcmp(selector, OUTSIDE_DIALOG_SELECTOR) == 0 || is_method_name(selector))
+        strcmp(selector, OUTSIDE_DIALOG_SELECTOR) == 0 || is_method_name(selector) ||
+        is_method_selector(selector))
         return NULL;
-    if (g_str_has_suffix(selector, "." IN_DIALOG_SELECTOR)) {
-        char *method = g_strndup(selector, strlen(selector) - strlen("." IN_DIALOG_SELECTOR));
-        gboolean ok = is_method_name(method);
-        g_free(method);
-        if (ok)
-            return NULL;
-    }
     return "unknown key (after the dot: a method in capitals, as in 'meaning.REGISTER', "
-           "'no_offer', 'in_dialog', 'outside_dialog', or a method and '.in_dialog', as in "
-           "'meaning.INVITE.in_dialog')";
+           "'no_offer', 'in_dialog', 'outside_dialog', or a method and '.in_dialog' or "
+           "'.expires_0', as in 'meaning.INVITE.in_dialog')";
 }
 
 /* The base of a variant key ("meaning" of "meaning.CANCEL"), or NULL. */
@@ -1044,11 +1059,13 @@ variant_text(const sipkb_response_entry *entry, const char *base, const char *se
     return text;
 }
 
-/* "meaning.INVITE.in_dialog" for one method inside a dialog. */
+/* "meaning.INVITE.in_dialog" for one method inside a dialog, "meaning.SUBSCRIBE.expires_0" for
+ * one method with Expires: 0. */
 static const char *
-in_dialog_variant(const sipkb_response_entry *entry, const char *base, const char *method)
+method_variant(const sipkb_response_entry *entry, const char *base, const char *method,
+               const char *qualifier)
 {
-    char *selector = g_strconcat(method, "." IN_DIALOG_SELECTOR, NULL);
+    char *selector = g_strconcat(method, ".", qualifier, NULL);
     const char *text = variant_text(entry, base, selector);
     g_free(selector);
     return text;
@@ -1081,8 +1098,11 @@ sipkb_kb_entry_text(const sipkb_response_entry *entry, sipkb_kb_part part,
                            : NULL;
     /* Only a dialog the capture shows: a request outside it is not taken to be in one. */
     gboolean in_dialog = situation->in_dialog == SIPKB_KB_YES;
+    /* Expires: 0 ends what the request would otherwise set up or refresh, in a dialog or not. */
+    if (!text && method && situation->expires_zero == SIPKB_KB_YES)
+        text = method_variant(entry, base, method, EXPIRES_ZERO_SELECTOR);
     if (!text && method && in_dialog)
-        text = in_dialog_variant(entry, base, method);
+        text = method_variant(entry, base, method, IN_DIALOG_SELECTOR);
     if (!text && method)
         text = variant_text(entry, base, method);
     if (!text && in_dialog)
@@ -1130,6 +1150,7 @@ condition_applies(const sipkb_kb_condition *condition, const sipkb_kb_situation 
         [FACT_IN_DIALOG] = situation->in_dialog,
         [FACT_OUTSIDE_DIALOG] = situation->outside_dialog,
         [FACT_CALLERID_MISMATCH] = situation->callerid_mismatch,
+        [FACT_EXPIRES_ZERO] = situation->expires_zero,
         [FACT_DNS_FAILURE] = situation->dns_failure,
     };
     for (gsize fact = 0; fact < N_FACTS; fact++) {

@@ -348,6 +348,7 @@ transactions_request(decision *d)
     }
     d->txn = add_transaction(d, group, key, hop);
     d->txn->in_dialog = msg->to_tag != NULL;
+    d->txn->expires_zero = msg->has_expires && msg->expires == 0;
     d->txn->request_uri = analyzer_keep(d->analyzer, msg->request_uri);
     d->txn->request_uri_user = analyzer_keep(d->analyzer, msg->request_uri_user);
     d->txn->request_uri_host = analyzer_keep(d->analyzer, msg->request_uri_host);

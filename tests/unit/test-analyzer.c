@@ -2334,6 +2334,54 @@ test_responses_event_situation(void)
     sipkb_analyzer_free(a);
 }
 
+/* A SUBSCRIBE's Expires: 0 (RFC 6665 section 4.1.2.3) ends its subscription: the response's
+ * situation says so (expires_zero), so that a 202 or 200 to it reads as the end of the
+ * subscription, not as a new one whose NOTIFYs follow; the response's own Expires does not
+ * count, and a request the capture lacks leaves it unknown. */
+static void
+test_responses_expires_zero_situation(void)
+{
+    sipkb_analyzer *a = analyzer_new();
+    static const struct {
+        gboolean has_expires;
+        guint32 expires;
+        gboolean to_tag;
+        sipkb_kb_fact expires_zero;
+        const char *summary; /* the start of the 202's */
+    } cases[] = {
+        {TRUE, 0, TRUE, SIPKB_KB_YES, "Subscription ended (Expires: 0)"},
+        {TRUE, 0, FALSE, SIPKB_KB_YES, "Subscription ended (Expires: 0)"},
+        {TRUE, 600, TRUE, SIPKB_KB_NO, "Subscription refreshed"},
+        {TRUE, 3600, FALSE, SIPKB_KB_NO, "Subscription accepted"},
+        {FALSE, 0, FALSE, SIPKB_KB_NO, "Subscription accepted"},
+    };
+    guint32 frame = 1;
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++, frame += 2) {
+        g_test_message("case %" G_GSIZE_FORMAT, i);
+        char *call_id = g_strdup_printf("sub-%u", frame);
+        test_msg *subscribe = msg_request(frame, "SUBSCRIBE", call_id, 1, "z9hG4bK1");
+        subscribe->msg.event = keep(subscribe, "presence");
+        subscribe->msg.has_expires = cases[i].has_expires;
+        subscribe->msg.expires = cases[i].expires;
+        if (cases[i].to_tag)
+            subscribe->msg.to_tag = keep(subscribe, "ntf-1");
+        add(a, subscribe);
+        test_msg *accepted = msg_response(frame + 1, 202, "SUBSCRIBE", call_id, 1, "z9hG4bK1");
+        /* the notifier's own Expires: how long it grants, not what was asked */
+        accepted->msg.has_expires = TRUE;
+        accepted->msg.expires = cases[i].expires == 0 ? 60 : 0;
+        const sipkb_result *r = add(a, accepted);
+        g_assert_cmpint(r->situation.expires_zero, ==, cases[i].expires_zero);
+        const char *summary =
+            sipkb_kb_entry_text(sipkb_kb_response(kb, 202, NULL), SIPKB_KB_SUMMARY, &r->situation);
+        g_assert_true(g_str_has_prefix(summary, cases[i].summary));
+        g_free(call_id);
+    }
+    const sipkb_result *r = add(a, msg_response(frame, 202, "SUBSCRIBE", "sub-x", 1, "z9hG4bK1"));
+    g_assert_cmpint(r->situation.expires_zero, ==, SIPKB_KB_UNKNOWN);
+    sipkb_analyzer_free(a);
+}
+
 /* alice@sip.example.net registered at `at` seconds (frames 1 and 2): the 2xx binds her Contact
  * for `expires` seconds, as a Contact parameter or (when `in_header`) as the Expires header. */
 static void
@@ -4580,6 +4628,8 @@ main(int argc, char **argv)
                     test_responses_forbidden_cause_quotes_reason_phrase);
     g_test_add_func("/analyzer/responses/situation", test_responses_situation);
     g_test_add_func("/analyzer/responses/event-situation", test_responses_event_situation);
+    g_test_add_func("/analyzer/responses/expires-zero-situation",
+                    test_responses_expires_zero_situation);
     g_test_add_func("/analyzer/responses/not-found-registered",
                     test_responses_not_found_registered);
     g_test_add_func("/analyzer/responses/not-found-register-host",

@@ -139,20 +139,21 @@ static const char *const events[] = {
 };
 
 /* Every code and class explains a response to any method, with or without an offer,
- * credentials, dialog and Event header, within the file's limits. */
+ * credentials, dialog, Expires: 0 and Event header, within the file's limits. */
 static void
 check_every_method(const sipkb_response_entry *entry)
 {
     static const sipkb_kb_fact facts[] = {SIPKB_KB_UNKNOWN, SIPKB_KB_NO, SIPKB_KB_YES};
     for (gsize m = 0; m < G_N_ELEMENTS(methods); m++) {
         for (int offer = 0; offer <= 1; offer++) {
-            for (gsize c = 0; c < G_N_ELEMENTS(facts); c++) {
+            for (gsize c = 0; c < G_N_ELEMENTS(facts) * G_N_ELEMENTS(facts); c++) {
                 for (gsize d = 0; d < G_N_ELEMENTS(facts) * G_N_ELEMENTS(facts); d++) {
                     for (gsize e = 0; e < G_N_ELEMENTS(events); e++) {
                         sipkb_kb_situation situation = {
                             .method = methods[m],
                             .offer = offer,
-                            .credentials = facts[c],
+                            .credentials = facts[c % G_N_ELEMENTS(facts)],
+                            .expires_zero = facts[c / G_N_ELEMENTS(facts)],
                             .in_dialog = facts[d % G_N_ELEMENTS(facts)],
                             .outside_dialog = facts[d / G_N_ELEMENTS(facts)],
                             .event = events[e],
@@ -493,6 +494,16 @@ test_offer_assumed(void)
         g_assert_true(sipkb_kb_offer_assumed(cannot[i], TRUE));
     }
 }
+
+/* The [sipkb] section and six plain classes of a small generic KB, before its code sections. */
+#define PLAIN_KB_HEADER                                                                            \
+    "[sipkb]\nformat=1\nkb_version=t\n"                                                            \
+    "[class 1xx]\nname=P\nsummary=s\nmeaning=m\ncause.1=c\nadvice.1=a\nreference=RFC 1\n"          \
+    "[class 2xx]\nname=S\nsummary=s\nmeaning=m\ncause.1=c\nadvice.1=a\nreference=RFC 1\n"          \
+    "[class 3xx]\nname=R\nsummary=s\nmeaning=m\ncause.1=c\nadvice.1=a\nreference=RFC 1\n"          \
+    "[class 4xx]\nname=F\nsummary=s\nmeaning=m\ncause.1=c\nadvice.1=a\nreference=RFC 1\n"          \
+    "[class 5xx]\nname=F\nsummary=s\nmeaning=m\ncause.1=c\nadvice.1=a\nreference=RFC 1\n"          \
+    "[class 6xx]\nname=G\nsummary=s\nmeaning=m\ncause.1=c\nadvice.1=a\nreference=RFC 1\n"
 
 /* A small generic KB with every kind of condition. */
 static const char conditions_kb[] =
@@ -840,19 +851,12 @@ static void
 test_outside_dialog(void)
 {
     static const char text[] =
-        "[sipkb]\nformat=1\nkb_version=t\n"
-        "[class 1xx]\nname=P\nsummary=s\nmeaning=m\ncause.1=c\nadvice.1=a\nreference=RFC 1\n"
-        "[class 2xx]\nname=S\nsummary=s\nmeaning=m\ncause.1=c\nadvice.1=a\nreference=RFC 1\n"
-        "[class 3xx]\nname=R\nsummary=s\nmeaning=m\ncause.1=c\nadvice.1=a\nreference=RFC 1\n"
-        "[class 4xx]\nname=F\nsummary=s\nmeaning=m\ncause.1=c\nadvice.1=a\nreference=RFC 1\n"
-        "[class 5xx]\nname=F\nsummary=s\nmeaning=m\ncause.1=c\nadvice.1=a\nreference=RFC 1\n"
-        "[class 6xx]\nname=G\nsummary=s\nmeaning=m\ncause.1=c\nadvice.1=a\nreference=RFC 1\n"
-        "[response 200]\nreason=OK\nsummary=s\nsummary.BYE=s bye\n"
-        "summary.BYE.in_dialog=s bye dialog\nmeaning=m\nmeaning.BYE=m bye\n"
-        "meaning.outside_dialog=m outside\n"
-        "cause.1=hung up\ncause.1.for=BYE,!outside-dialog\n"
-        "cause.2=no dialog\ncause.2.for=outside-dialog\n"
-        "cause.3=any\nadvice.1=a\nreference=RFC 1\n";
+        PLAIN_KB_HEADER "[response 200]\nreason=OK\nsummary=s\nsummary.BYE=s bye\n"
+                        "summary.BYE.in_dialog=s bye dialog\nmeaning=m\nmeaning.BYE=m bye\n"
+                        "meaning.outside_dialog=m outside\n"
+                        "cause.1=hung up\ncause.1.for=BYE,!outside-dialog\n"
+                        "cause.2=no dialog\ncause.2.for=outside-dialog\n"
+                        "cause.3=any\nadvice.1=a\nreference=RFC 1\n";
     sipkb_kb *kb = sipkb_kb_new();
     add_layer_ok(kb, SIPKB_LAYER_GENERIC, text, "outside.kb");
     sipkb_kb_situation situation = {.method = "BYE", .in_dialog = SIPKB_KB_YES};
@@ -931,17 +935,10 @@ static void
 test_dns_failure_condition(void)
 {
     static const char text[] =
-        "[sipkb]\nformat=1\nkb_version=t\n"
-        "[class 1xx]\nname=P\nsummary=s\nmeaning=m\ncause.1=c\nadvice.1=a\nreference=RFC 1\n"
-        "[class 2xx]\nname=S\nsummary=s\nmeaning=m\ncause.1=c\nadvice.1=a\nreference=RFC 1\n"
-        "[class 3xx]\nname=R\nsummary=s\nmeaning=m\ncause.1=c\nadvice.1=a\nreference=RFC 1\n"
-        "[class 4xx]\nname=F\nsummary=s\nmeaning=m\ncause.1=c\nadvice.1=a\nreference=RFC 1\n"
-        "[class 5xx]\nname=F\nsummary=s\nmeaning=m\ncause.1=c\nadvice.1=a\nreference=RFC 1\n"
-        "[class 6xx]\nname=G\nsummary=s\nmeaning=m\ncause.1=c\nadvice.1=a\nreference=RFC 1\n"
-        "[response 480]\nreason=Temporarily Unavailable\nsummary=s\nmeaning=m\n"
-        "cause.1=offline\ncause.1.for=!dns-failure\n"
-        "cause.2=no next hop\ncause.2.for=dns-failure\n"
-        "cause.3=any\nadvice.1=a\nreference=RFC 1\n";
+        PLAIN_KB_HEADER "[response 480]\nreason=Temporarily Unavailable\nsummary=s\nmeaning=m\n"
+                        "cause.1=offline\ncause.1.for=!dns-failure\n"
+                        "cause.2=no next hop\ncause.2.for=dns-failure\n"
+                        "cause.3=any\nadvice.1=a\nreference=RFC 1\n";
     sipkb_kb *kb = sipkb_kb_new();
     add_layer_ok(kb, SIPKB_LAYER_GENERIC, text, "dns.kb");
     static const struct {
@@ -1219,6 +1216,123 @@ test_severities(void)
 
 /* A broken KB is refused with a message naming the file, the entry and the problem, and
  * leaves the layer it would have replaced untouched. */
+/* Expires: 0 (RFC 6665 section 4.1.2.3: an unsubscription, or a one-time fetch): the method's
+ * expires_0 text comes before its in-dialog and plain ones, after the outside-dialog one, and
+ * only for a request the capture shows with Expires: 0; expires-0 conditions like any fact. */
+static void
+test_expires_zero(void)
+{
+    static const char text[] =
+        PLAIN_KB_HEADER "[response 202]\nreason=Accepted\nsummary=s\nsummary.SUBSCRIBE=s sub\n"
+                        "summary.SUBSCRIBE.in_dialog=s refresh\nsummary.SUBSCRIBE.expires_0=s end\n"
+                        "meaning=m\nmeaning.outside_dialog=m outside\n"
+                        "cause.1=ended\ncause.1.for=SUBSCRIBE,expires-0\n"
+                        "cause.2=refreshed\ncause.2.for=SUBSCRIBE,in-dialog,!expires-0\n"
+                        "cause.3=any\nadvice.1=a\nreference=RFC 1\n";
+    sipkb_kb *kb = sipkb_kb_new();
+    add_layer_ok(kb, SIPKB_LAYER_GENERIC, text, "expires.kb");
+    const sipkb_response_entry *e = sipkb_kb_response(kb, 202, NULL);
+    static const struct {
+        const char *method;
+        sipkb_kb_fact in_dialog, outside, expires_zero;
+        const char *summary, *meaning, *causes;
+    } cases[] = {
+        {"SUBSCRIBE", SIPKB_KB_YES, SIPKB_KB_NO, SIPKB_KB_YES, "s end", "m", "ended|any"},
+        {"SUBSCRIBE", SIPKB_KB_NO, SIPKB_KB_NO, SIPKB_KB_YES, "s end", "m", "ended|any"},
+        {"SUBSCRIBE", SIPKB_KB_YES, SIPKB_KB_NO, SIPKB_KB_NO, "s refresh", "m", "refreshed|any"},
+        {"SUBSCRIBE", SIPKB_KB_NO, SIPKB_KB_NO, SIPKB_KB_NO, "s sub", "m", "any"},
+        /* not in the capture: no text variant, every condition holds */
+        {"SUBSCRIBE", SIPKB_KB_UNKNOWN, SIPKB_KB_UNKNOWN, SIPKB_KB_UNKNOWN, "s sub", "m",
+         "ended|refreshed|any"},
+        {"SUBSCRIBE", SIPKB_KB_YES, SIPKB_KB_UNKNOWN, SIPKB_KB_UNKNOWN, "s refresh", "m",
+         "ended|refreshed|any"},
+        /* a dialog that never existed is told first */
+        {"SUBSCRIBE", SIPKB_KB_YES, SIPKB_KB_YES, SIPKB_KB_YES, "s end", "m outside", "ended|any"},
+        /* another method has no expires_0 text of its own */
+        {"REGISTER", SIPKB_KB_NO, SIPKB_KB_NO, SIPKB_KB_YES, "s", "m", "any"},
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_test_message("case %" G_GSIZE_FORMAT, i);
+        sipkb_kb_situation situation = {.method = cases[i].method,
+                                        .in_dialog = cases[i].in_dialog,
+                                        .outside_dialog = cases[i].outside,
+                                        .expires_zero = cases[i].expires_zero};
+        g_assert_cmpstr(sipkb_kb_entry_text(e, SIPKB_KB_SUMMARY, &situation), ==, cases[i].summary);
+        g_assert_cmpstr(sipkb_kb_entry_text(e, SIPKB_KB_MEANING, &situation), ==, cases[i].meaning);
+        char *causes = joined(sipkb_kb_entry_lines(e, SIPKB_KB_CAUSES, &situation));
+        g_assert_cmpstr(causes, ==, cases[i].causes);
+        g_free(causes);
+    }
+    sipkb_kb_free(kb);
+}
+
+/* The shipped KB gives SUBSCRIBE, NOTIFY and REFER their own meanings of 200 and 202: a 202 to
+ * SUBSCRIBE starts a subscription whose state comes in NOTIFY (RFC 6665 section 4.1.2.1; RFC
+ * 3265 section 3.1.6.1 for 202), not a transfer; one to a SUBSCRIBE with Expires: 0 ends it
+ * (RFC 6665 section 4.1.2.3); one to REFER accepts the transfer, whose progress NOTIFYs report
+ * as message/sipfrag (RFC 3515 sections 2.4.2, 2.4.4, 2.4.5); a 200 to NOTIFY is the
+ * subscriber's receipt of the state (RFC 6665 section 4.1.3). */
+static void
+test_event_method_texts(void)
+{
+    sipkb_kb *kb = load_shipped_kb();
+    static const struct {
+        guint code;
+        const char *method, *event;
+        sipkb_kb_fact in_dialog, expires_zero;
+        const char *summary, *meaning; /* a part of each */
+        const char *cause;             /* in the top cause */
+        const char *absent;            /* in no summary, meaning or cause */
+    } cases[] = {
+        {202, "SUBSCRIBE", "presence", SIPKB_KB_NO, SIPKB_KB_NO,
+         "Subscription accepted; NOTIFY requests with its state follow", "3.1.6.1",
+         "answers 202 to every SUBSCRIBE", "ransfer"},
+        {202, "SUBSCRIBE", "presence", SIPKB_KB_YES, SIPKB_KB_YES,
+         "Subscription ended (Expires: 0)", "section 4.1.2.3", "ended its subscription",
+         "awaits authorisation"},
+        {202, "SUBSCRIBE", "presence", SIPKB_KB_NO, SIPKB_KB_YES, "Subscription ended",
+         "one-time fetch", "fetched the state once", "ransfer"},
+        {202, "SUBSCRIBE", "message-summary", SIPKB_KB_YES, SIPKB_KB_NO, "Subscription refreshed",
+         "section 4.1.2.2", "refreshed its subscription", "ransfer"},
+        {202, "REFER", "", SIPKB_KB_YES, SIPKB_KB_NO, "Transfer accepted (REFER)", "Refer-To",
+         "transfer", "ubscription accepted"},
+        {200, "SUBSCRIBE", "presence", SIPKB_KB_YES, SIPKB_KB_YES,
+         "Subscription ended (Expires: 0)", "section 4.1.2.3", "accepted the request",
+         "Call answered"},
+        {200, "SUBSCRIBE", "presence", SIPKB_KB_NO, SIPKB_KB_NO, "Subscription accepted",
+         "section 4.1.2.1", "accepted the request", "callee"},
+        {200, "NOTIFY", "presence", SIPKB_KB_YES, SIPKB_KB_NO, "Notification received",
+         "section 4.1.3", "received the notifier's state", "sipfrag body"},
+        {200, "NOTIFY", "refer", SIPKB_KB_YES, SIPKB_KB_NO, "Notification received",
+         "message/sipfrag", "message/sipfrag body is the referred call's status line",
+         "notifier's state"},
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_test_message("%u to %s, event %s, in dialog %d, Expires: 0 %d", cases[i].code,
+                       cases[i].method, cases[i].event, cases[i].in_dialog, cases[i].expires_zero);
+        const sipkb_kb_situation situation = {.method = cases[i].method,
+                                              .credentials = SIPKB_KB_NO,
+                                              .in_dialog = cases[i].in_dialog,
+                                              .outside_dialog = SIPKB_KB_NO,
+                                              .callerid_mismatch = SIPKB_KB_UNKNOWN,
+                                              .expires_zero = cases[i].expires_zero,
+                                              .event = cases[i].event};
+        const sipkb_response_entry *e = sipkb_kb_response(kb, cases[i].code, NULL);
+        const char *summary = sipkb_kb_entry_text(e, SIPKB_KB_SUMMARY, &situation);
+        const char *meaning = sipkb_kb_entry_text(e, SIPKB_KB_MEANING, &situation);
+        GPtrArray *causes = sipkb_kb_entry_lines(e, SIPKB_KB_CAUSES, &situation);
+        g_assert_nonnull(strstr(summary, cases[i].summary));
+        g_assert_nonnull(strstr(meaning, cases[i].meaning));
+        g_assert_cmpuint(causes->len, >=, 1);
+        g_assert_nonnull(strstr(g_ptr_array_index(causes, 0), cases[i].cause));
+        g_assert_null(strstr(summary, cases[i].absent));
+        g_assert_null(strstr(meaning, cases[i].absent));
+        g_assert_false(lines_contain(causes, cases[i].absent));
+        g_ptr_array_unref(causes);
+    }
+    sipkb_kb_free(kb);
+}
+
 static void
 test_broken_kb_rejected(void)
 {
@@ -1249,8 +1363,14 @@ test_broken_kb_rejected(void)
         {"[response 403]\nadvice.1=a\nadvice.1.for=invite\n",
          "broken.kb: [response 403]: 'advice.1.for' has an entry that is not a method in "
          "capitals (INVITE), '!METHOD', one of 'offer', 'credentials', 'in-dialog', "
-         "'outside-dialog', 'callerid-mismatch', 'dns-failure' with or without '!', or "
-         "'event=PACKAGE' with or without '!': 'invite' in 'invite'"},
+         "'outside-dialog', 'callerid-mismatch', 'expires-0', 'dns-failure' with or without "
+         "'!', or 'event=PACKAGE' with or without '!': 'invite' in 'invite'"},
+        {"[response 403]\ncause.1=a\ncause.1.for=expires-0,!expires-0\n",
+         "broken.kb: [response 403]: 'cause.1.for' asks for a fact and its negation at once"},
+        {"[response 403]\ncause.1=a\ncause.1.for=expires=0\n",
+         "broken.kb: [response 403]: 'cause.1.for' has an entry that is not a method"},
+        {"[response 403]\ncause.1=a\ncause.1.for=dns-failure,!dns-failure\n",
+         "broken.kb: [response 403]: 'cause.1.for' asks for a fact and its negation at once"},
         {"[response 403]\ncause.1=a\ncause.1.for=INVITE UPDATE\n",
          "broken.kb: [response 403]: 'cause.1.for' has an entry that is not a method"},
         {"[response 403]\ncause.1=a\ncause.1.for=!\n",
@@ -1312,6 +1432,12 @@ test_broken_kb_rejected(void)
          "broken.kb: [response 403]: unknown key 'meaning.invite.in_dialog' (after the dot"},
         {"[response 403]\nmeaning.INVITE.in-dialog=x\n",
          "broken.kb: [response 403]: unknown key 'meaning.INVITE.in-dialog' (after the dot"},
+        {"[response 403]\nmeaning.SUBSCRIBE.expires-0=x\n",
+         "broken.kb: [response 403]: unknown key 'meaning.SUBSCRIBE.expires-0' (after the dot"},
+        {"[response 403]\nmeaning.expires_0=x\n",
+         "broken.kb: [response 403]: unknown key 'meaning.expires_0' (after the dot"},
+        {"[response 403]\nsummary.subscribe.expires_0=x\n",
+         "broken.kb: [response 403]: unknown key 'summary.subscribe.expires_0' (after the dot"},
         {"[response 403]\nprovider_note.callerid=y\n",
          "broken.kb: [response 403]: 'provider_note.callerid' without 'provider_note'"},
         {"[response 403]\nprovider_note=From {callerid.from_user}\n",
@@ -1383,6 +1509,8 @@ main(int argc, char **argv)
     g_test_add_func("/kb/in-dialog-texts", test_in_dialog_texts);
     g_test_add_func("/kb/outside-dialog", test_outside_dialog);
     g_test_add_func("/kb/dns-failure-condition", test_dns_failure_condition);
+    g_test_add_func("/kb/expires-zero", test_expires_zero);
+    g_test_add_func("/kb/event-method-texts", test_event_method_texts);
     g_test_add_func("/kb/note-conditions", test_note_conditions);
     g_test_add_func("/kb/broken-kb-rejected", test_broken_kb_rejected);
     g_test_add_func("/response/severities", test_severities);
