@@ -22,6 +22,7 @@
 #   5061  SIPp UAC (the caller / registering phone)
 #   5090  SIPp UAS or baresip (the callee phone)
 #   5062  nothing: a Via port whose responses are refused (options-icmp-response)
+#   5095  baresip's UDP console (the phones' key presses, outside the capture)
 #     53  dnsmasq, the DNS server of the captures with DNS (DNS_CAPTURES):
 #         Kamailio runs in a mount namespace of its own whose /etc/resolv.conf
 #         names it; the machine's resolver is left alone
@@ -87,12 +88,15 @@ ALL_CAPTURES=(
 	options-challenged-by-callee
 	invite-dns-failure
 	invite-hold-inactive
+	invite-hold-baresip
 )
 
 # Captures that also record ICMP errors (on 127.0.0.1), beside the SIP ports.
 ICMP_CAPTURES=(options-icmp-response)
 # A port on which nothing listens: a Via that names it gets its responses refused.
 DEAD_PORT=5062
+# baresip's console: a key sent there in a UDP packet is a key pressed on the phone.
+BARESIP_CONSOLE_PORT=5095
 
 # ---------------------------------------------------------------------------
 # helpers
@@ -354,7 +358,8 @@ uac() {
 # account <sip:<user>@sipkb.test> does not register (regint=0) and answers
 # automatically (answermode=auto); the configuration lives in the work
 # directory.  No sound device: the aubridge module plays the received audio
-# into its own source.  Its RTP (ports 10000-10020 to the caller's SDP port,
+# into its own source.  Its console (cons module) takes key presses in UDP
+# packets on $IP:$BARESIP_CONSOLE_PORT ("x" holds the call, "X" resumes it).  Its RTP (ports 10000-10020 to the caller's SDP port,
 # where nothing listens) stays outside the capture filter.
 baresip_callee() {
 	local dir="$WORK/$CUR_NAME-baresip"
@@ -373,6 +378,8 @@ baresip_callee() {
 		module			aubridge.so
 		module_app		account.so
 		module_app		menu.so
+		module			cons.so
+		cons_listen		$IP:$BARESIP_CONSOLE_PORT
 	EOF
 	printf '<sip:%s@sipkb.test;transport=udp>;regint=0;answermode=auto;audio_codecs=PCMU,PCMA\n' \
 		"$1" >"$dir/accounts"
@@ -790,24 +797,51 @@ cap_invite-hold-inactive() {
 	POST_CHECK=(check_hold_offers_answers)
 }
 
-# the offers and baresip's answers of the four INVITEs on the callee leg:
-# connection address and direction of each (no attribute = sendrecv)
-check_hold_offers_answers() {
-	local got want
+cap_invite-hold-baresip() {
+	# baresip answers the call, then puts it on hold and resumes it when the
+	# caller's scenario presses its keys; the caller answers both re-INVITEs
+	baresip_callee callee-hold
+	uac invite-hold-baresip.xml 1 -key callee callee-hold -auth_uri callee-hold@sipkb.test \
+		-key console "$BARESIP_CONSOLE_PORT"
+	EXPECT=("$INV_AUTH P>A:100 P>B:INVITE B>P:180 P>A:180 B>P:200 P>A:200 A>P:ACK P>B:ACK B>P:INVITE P>B:100 P>A:INVITE A>P:200 P>B:200 B>P:ACK P>A:ACK B>P:INVITE P>B:100 P>A:INVITE A>P:200 P>B:200 B>P:ACK P>A:ACK A>P:BYE P>B:BYE B>P:200 P>A:200")
+	POST_CHECK=(check_baresip_hold)
+}
+
+# check_callee_leg_sdp <tshark field>... -- <line>...: each SDP body on the
+# callee leg, in order, as its fields ("-" when empty) and its direction (no
+# attribute: sendrecv), must be the lines given
+check_callee_leg_sdp() {
+	local fields=() got want
+	while [[ $1 != -- ]]; do fields+=(-e "$1"); shift; done
+	shift
 	got=$(tshark -r "$CUR_PCAP" -Y "sdp and (udp.srcport == $UAS_PORT or udp.dstport == $UAS_PORT)" \
-		-T fields -E separator='|' -e sip.CSeq.seq -e sip.Status-Code \
-		-e sdp.connection_info.address -e sdp.media_attr 2>/dev/null |
+		-T fields -E separator='|' "${fields[@]}" -e sdp.media_attr 2>/dev/null |
 		awk -F'|' '{
-			d = "sendrecv"; n = split($4, attr, ",")
+			d = "sendrecv"; n = split($NF, attr, ",")
 			for (i = 1; i <= n; i++) if (attr[i] ~ /^(sendrecv|sendonly|recvonly|inactive)$/) d = attr[i]
-			print $1, ($2 == "" ? "offer" : $2), $3, d
+			line = ""; for (i = 1; i < NF; i++) line = line ($i == "" ? "-" : $i) " "
+			print line d
 		}')
-	want=$(printf '%s\n' "2 offer 127.0.0.1 sendrecv" "2 200 127.0.0.1 sendrecv" \
-		"3 offer 0.0.0.0 sendrecv" "3 200 127.0.0.1 sendrecv" \
-		"4 offer 127.0.0.1 inactive" "4 200 127.0.0.1 inactive" \
-		"5 offer 127.0.0.1 sendrecv" "5 200 127.0.0.1 sendrecv")
+	want=$(printf '%s\n' "$@")
 	[[ $got == "$want" ]] ||
 		die "capture $CUR_NAME: unexpected offers/answers on the callee leg:"$'\n'"$got"
+}
+
+# the offers and baresip's answers of the four INVITEs: CSeq, status, address
+check_hold_offers_answers() {
+	check_callee_leg_sdp sip.CSeq.seq sip.Status-Code sdp.connection_info.address -- \
+		"2 - 127.0.0.1 sendrecv" "2 200 127.0.0.1 sendrecv" \
+		"3 - 0.0.0.0 sendrecv" "3 200 127.0.0.1 sendrecv" \
+		"4 - 127.0.0.1 inactive" "4 200 127.0.0.1 inactive" \
+		"5 - 127.0.0.1 sendrecv" "5 200 127.0.0.1 sendrecv"
+}
+
+# baresip's re-INVITEs hold (sendonly) and resume (sendrecv), and the caller's
+# answers fit them (recvonly, sendrecv)
+check_baresip_hold() {
+	check_callee_leg_sdp sip.Method sip.Status-Code -- \
+		"INVITE - sendrecv" "- 200 sendrecv" "INVITE - sendonly" "- 200 recvonly" \
+		"INVITE - sendrecv" "- 200 sendrecv"
 }
 
 run_capture() { # name
