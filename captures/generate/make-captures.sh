@@ -363,6 +363,8 @@ uac() {
 # where nothing listens) stays outside the capture filter.
 baresip_callee() {
 	local dir="$WORK/$CUR_NAME-baresip"
+	port_busy udp "$BARESIP_CONSOLE_PORT" &&
+		die "UDP port $BARESIP_CONSOLE_PORT (baresip's console) is already in use"
 	mkdir -p "$dir"
 	cat >"$dir/config" <<-EOF
 		poll_method		epoll
