@@ -8,7 +8,7 @@ sipkb_build_packages=(cmake gcc make pkg-config libglib2.0-dev wireshark-dev lib
 
 # What captures/generate/make-captures.sh runs: Kamailio, SIPp, tshark, ss, and dnsmasq for
 # the captures with DNS lookups (unshare and mount come with every Debian system).
-sipkb_capture_packages=(kamailio sip-tester tshark iproute2 dnsmasq-base)
+sipkb_capture_packages=(kamailio sip-tester tshark iproute2 dnsmasq-base baresip-core)
 
 # Runs a command as root: directly, or with sudo for a normal user.
 as_root() {

@@ -7,7 +7,8 @@
 # Without NAME every capture is regenerated.  For each capture the script
 #   1. starts tshark on the loopback interface (capture filter on the SIP
 #      ports used below, and ICMP errors for the captures in ICMP_CAPTURES),
-#   2. starts a SIPp UAS playing the callee (if the scenario needs one),
+#   2. starts a SIPp UAS or baresip playing the callee (if the scenario
+#      needs one),
 #   3. runs the SIPp UAC scenario against Kamailio,
 #   4. stops tshark with SIGINT, checks with tshark that the capture holds
 #      exactly the intended SIP flow (and nothing else) and only then writes
@@ -19,8 +20,9 @@
 # failure).  All traffic stays on 127.0.0.1:
 #   5070  Kamailio (UDP and TCP)
 #   5061  SIPp UAC (the caller / registering phone)
-#   5090  SIPp UAS (the callee phone)
+#   5090  SIPp UAS or baresip (the callee phone)
 #   5062  nothing: a Via port whose responses are refused (options-icmp-response)
+#   5095  baresip's UDP console (the phones' key presses, outside the capture)
 #     53  dnsmasq, the DNS server of the captures with DNS (DNS_CAPTURES):
 #         Kamailio runs in a mount namespace of its own whose /etc/resolv.conf
 #         names it; the machine's resolver is left alone
@@ -87,12 +89,16 @@ ALL_CAPTURES=(
 	invite-dns-failure
 	subscribe-accepted
 	refer-accepted
+	invite-hold-inactive
+	invite-hold-baresip
 )
 
 # Captures that also record ICMP errors (on 127.0.0.1), beside the SIP ports.
 ICMP_CAPTURES=(options-icmp-response)
 # A port on which nothing listens: a Via that names it gets its responses refused.
 DEAD_PORT=5062
+# baresip's console: a key sent there in a UDP packet is a key pressed on the phone.
+BARESIP_CONSOLE_PORT=5095
 
 # ---------------------------------------------------------------------------
 # helpers
@@ -109,7 +115,7 @@ usage() {
 check_tools() {
 	install_packages "${sipkb_capture_packages[@]}"
 	local missing=() t
-	for t in kamailio sipp tshark ss dnsmasq unshare mount; do
+	for t in kamailio sipp tshark ss dnsmasq unshare mount baresip; do
 		command -v "$t" >/dev/null 2>&1 || missing+=("$t")
 	done
 	if ((${#missing[@]})); then
@@ -155,6 +161,7 @@ WORK=""
 KAM_PID=""
 TSHARK_PID=""
 UAS_PID=""
+BARESIP_PID=""
 DNS_PID=""
 FAILED=1
 
@@ -164,6 +171,7 @@ cleanup() {
 	if [[ -n $UAS_PID ]] && kill -0 "$UAS_PID" 2>/dev/null; then
 		kill "$UAS_PID" 2>/dev/null; wait "$UAS_PID" 2>/dev/null
 	fi
+	stop_baresip
 	if [[ -n $TSHARK_PID ]] && kill -0 "$TSHARK_PID" 2>/dev/null; then
 		kill -INT "$TSHARK_PID" 2>/dev/null; wait "$TSHARK_PID" 2>/dev/null
 	fi
@@ -345,6 +353,64 @@ uac() {
 		tail -n 30 "$WORK/$CUR_NAME-uac-errors.log" >&2 2>/dev/null || true
 		die "capture $CUR_NAME failed"
 	fi
+}
+
+# baresip_callee <user>: start baresip as the callee phone on $IP:$UAS_PORT, a
+# real user agent that answers the call and every re-INVITE itself.  Its
+# account <sip:<user>@sipkb.test> does not register (regint=0) and answers
+# automatically (answermode=auto); the configuration lives in the work
+# directory.  No sound device: the aubridge module plays the received audio
+# into its own source.  Its console (cons module) takes key presses in UDP
+# packets on $IP:$BARESIP_CONSOLE_PORT ("x" holds the call, "X" resumes it).  Its RTP (ports 10000-10020 to the caller's SDP port,
+# where nothing listens) stays outside the capture filter.
+baresip_callee() {
+	local dir="$WORK/$CUR_NAME-baresip"
+	port_busy udp "$BARESIP_CONSOLE_PORT" &&
+		die "UDP port $BARESIP_CONSOLE_PORT (baresip's console) is already in use"
+	mkdir -p "$dir"
+	cat >"$dir/config" <<-EOF
+		poll_method		epoll
+		net_interface		$IP
+		sip_listen		$IP:$UAS_PORT
+		sip_trans_def		udp
+		audio_player		aubridge,loop
+		audio_source		aubridge,loop
+		audio_alert		aubridge,loop
+		rtp_ports		10000-10020
+		module_path		/usr/lib/baresip/modules
+		module			g711.so
+		module			aubridge.so
+		module_app		account.so
+		module_app		menu.so
+		module			cons.so
+		cons_listen		$IP:$BARESIP_CONSOLE_PORT
+	EOF
+	printf '<sip:%s@sipkb.test;transport=udp>;regint=0;answermode=auto;audio_codecs=PCMU,PCMA\n' \
+		"$1" >"$dir/accounts"
+	baresip -f "$dir" >"$WORK/$CUR_NAME-baresip.log" 2>&1 </dev/null &
+	BARESIP_PID=$!
+	local i
+	for i in $(seq 50); do
+		kill -0 "$BARESIP_PID" 2>/dev/null || break
+		grep -qs "baresip is ready" "$WORK/$CUR_NAME-baresip.log" &&
+			port_busy udp $UAS_PORT && { sleep 0.2; return 0; }
+		sleep 0.1
+	done
+	tail -n 20 "$WORK/$CUR_NAME-baresip.log" >&2 || true
+	die "baresip did not start"
+}
+
+stop_baresip() {
+	[[ -n $BARESIP_PID ]] || return 0
+	kill -TERM "$BARESIP_PID" 2>/dev/null || true
+	local i
+	for i in $(seq 50); do
+		kill -0 "$BARESIP_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -0 "$BARESIP_PID" 2>/dev/null && kill -KILL "$BARESIP_PID" 2>/dev/null
+	wait "$BARESIP_PID" 2>/dev/null || true
+	BARESIP_PID=""
 }
 
 wait_uas() {
@@ -747,6 +813,64 @@ cap_refer-accepted() {
 	EXPECT=("$INV_AUTH P>A:100 P>B:INVITE B>P:180 P>A:180 B>P:200 P>A:200 A>P:ACK P>B:ACK A>P:REFER P>B:REFER B>P:202 P>A:202 B>P:NOTIFY P>A:NOTIFY A>P:200 P>B:200 B>P:NOTIFY P>A:NOTIFY A>P:200 P>B:200 A>P:BYE P>B:BYE B>P:200 P>A:200")
 }
 
+# --- added later: hold with c=0.0.0.0 and inactive, answered by a real phone --------
+
+cap_invite-hold-inactive() {
+	# baresip answers the call and each re-INVITE: c=0.0.0.0 (RFC 2543 hold),
+	# a=inactive, resume
+	baresip_callee callee-hold
+	uac invite-hold-inactive.xml 1 -key callee callee-hold -auth_uri callee-hold@sipkb.test
+	EXPECT=("$INV_AUTH P>A:100 P>B:INVITE B>P:180 P>A:180 B>P:200 P>A:200 A>P:ACK P>B:ACK $REINVITE $REINVITE $REINVITE A>P:BYE P>B:BYE B>P:200 P>A:200")
+	POST_CHECK=(check_hold_offers_answers)
+}
+
+cap_invite-hold-baresip() {
+	# baresip answers the call, then puts it on hold and resumes it when the
+	# caller's scenario presses its keys; the caller answers both re-INVITEs
+	baresip_callee callee-hold
+	uac invite-hold-baresip.xml 1 -key callee callee-hold -auth_uri callee-hold@sipkb.test \
+		-key console "$BARESIP_CONSOLE_PORT"
+	EXPECT=("$INV_AUTH P>A:100 P>B:INVITE B>P:180 P>A:180 B>P:200 P>A:200 A>P:ACK P>B:ACK B>P:INVITE P>B:100 P>A:INVITE A>P:200 P>B:200 B>P:ACK P>A:ACK B>P:INVITE P>B:100 P>A:INVITE A>P:200 P>B:200 B>P:ACK P>A:ACK A>P:BYE P>B:BYE B>P:200 P>A:200")
+	POST_CHECK=(check_baresip_hold)
+}
+
+# check_callee_leg_sdp <tshark field>... -- <line>...: each SDP body on the
+# callee leg, in order, as its fields ("-" when empty) and its direction (no
+# attribute: sendrecv), must be the lines given
+check_callee_leg_sdp() {
+	local fields=() got want
+	while [[ $1 != -- ]]; do fields+=(-e "$1"); shift; done
+	shift
+	got=$(tshark -r "$CUR_PCAP" -Y "sdp and (udp.srcport == $UAS_PORT or udp.dstport == $UAS_PORT)" \
+		-T fields -E separator='|' "${fields[@]}" -e sdp.media_attr 2>/dev/null |
+		awk -F'|' '{
+			d = "sendrecv"; n = split($NF, attr, ",")
+			for (i = 1; i <= n; i++) if (attr[i] ~ /^(sendrecv|sendonly|recvonly|inactive)$/) d = attr[i]
+			line = ""; for (i = 1; i < NF; i++) line = line ($i == "" ? "-" : $i) " "
+			print line d
+		}')
+	want=$(printf '%s\n' "$@")
+	[[ $got == "$want" ]] ||
+		die "capture $CUR_NAME: unexpected offers/answers on the callee leg:"$'\n'"$got"
+}
+
+# the offers and baresip's answers of the four INVITEs: CSeq, status, address
+check_hold_offers_answers() {
+	check_callee_leg_sdp sip.CSeq.seq sip.Status-Code sdp.connection_info.address -- \
+		"2 - 127.0.0.1 sendrecv" "2 200 127.0.0.1 sendrecv" \
+		"3 - 0.0.0.0 sendrecv" "3 200 127.0.0.1 sendrecv" \
+		"4 - 127.0.0.1 inactive" "4 200 127.0.0.1 inactive" \
+		"5 - 127.0.0.1 sendrecv" "5 200 127.0.0.1 sendrecv"
+}
+
+# baresip's re-INVITEs hold (sendonly) and resume (sendrecv), and the caller's
+# answers fit them (recvonly, sendrecv)
+check_baresip_hold() {
+	check_callee_leg_sdp sip.Method sip.Status-Code -- \
+		"INVITE - sendrecv" "- 200 sendrecv" "INVITE - sendonly" "- 200 recvonly" \
+		"INVITE - sendrecv" "- 200 sendrecv"
+}
+
 run_capture() { # name
 	CUR_NAME=$1
 	EXPECT=()
@@ -756,6 +880,7 @@ run_capture() { # name
 	start_capture "$CUR_NAME"
 	"cap_$CUR_NAME"
 	wait_uas
+	stop_baresip
 	stop_capture
 	stop_kamailio
 	stop_dnsmasq

@@ -55,7 +55,7 @@ decide_owned_text(decision *d, sipkb_finding finding, char *text)
 
 /* Variants of sdp.nat's and sdp.hold's texts in the findings table. */
 enum { NAT_TEXT_FROM_PUBLIC = 1, NAT_TEXT_TO_PUBLIC = 2 };
-enum { HOLD_TEXT_UNSPECIFIED = 1, HOLD_TEXT_SENDONLY, HOLD_TEXT_RECVONLY, HOLD_TEXT_INACTIVE };
+enum { HOLD_TEXT_UNSPECIFIED = 1, HOLD_TEXT_SENDONLY, HOLD_TEXT_INACTIVE };
 
 static void
 decide_nat(decision *d, const sipkb_sdp_body *body)
@@ -79,7 +79,8 @@ decide_nat(decision *d, const sipkb_sdp_body *body)
 
 /* Hold is a change of an established session (RFC 3264 section 8.4): sendonly, inactive or
  * c=0.0.0.0 in a later offer of the call. In a first offer they say no more than the
- * direction or address the offerer wants. */
+ * direction or address the offerer wants. c=0.0.0.0 says the most (no RTP or RTCP is to be
+ * sent to this side), whatever direction goes with it; recvonly alone holds nobody. */
 static void
 decide_hold(decision *d, const sipkb_sdp_body *body, gboolean later_offer)
 {
@@ -89,12 +90,10 @@ decide_hold(decision *d, const sipkb_sdp_body *body, gboolean later_offer)
         const sipkb_media *media = &body->media[m];
         if (!media->port || !sipkb_media_on_hold(media))
             continue;
-        guint8 variant = media->direction == SIPKB_DIRECTION_SENDONLY   ? HOLD_TEXT_SENDONLY
-                         : media->direction == SIPKB_DIRECTION_RECVONLY ? HOLD_TEXT_RECVONLY
+        guint8 variant = sipkb_classify_address(media->connection) == SIPKB_ADDRESS_UNSPECIFIED
+                             ? HOLD_TEXT_UNSPECIFIED
                          : media->direction == SIPKB_DIRECTION_INACTIVE ? HOLD_TEXT_INACTIVE
                                                                         : HOLD_TEXT_SENDONLY;
-        if (sipkb_classify_address(media->connection) == SIPKB_ADDRESS_UNSPECIFIED)
-            variant = HOLD_TEXT_UNSPECIFIED;
         decide_flag(d, SIPKB_F_SDP_HOLD, variant);
         return;
     }

@@ -3231,6 +3231,76 @@ test_sdp_hold(void)
     sipkb_analyzer_free(a);
 }
 
+/* A re-INVITE of call-1 (set up by call_set_up) offering PCMU from `address` with
+ * `attributes`, and the 200 answering it from the callee with `answer_attributes`; returns
+ * the re-INVITE's result, and the 200's in `answer`. Branch z9hG4bK<frame>. */
+static const sipkb_result *
+reinvite_answered(sipkb_analyzer *a, guint32 frame, guint32 cseq, const char *address,
+                  const char *attributes, const char *answer_attributes,
+                  const sipkb_result **answer)
+{
+    char *branch = g_strdup_printf("z9hG4bK%" G_GUINT32_FORMAT, frame);
+    test_msg *offer = msg_request(frame, "INVITE", "call-1", cseq, branch);
+    msg_to_tag(offer, "a6c85cf");
+    msg_sdp_audio(offer, address, "RTP/AVP 0", attributes);
+    const sipkb_result *offered = add(a, offer);
+    test_msg *ok = msg_response(frame + 1, 200, "INVITE", "call-1", cseq, branch);
+    msg_sdp_audio(ok, CALLEE, "RTP/AVP 0", answer_attributes);
+    *answer = add(a, ok);
+    g_free(branch);
+    return offered;
+}
+
+/* The items of a 200 whose PCMU answer fits the re-INVITE of frame `offer_frame`. */
+#define assert_fitting_answer(result, offer_frame)                                                 \
+    assert_items(result, "code=200", "response.progress", "transaction.request=#" offer_frame,     \
+                 "sdp", "sdp.codec='PCMU/8000'", "sdp.offer_frame=#" offer_frame,                  \
+                 "sdp.chosen='audio: PCMU/8000'", "via")
+
+/* RFC 3264 section 8.4: c=0.0.0.0 in a later offer means that neither RTP nor RTCP is to be
+ * sent to the offerer (RFC 2543's hold), with or without a direction attribute, and inactive
+ * that no media flows either way; the hold says so. Section 6.1: a sendrecv offer, as an
+ * RFC 2543 hold without attribute is, takes a sendrecv answer; an inactive offer only an
+ * inactive answer. The flow of captures/invite-hold-inactive.pcapng, whose answers are
+ * baresip's. */
+static void
+test_sdp_hold_unknown_address_and_inactive(void)
+{
+    sipkb_analyzer *a = analyzer_new();
+    call_set_up(a);
+    const sipkb_result *answer;
+    /* The answerer's own address and sendrecv: it fits, and holds nobody. */
+    const sipkb_result *r = reinvite_answered(a, 4, 2, "0.0.0.0", "", "a=sendrecv", &answer);
+    assert_items(r, "sdp", "sdp.codec='PCMU/8000'", "sdp.hold/1", "via");
+    char *text = expert_text(r, SIPKB_F_SDP_HOLD);
+    g_assert_cmpstr(text, ==,
+                    "Call on hold: c=0.0.0.0: no address to send media to, so neither RTP nor RTCP "
+                    "goes to this side (RFC 3264 section 8.4; the RFC 2543 way to hold)");
+    g_free(text);
+    assert_fitting_answer(answer, "4");
+
+    r = reinvite_answered(a, 6, 3, UAC, "a=inactive", "a=inactive", &answer);
+    assert_items(r, "sdp", "sdp.codec='PCMU/8000'", "sdp.hold/3", "via");
+    text = expert_text(r, SIPKB_F_SDP_HOLD);
+    g_assert_cmpstr(text, ==,
+                    "Call on hold: inactive: no media either way (RFC 3264 section 8.4; a hold, "
+                    "or a stream parked)");
+    g_free(text);
+    assert_fitting_answer(answer, "6");
+
+    /* c=0.0.0.0 with sendonly is still the address hold; its recvonly answer fits. */
+    r = reinvite_answered(a, 8, 4, "0.0.0.0", "a=sendonly", "a=recvonly", &answer);
+    assert_items(r, "sdp", "sdp.codec='PCMU/8000'", "sdp.hold/1", "via");
+    assert_fitting_answer(answer, "8");
+
+    /* An inactive offer answered sendrecv does not fit (section 6.1). */
+    reinvite_answered(a, 10, 5, UAC, "a=inactive", "a=sendrecv", &answer);
+    assert_items(answer, "code=200", "response.progress", "transaction.request=#10", "sdp",
+                 "sdp.codec='PCMU/8000'", "sdp.offer_frame=#10", "sdp.chosen='audio: PCMU/8000'",
+                 "sdp.direction_mismatch='offer inactive, answer sendrecv'", "via");
+    sipkb_analyzer_free(a);
+}
+
 /* RFC 3264 section 6.1 and 8.4: in a first offer, sendonly is the direction the offerer
  * wants (an announcement, a one-way feed), and c=0.0.0.0 an address not known yet: no hold. */
 static void
@@ -3243,6 +3313,10 @@ test_sdp_first_offer_not_hold(void)
     test_msg *unknown = msg_request(2, "INVITE", "call-2", 1, "z9hG4bK2");
     msg_sdp_audio(unknown, "0.0.0.0", "RTP/AVP 0", "");
     assert_items(add(a, unknown), "sdp", "sdp.codec='PCMU/8000'", "via");
+    /* recvonly in a first offer: a listen-only client, not an answer to any hold. */
+    test_msg *listen = msg_request(3, "INVITE", "call-3", 1, "z9hG4bK3");
+    msg_sdp_audio(listen, UAC, "RTP/AVP 0", "a=recvonly");
+    assert_items(add(a, listen), "sdp", "sdp.codec='PCMU/8000'", "via");
     sipkb_analyzer_free(a);
 }
 
@@ -4667,6 +4741,8 @@ main(int argc, char **argv)
                     test_sdp_refusal_of_other_transaction);
     g_test_add_func("/analyzer/sdp/nat", test_sdp_nat);
     g_test_add_func("/analyzer/sdp/hold", test_sdp_hold);
+    g_test_add_func("/analyzer/sdp/hold-unknown-address-and-inactive",
+                    test_sdp_hold_unknown_address_and_inactive);
     g_test_add_func("/analyzer/sdp/first-offer-not-hold", test_sdp_first_offer_not_hold);
 
     g_test_add_func("/analyzer/via/transport-mismatch", test_via_transport_mismatch);
