@@ -60,6 +60,8 @@ static const field_spec field_specs[] = {
     {"sip.Authorization", FIELD_AUTH_HEADER, 0, 0, SIPKB_AUTH_AUTHORIZATION, NEED_ALWAYS},
     {"sip.Proxy-Authorization", FIELD_AUTH_HEADER, 0, 0, SIPKB_AUTH_PROXY_AUTHORIZATION,
      NEED_ALWAYS},
+    {"sip.Authentication-Info", FIELD_AUTH_HEADER, 0, 0, SIPKB_AUTH_AUTHENTICATION_INFO,
+     NEED_ALWAYS},
     {"sip.resend", FIELD_BOOLEAN, MSG(is_resend), 0, 0, NEED_ALWAYS},
     {"sip.Method", FIELD_METHOD, MSG(method), 0, 0, NEED_ALWAYS},
     {"sip.Status-Code", FIELD_UINT, MSG(status_code), MSG(has_status_code), 0, NEED_ALWAYS},
@@ -90,6 +92,7 @@ static const field_spec field_specs[] = {
     {"sip.auth.nonce", FIELD_AUTH_STRING, AUTH(nonce), 0, 0, NEED_AUTH},
     {"sip.auth.algorithm", FIELD_AUTH_STRING, AUTH(algorithm), 0, 0, NEED_AUTH},
     {"sip.auth.stale", FIELD_AUTH_STRING, AUTH(stale), 0, 0, NEED_AUTH},
+    {"sip.auth.nextnonce", FIELD_AUTH_STRING, AUTH(nextnonce), 0, 0, NEED_AUTH},
 };
 
 #undef MSG
@@ -179,9 +182,12 @@ collect_auth_header(extraction *ex, const field_spec *spec, const field_info *fi
     sipkb_extracted *m = message_of(ex, fi);
     if (!m)
         return;
-    gboolean is_challenge = spec->auth_header == SIPKB_AUTH_WWW_AUTHENTICATE ||
-                            spec->auth_header == SIPKB_AUTH_PROXY_AUTHENTICATE;
-    sipkb_auth *target = is_challenge ? &m->msg.challenge : &m->msg.credentials;
+    sipkb_auth *target = &m->msg.credentials;
+    if (spec->auth_header == SIPKB_AUTH_WWW_AUTHENTICATE ||
+        spec->auth_header == SIPKB_AUTH_PROXY_AUTHENTICATE)
+        target = &m->msg.challenge;
+    else if (spec->auth_header == SIPKB_AUTH_AUTHENTICATION_INFO)
+        target = &m->msg.authentication_info;
     /* The first header of its kind wins, as with every other repeated field. */
     if (target->header != SIPKB_AUTH_NONE)
         return;

@@ -60,6 +60,8 @@ ALL_CAPTURES=(
 	register-wrong-password
 	register-unanswered-challenge
 	stale-nonce
+	register-expired-nonce
+	register-one-time-nonce
 	tcp-register-auth
 	invite-answered
 	invite-cancel
@@ -92,6 +94,15 @@ ALL_CAPTURES=(
 	invite-hold-inactive
 	invite-hold-baresip
 )
+
+# The kamailio.cfg defines (-A) of the captures that need a variant of it.
+kamailio_defines() { # name
+	case $1 in
+	invite-dns-failure) echo "-A WITH_DNS" ;;
+	register-expired-nonce) echo "-A WITH_PLAIN_CHALLENGE" ;;
+	register-one-time-nonce) echo "-A WITH_PLAIN_CHALLENGE -A WITH_ONE_TIME_NONCE" ;;
+	esac
+}
 
 # Captures that also record ICMP errors (on 127.0.0.1), beside the SIP ports.
 ICMP_CAPTURES=(options-icmp-response)
@@ -189,8 +200,9 @@ cleanup() {
 
 check_kamailio_cfg() {
 	local defines
-	for defines in "" "-A WITH_DNS"; do
-		# shellcheck disable=SC2086 # $defines is empty or one option and its value
+	for defines in "" "-A WITH_DNS" "-A WITH_PLAIN_CHALLENGE" \
+		"-A WITH_PLAIN_CHALLENGE -A WITH_ONE_TIME_NONCE"; do
+		# shellcheck disable=SC2086 # $defines is empty or options and their values
 		kamailio -c $defines -f "$KCFG" >"$WORK/kamailio-check.log" 2>&1 ||
 			{ cat "$WORK/kamailio-check.log" >&2; die "Kamailio rejected $KCFG ($defines)"; }
 	done
@@ -204,12 +216,15 @@ check_kamailio_cfg() {
 start_kamailio() { # log name
 	local klog="$WORK/$1-kamailio.log"
 	local kam=(kamailio -DD -E -f "$KCFG" -P "$WORK/kamailio.pid" -Y "$WORK" -w "$WORK")
+	local defines
+	read -r -a defines <<<"$(kamailio_defines "$1")"
+	kam+=("${defines[@]}")
 	if uses_dns "$1"; then
 		printf 'nameserver %s\noptions attempts:1 timeout:2\n' "$IP" >"$WORK/resolv.conf"
 		# shellcheck disable=SC2016 # the inner shell expands its own arguments
 		unshare --mount --propagation private sh -c \
 			'mount --bind "$1" /etc/resolv.conf && shift && exec "$@"' \
-			sh "$WORK/resolv.conf" "${kam[@]}" -A WITH_DNS >"$klog" 2>&1 &
+			sh "$WORK/resolv.conf" "${kam[@]}" >"$klog" 2>&1 &
 	else
 		"${kam[@]}" >"$klog" 2>&1 &
 	fi
@@ -502,6 +517,32 @@ check_fresh_nonces() {
 	((stale == 0)) || die "capture $CUR_NAME: unexpected stale=true challenge"
 }
 
+# no challenge is marked stale=true, and the refresh (the third REGISTER)
+# answers the nonce of the first 401 while the second 401 brings another
+check_no_stale() {
+	local stale nonces
+	stale=$(tshark -r "$CUR_PCAP" -Y 'sip.auth.stale' 2>/dev/null | wc -l)
+	((stale == 0)) || die "capture $CUR_NAME: unexpected stale=true challenge"
+	mapfile -t nonces < <(tshark -r "$CUR_PCAP" -Y 'sip.auth.nonce' -T fields \
+		-e sip.auth.nonce 2>/dev/null)
+	((${#nonces[@]} == 5)) || die "capture $CUR_NAME: ${#nonces[@]} messages with a nonce, not 5"
+	[[ ${nonces[2]} == "${nonces[0]}" && ${nonces[3]} != "${nonces[0]}" &&
+		${nonces[4]} == "${nonces[3]}" ]] ||
+		die "capture $CUR_NAME: the refresh does not re-use the first nonce: ${nonces[*]}"
+}
+
+# the first 200 gave a nextnonce (Authentication-Info) other than the nonce
+# the refresh used
+check_nextnonce_ignored() {
+	local next used
+	next=$(tshark -r "$CUR_PCAP" -Y 'sip.Status-Code == 200' -T fields \
+		-e sip.auth.nextnonce 2>/dev/null | head -n 1)
+	used=$(tshark -r "$CUR_PCAP" -Y 'sip.auth.nonce' -T fields -e sip.auth.nonce 2>/dev/null |
+		sed -n 3p)
+	[[ -n $next && $next != "$used" ]] ||
+		die "capture $CUR_NAME: no nextnonce other than the refresh's nonce (next '$next', used '$used')"
+}
+
 # the caller leg (A<->P) is TCP only, the callee leg (P<->B) UDP only
 check_tcp_caller_leg() {
 	local bad
@@ -553,8 +594,25 @@ cap_register-unanswered-challenge() {
 }
 
 cap_stale-nonce() {
-	uac stale-nonce.xml 1 -auth_uri sipkb.test
+	uac stale-nonce.xml 1 -d 4500 -auth_uri sipkb.test
 	EXPECT=("A>P:REGISTER P>A:401 A>P:REGISTER P>A:200 A>P:REGISTER P>A:401 A>P:REGISTER P>A:200")
+}
+
+# Kamailio's default configuration (WITH_PLAIN_CHALLENGE) refuses the expired
+# nonce of a refresh 32 s after the challenge with a 401 without stale=true
+cap_register-expired-nonce() {
+	uac stale-nonce.xml 1 -d 32000 -auth_uri sipkb.test
+	EXPECT=("A>P:REGISTER P>A:401 A>P:REGISTER P>A:200 A>P:REGISTER P>A:401 A>P:REGISTER P>A:200")
+	POST_CHECK=(check_no_stale)
+}
+
+# one-time nonces (WITH_ONE_TIME_NONCE): the refresh 1 s later re-uses the
+# nonce of the first 401 instead of the 200's nextnonce and is challenged
+# again, without stale=true
+cap_register-one-time-nonce() {
+	uac stale-nonce.xml 1 -d 1000 -auth_uri sipkb.test
+	EXPECT=("A>P:REGISTER P>A:401 A>P:REGISTER P>A:200 A>P:REGISTER P>A:401 A>P:REGISTER P>A:200")
+	POST_CHECK=(check_no_stale check_nextnonce_ignored)
 }
 
 # INVITE -> 407 -> ACK -> INVITE with credentials, common to all calls

@@ -49,7 +49,8 @@ typedef struct {
     const char *stale_param;       /* the new challenge's stale parameter, or NULL */
     const char *reason_phrase;     /* the new challenge's reason phrase, or NULL */
     const char *used_nonce;        /* the nonce the credentials answered */
-    const char *latest_seen_nonce; /* the last challenge's nonce before the request, or NULL */
+    const char *latest_seen_nonce; /* the latest nonce the server gave before the request (its
+                                      last challenge or a nextnonce after it), or NULL */
     gint64 challenge_to_retry_ns;  /* from that challenge to the request; -1 when unknown */
 } sipkb_rechallenge_evidence;
 

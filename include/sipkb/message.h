@@ -19,6 +19,7 @@ typedef enum {
     SIPKB_AUTH_PROXY_AUTHENTICATE,  /* 407 challenge of a proxy */
     SIPKB_AUTH_AUTHORIZATION,       /* credentials for a registrar or UAS */
     SIPKB_AUTH_PROXY_AUTHORIZATION, /* credentials for a proxy */
+    SIPKB_AUTH_AUTHENTICATION_INFO, /* a server's word on accepted credentials (section 20.6) */
 } sipkb_auth_header;
 
 /* The digest parameters of one authentication header (RFC 3261 section 22, RFC 8760). */
@@ -29,6 +30,7 @@ typedef struct {
     const char *nonce;
     const char *algorithm; /* MD5 when absent (RFC 3261 section 22.4) */
     const char *stale;     /* challenges only: "true"/"false" */
+    const char *nextnonce; /* Authentication-Info only: the nonce for the next request */
 } sipkb_auth;
 
 /* One Via value (RFC 3261 section 20.42). */
@@ -104,6 +106,7 @@ typedef struct {
 
     sipkb_auth challenge;                  /* WWW-Authenticate or Proxy-Authenticate */
     sipkb_auth credentials;                /* Authorization or Proxy-Authorization */
+    sipkb_auth authentication_info;        /* Authentication-Info */
     const char *p_asserted_identity_user;  /* user part of P-Asserted-Identity (RFC 3325) */
     const char *p_preferred_identity_user; /* user part of P-Preferred-Identity */
 

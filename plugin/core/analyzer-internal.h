@@ -45,7 +45,11 @@ typedef struct transaction {
     const char *digest_username;     /* interned */
     const char *credentials_nonce;   /* interned */
     const char *credentials_realm;   /* interned */
-    const char *nonce_seen_before;   /* latest challenge nonce of this client when it was sent */
+    const char *nonce_seen_before;   /* the latest nonce the server gave this client when it was
+                                        sent: of the latest challenge, or the nextnonce of a
+                                        2xx after it */
+    guint32 nonce_seen_in;           /* the frame that gave it */
+    gboolean nonce_seen_is_next;     /* given as a nextnonce (Authentication-Info) */
     challenge *answered;             /* the latest challenge when its credentials were made */
     struct transaction *same_branch; /* the next transaction of its group and request key (another
                                         hop), or NULL */
@@ -87,8 +91,11 @@ struct challenge {
     sipkb_rechallenge rechallenge; /* what this challenge was: first, stale, rejected ... */
     GSList *results; /* of the challenge and its resends: their whole-capture findings */
     guint32 request_frame;
-    guint32 answered_in;        /* the retry with credentials; 0 until seen */
-    const char *nonce;          /* interned */
+    guint32 answered_in;    /* the retry with credentials; 0 until seen */
+    const char *nonce;      /* interned */
+    const char *next_nonce; /* interned: the nextnonce of a later 2xx (Authentication-Info,
+                               RFC 2617 section 3.2.3), the server's newest nonce */
+    guint32 next_nonce_frame;
     struct challenge *relay_of; /* a relayed challenge: its downstream copy, answered with it */
     gboolean relayed;           /* a proxy relayed it: the relayed copy carries its verdict */
 };

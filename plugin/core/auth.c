@@ -274,7 +274,12 @@ auth_request(decision *d)
         return;
     challenge **slot = challenge_slot(d->analyzer, msg, FALSE);
     challenge *latest = slot ? *slot : NULL;
-    txn->nonce_seen_before = latest ? latest->nonce : NULL;
+    if (latest) {
+        gboolean next = latest->next_nonce != NULL;
+        txn->nonce_seen_before = next ? latest->next_nonce : latest->nonce;
+        txn->nonce_seen_in = next ? latest->next_nonce_frame : latest->challenge_frame;
+        txn->nonce_seen_is_next = next;
+    }
     if (msg->credentials.header == SIPKB_AUTH_NONE)
         return;
     txn->has_credentials = TRUE;
@@ -370,6 +375,25 @@ note_challenge(decision *d)
     return c;
 }
 
+/* Stale because the credentials answered a nonce older than the latest one the server gave, with
+ * neither stale=true nor a reason phrase to say so: the evidence the cause names. */
+static gboolean
+replaced_nonce(const decision *d)
+{
+    const transaction *txn = d->txn;
+    const char *stale = d->msg->challenge.stale;
+    return txn->rechallenge == SIPKB_RECHALLENGE_STALE && txn->nonce_seen_before &&
+           txn->credentials_nonce && strcmp(txn->credentials_nonce, txn->nonce_seen_before) &&
+           !(stale && g_ascii_strcasecmp(stale, "true") == 0) &&
+           !reason_speaks_of_nonce(d->msg->reason_phrase);
+}
+
+static const char *
+replaced_nonce_text(const transaction *txn)
+{
+    return txn->nonce_seen_is_next ? "cause.auth.stale.nextnonce" : "cause.auth.stale.replaced";
+}
+
 /* A re-challenge: its verdict as a flag, and the evidence as the first cause. */
 static void
 decide_rechallenge(decision *d, const challenge *c)
@@ -391,14 +415,16 @@ decide_rechallenge(decision *d, const challenge *c)
     if (delay >= 0)
         decide_nanoseconds(d, SIPKB_F_AUTH_RETRY_DELAY, delay);
     decide_flag(d, flags[c->rechallenge], 0);
-    char request[16], challenge_frame[16];
+    char request[16], challenge_frame[16], latest[16];
     g_snprintf(request, sizeof(request), "%u", txn->first_frame);
     g_snprintf(challenge_frame, sizeof(challenge_frame), "%u",
                txn->answered ? txn->answered->challenge_frame : 0);
     char *seconds = sipkb_text_seconds(MAX(delay, 0));
-    const char *names[] = {"request", "challenge", "delay"};
-    const char *values[] = {request, challenge_frame, seconds};
-    decide_cause(d, cause_texts[c->rechallenge], names, values, 3);
+    g_snprintf(latest, sizeof(latest), "%u", txn->nonce_seen_in);
+    const char *names[] = {"request", "challenge", "delay", "latest"};
+    const char *values[] = {request, challenge_frame, seconds, latest};
+    decide_cause(d, replaced_nonce(d) ? replaced_nonce_text(txn) : cause_texts[c->rechallenge],
+                 names, values, G_N_ELEMENTS(names));
     g_free(seconds);
 }
 
@@ -435,6 +461,20 @@ auth_pair_accepted_in(const sipkb_analyzer *analyzer, const transaction *txn)
     return frame;
 }
 
+/* RFC 2617 section 3.2.3: a nextnonce in Authentication-Info is the nonce the client should use
+ * for its next request; from then on it is the server's latest, and credentials on the nonce of
+ * the challenge before it answer an older one. */
+static void
+note_next_nonce(decision *d)
+{
+    const char *next = d->msg->authentication_info.nextnonce;
+    challenge **slot = next && *next ? challenge_slot(d->analyzer, d->msg, FALSE) : NULL;
+    if (!slot)
+        return;
+    (*slot)->next_nonce = analyzer_keep(d->analyzer, next);
+    (*slot)->next_nonce_frame = d->msg->frame;
+}
+
 /* Variant of auth.accepted's text: the challenge before was a re-challenge. */
 enum { ACCEPTED_TEXT_AFTER_RECHALLENGE = 1 };
 
@@ -445,6 +485,7 @@ static void
 decide_accepted(decision *d)
 {
     const transaction *txn = d->txn;
+    note_next_nonce(d);
     if (txn->answered) {
         gboolean after_rechallenge = txn->answered->rechallenge == SIPKB_RECHALLENGE_STALE ||
                                      txn->answered->rechallenge == SIPKB_RECHALLENGE_UNSURE;

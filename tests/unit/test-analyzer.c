@@ -1743,13 +1743,102 @@ test_auth_stale_or_rejected_after_nonce_lifetime(void)
                  "Authorization'",
                  "auth.realm='sip.example.net'", "auth.algorithm='MD5 (no algorithm parameter)'",
                  "auth.request_frame=#3", "auth.retry_delay=45.000s", "auth.stale_or_rejected",
-                 "cause='The retry (frame 3) came 45.0 s after the challenge in frame 2 and was "
-                 "challenged again: the nonce may have expired or the credentials were refused; "
-                 "a retry on the new nonce that succeeds shows it was stale'",
+                 "cause='The retry (frame 3) came 45.0 s after the challenge in frame 2 and "
+                 "answered its nonce, the latest; challenged again without stale=true: the nonce "
+                 "may have expired (servers keep one for about 30 s) or the credentials were "
+                 "refused; a retry on the new nonce that succeeds shows it was stale'",
                  "via");
     g_assert_cmpuint(unsure->severity, ==, SIPKB_SEVERITY_NOTE);
     assert_items(register_retried_on_nonce_2(a, 45.15), "code=200", "response.progress",
                  "transaction.request=#5", "auth.accepted/1", "via");
+    sipkb_analyzer_free(a);
+}
+
+/* The REGISTER (frame `frame`, CSeq `cseq`, `nonce` in its credentials or none when NULL) and
+ * the 401 (frame `frame` + 1, `challenge_nonce`, no stale) that answers it; the 401's result. */
+static const sipkb_result *
+register_and_401(sipkb_analyzer *a, guint32 frame, guint32 cseq, const char *nonce,
+                 const char *challenge_nonce)
+{
+    char branch[32];
+    g_snprintf(branch, sizeof(branch), "z9hG4bK%u", frame);
+    test_msg *reg = msg_request(frame, "REGISTER", "reg-1", cseq, branch);
+    msg_at(reg, frame * 0.01);
+    if (nonce)
+        msg_credentials(reg, SIPKB_AUTH_AUTHORIZATION, "alice", REALM, nonce);
+    add(a, reg);
+    test_msg *challenge = msg_response(frame + 1, 401, "REGISTER", "reg-1", cseq, branch);
+    msg_at(challenge, frame * 0.01 + 0.005);
+    msg_challenge(challenge, SIPKB_AUTH_WWW_AUTHENTICATE, REALM, challenge_nonce, NULL);
+    return add(a, challenge);
+}
+
+/* A re-challenge decided stale (a note) with `cause` as its first cause. */
+static void
+assert_stale_because(const sipkb_result *r, const char *cause)
+{
+    g_assert_nonnull(sipkb_result_find(r, SIPKB_F_AUTH_STALE));
+    g_assert_null(sipkb_result_find(r, SIPKB_F_AUTH_REJECTED));
+    g_assert_cmpuint(r->severity, ==, SIPKB_SEVERITY_NOTE);
+    const sipkb_item *first_cause = sipkb_result_find(r, SIPKB_F_CAUSE);
+    g_assert_nonnull(first_cause);
+    g_assert_cmpstr(first_cause->value.text, ==, cause);
+}
+
+/* RFC 2617 section 3.2.1 (RFC 3261 section 22): credentials on the nonce of an earlier
+ * challenge, when the server has since challenged with another one, answer an outdated nonce;
+ * challenged again without stale=true, the nonce was refused, not the password. */
+static void
+test_auth_older_challenge_nonce_is_stale(void)
+{
+    sipkb_analyzer *a = analyzer_new();
+    register_and_401(a, 1, 1, NULL, "nonce-1");
+    register_and_401(a, 3, 2, NULL, "nonce-2");
+    assert_stale_because(register_and_401(a, 5, 3, "nonce-1", "nonce-3"),
+                         "The retry (frame 5) answered an older nonce than the server's latest "
+                         "(the challenge in frame 4); challenged again without stale=true: the "
+                         "server refused the outdated nonce, not the password (RFC 2617 section "
+                         "3.2.1 via RFC 3261 section 22); the client retries on the new nonce");
+    sipkb_analyzer_free(a);
+}
+
+/* RFC 2617 section 3.2.3 (RFC 7616 section 3.5): a nextnonce in Authentication-Info is the nonce
+ * for the client's next request. A refresh on the nonce of the challenge before it, challenged
+ * again at once without stale=true, met a server that takes each nonce once: the nonce was
+ * refused, not the password; the 200 after the retry on the new nonce says so too. */
+static void
+test_auth_nextnonce_ignored_is_stale(void)
+{
+    sipkb_analyzer *a = analyzer_new();
+    register_and_401(a, 1, 1, NULL, "nonce-1");
+    test_msg *retry = msg_request(3, "REGISTER", "reg-1", 2, "z9hG4bK3");
+    msg_credentials(retry, SIPKB_AUTH_AUTHORIZATION, "alice", REALM, "nonce-1");
+    add(a, retry);
+    test_msg *ok = msg_response(4, 200, "REGISTER", "reg-1", 2, "z9hG4bK3");
+    ok->msg.authentication_info =
+        (sipkb_auth){.header = SIPKB_AUTH_AUTHENTICATION_INFO, .nextnonce = keep(ok, "nonce-next")};
+    add(a, ok);
+    assert_stale_because(register_and_401(a, 5, 3, "nonce-1", "nonce-3"),
+                         "The retry (frame 5) answered an older nonce, though the 2xx in frame 4 "
+                         "gave a nextnonce for the next request (RFC 2617 section 3.2.3); "
+                         "challenged again without stale=true: the server refused the used nonce "
+                         "(one-time nonces), not the password; the client retries on the new "
+                         "nonce");
+    test_msg *retry2 = msg_request(7, "REGISTER", "reg-1", 4, "z9hG4bK7");
+    msg_at(retry2, 0.07);
+    msg_credentials(retry2, SIPKB_AUTH_AUTHORIZATION, "alice", REALM, "nonce-3");
+    add(a, retry2);
+    test_msg *ok2 = msg_response(8, 200, "REGISTER", "reg-1", 4, "z9hG4bK7");
+    msg_at(ok2, 0.08);
+    assert_items(add(a, ok2), "code=200", "response.progress", "transaction.request=#7",
+                 "auth.accepted/1", "via");
+    sipkb_analyzer_free(a);
+
+    /* Without the nextnonce the same refresh answers the latest nonce: refused at once, the
+     * credentials themselves. */
+    a = analyzer_new();
+    const sipkb_result *rejected = register_challenged_twice(a, 1.0, "nonce-2", NULL);
+    g_assert_nonnull(sipkb_result_find(rejected, SIPKB_F_AUTH_REJECTED));
     sipkb_analyzer_free(a);
 }
 
@@ -4682,6 +4771,10 @@ main(int argc, char **argv)
     g_test_add_func("/analyzer/auth/stale-or-rejected-after-nonce-lifetime",
                     test_auth_stale_or_rejected_after_nonce_lifetime);
     g_test_add_func("/analyzer/auth/old-nonce-is-stale", test_auth_old_nonce_is_stale);
+    g_test_add_func("/analyzer/auth/older-challenge-nonce-is-stale",
+                    test_auth_older_challenge_nonce_is_stale);
+    g_test_add_func("/analyzer/auth/nextnonce-ignored-is-stale",
+                    test_auth_nextnonce_ignored_is_stale);
     g_test_add_func("/analyzer/callerid/mismatch", test_callerid_mismatch);
     g_test_add_func("/analyzer/callerid/format-only", test_callerid_format_only);
     g_test_add_func("/analyzer/callerid/match", test_callerid_match);
