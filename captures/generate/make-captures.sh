@@ -62,6 +62,7 @@ ALL_CAPTURES=(
 	stale-nonce
 	register-expired-nonce
 	register-one-time-nonce
+	register-slow-retry
 	tcp-register-auth
 	invite-answered
 	invite-cancel
@@ -101,6 +102,7 @@ kamailio_defines() { # name
 	invite-dns-failure) echo "-A WITH_DNS" ;;
 	register-expired-nonce) echo "-A WITH_PLAIN_CHALLENGE" ;;
 	register-one-time-nonce) echo "-A WITH_PLAIN_CHALLENGE -A WITH_ONE_TIME_NONCE" ;;
+	register-slow-retry) echo "-A WITH_PLAIN_CHALLENGE" ;;
 	esac
 }
 
@@ -531,6 +533,24 @@ check_no_stale() {
 		die "capture $CUR_NAME: the refresh does not re-use the first nonce: ${nonces[*]}"
 }
 
+# no stale=true; the late credentials answer the first 401's nonce, more than
+# 30 s after it, and the retry the second's
+check_slow_retry() {
+	local stale nonces times
+	stale=$(tshark -r "$CUR_PCAP" -Y 'sip.auth.stale' 2>/dev/null | wc -l)
+	((stale == 0)) || die "capture $CUR_NAME: unexpected stale=true challenge"
+	mapfile -t nonces < <(tshark -r "$CUR_PCAP" -Y 'sip.auth.nonce' -T fields \
+		-e sip.auth.nonce 2>/dev/null)
+	((${#nonces[@]} == 4)) || die "capture $CUR_NAME: ${#nonces[@]} messages with a nonce, not 4"
+	[[ ${nonces[1]} == "${nonces[0]}" && ${nonces[2]} != "${nonces[0]}" &&
+		${nonces[3]} == "${nonces[2]}" ]] ||
+		die "capture $CUR_NAME: the credentials do not answer the challenges: ${nonces[*]}"
+	mapfile -t times < <(tshark -r "$CUR_PCAP" -Y 'frame.number in {2, 3}' -T fields \
+		-e frame.time_relative 2>/dev/null)
+	awk -v a="${times[0]}" -v b="${times[1]}" 'BEGIN { exit !(b - a > 30) }' ||
+		die "capture $CUR_NAME: the credentials came ${times[1]} - ${times[0]} s after the challenge"
+}
+
 # the first 200 gave a nextnonce (Authentication-Info) other than the nonce
 # the refresh used
 check_nextnonce_ignored() {
@@ -613,6 +633,15 @@ cap_register-one-time-nonce() {
 	uac stale-nonce.xml 1 -d 1000 -auth_uri sipkb.test
 	EXPECT=("A>P:REGISTER P>A:401 A>P:REGISTER P>A:200 A>P:REGISTER P>A:401 A>P:REGISTER P>A:200")
 	POST_CHECK=(check_no_stale check_nextnonce_ignored)
+}
+
+# the phone sends its first credentials 32 s after the challenge, on the only
+# nonce it was given, which has expired by then (WITH_PLAIN_CHALLENGE: no
+# stale=true); its retry on the new nonce succeeds
+cap_register-slow-retry() {
+	uac register-slow-retry.xml 1 -d 32000 -auth_uri sipkb.test
+	EXPECT=("A>P:REGISTER P>A:401 A>P:REGISTER P>A:401 A>P:REGISTER P>A:200")
+	POST_CHECK=(check_slow_retry)
 }
 
 # INVITE -> 407 -> ACK -> INVITE with credentials, common to all calls

@@ -52,11 +52,15 @@ typedef struct {
     const char *latest_seen_nonce; /* the latest nonce the server gave before the request (its
                                       last challenge or a nextnonce after it), or NULL */
     gint64 challenge_to_retry_ns;  /* from that challenge to the request; -1 when unknown */
+    gboolean nonce_accepted_before; /* an earlier 2xx accepted credentials of the same username
+                                       and realm on this very nonce */
 } sipkb_rechallenge_evidence;
 
 /* RFC 3261 section 22 with RFC 2617 section 3.2.1: stale=true, a reason phrase that speaks of
- * the nonce, or credentials on an older nonce mean a stale nonce; credentials on the latest
- * nonce, challenged again within its lifetime, are rejected; later than that, unsure. */
+ * the nonce, or credentials on an older nonce mean a stale nonce; so do credentials on a nonce
+ * the server already accepted them on (it takes a nonce once, RFC 2617 section 3.2.3: the
+ * password was right); credentials on the latest nonce, challenged again within its lifetime,
+ * are rejected; later than that, unsure. */
 sipkb_rechallenge sipkb_classify_rechallenge(const sipkb_rechallenge_evidence *evidence);
 
 /* ---- 403: causes ranked from the evidence ---------------------------------------------------- */

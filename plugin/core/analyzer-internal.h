@@ -50,6 +50,8 @@ typedef struct transaction {
                                         2xx after it */
     guint32 nonce_seen_in;           /* the frame that gave it */
     gboolean nonce_seen_is_next;     /* given as a nextnonce (Authentication-Info) */
+    guint32 nonce_accepted_in;       /* a 2xx before it that accepted credentials of the same
+                                        username and realm on the same nonce, or 0 */
     challenge *answered;             /* the latest challenge when its credentials were made */
     struct transaction *same_branch; /* the next transaction of its group and request key (another
                                         hop), or NULL */
@@ -129,6 +131,8 @@ struct sipkb_analyzer {
     GHashTable *branchless_senders; /* "address:port" sending top Vias without branch -> first
                                        frame (via.c) */
     GHashTable *accepted_pairs;     /* "from user\ndigest user" -> frame of a 2xx (auth.c) */
+    GHashTable *accepted_nonces;    /* "realm\nusername\nnonce" -> frame of the first 2xx to
+                                       credentials on that nonce (auth.c) */
     GHashTable *calls;              /* Call-ID -> what its INVITEs ended with (transactions.c) */
     GHashTable *registrations;      /* "user@host" address-of-record -> its bindings
                                        (registrations.c) */

@@ -140,6 +140,10 @@ sipkb_classify_rechallenge(const sipkb_rechallenge_evidence *e)
      * capture): the server changed its nonce, and the retry decides. */
     if (!e->latest_seen_nonce || !e->used_nonce || strcmp(e->used_nonce, e->latest_seen_nonce))
         return SIPKB_RECHALLENGE_STALE;
+    /* The same username and realm were accepted on this nonce before: the password is right,
+     * and the server refuses the nonce's reuse (one-time nonces, RFC 2617 section 3.2.3). */
+    if (e->nonce_accepted_before)
+        return SIPKB_RECHALLENGE_STALE;
     /* Credentials computed on the latest nonce the server gave, and still refused: unless the
      * nonce may have expired meanwhile. */
     if (e->challenge_to_retry_ns > SIPKB_NONCE_LIFETIME_NS)
@@ -265,6 +269,27 @@ decide_request_callerid(decision *d, transaction *txn)
     decide_asserted_identity(d);
 }
 
+/* "realm\nusername\nnonce" of the request's credentials. */
+static char *
+nonce_key(const transaction *txn)
+{
+    return g_strdup_printf("%s\n%s\n%s", txn->credentials_realm ? txn->credentials_realm : "",
+                           txn->digest_username ? txn->digest_username : "",
+                           txn->credentials_nonce);
+}
+
+/* The 2xx that accepted credentials of this username and realm on this nonce before, or 0. */
+static guint32
+nonce_accepted_in(const sipkb_analyzer *analyzer, const transaction *txn)
+{
+    if (!analyzer->accepted_nonces || !txn->credentials_nonce || !*txn->credentials_nonce)
+        return 0;
+    char *key = nonce_key(txn);
+    guint32 frame = GPOINTER_TO_UINT(g_hash_table_lookup(analyzer->accepted_nonces, key));
+    g_free(key);
+    return frame;
+}
+
 void
 auth_request(decision *d)
 {
@@ -287,6 +312,7 @@ auth_request(decision *d)
     txn->digest_username = analyzer_keep(d->analyzer, msg->credentials.username);
     txn->credentials_nonce = analyzer_keep(d->analyzer, msg->credentials.nonce);
     txn->credentials_realm = analyzer_keep(d->analyzer, msg->credentials.realm);
+    txn->nonce_accepted_in = nonce_accepted_in(d->analyzer, txn);
     txn->answered = latest;
     if (latest && !latest->answered_in) {
         /* A proxy relayed the challenge: the retry answers its downstream copy too (the proxy
@@ -331,6 +357,7 @@ classify(const decision *d)
         .used_nonce = txn->credentials_nonce,
         .latest_seen_nonce = txn->nonce_seen_before,
         .challenge_to_retry_ns = txn->answered ? txn->first_time_ns - txn->answered->time_ns : -1,
+        .nonce_accepted_before = txn->nonce_accepted_in != 0,
     };
     return sipkb_classify_rechallenge(&evidence);
 }
@@ -375,23 +402,21 @@ note_challenge(decision *d)
     return c;
 }
 
-/* Stale because the credentials answered a nonce older than the latest one the server gave, with
- * neither stale=true nor a reason phrase to say so: the evidence the cause names. */
-static gboolean
-replaced_nonce(const decision *d)
+/* Stale because the credentials answered a nonce older than the latest one the server gave, or
+ * one the server had accepted them on already, with neither stale=true nor a reason phrase to
+ * say so: the cause that names this evidence, or NULL. */
+static const char *
+stale_evidence_text(const decision *d)
 {
     const transaction *txn = d->txn;
     const char *stale = d->msg->challenge.stale;
-    return txn->rechallenge == SIPKB_RECHALLENGE_STALE && txn->nonce_seen_before &&
-           txn->credentials_nonce && strcmp(txn->credentials_nonce, txn->nonce_seen_before) &&
-           !(stale && g_ascii_strcasecmp(stale, "true") == 0) &&
-           !reason_speaks_of_nonce(d->msg->reason_phrase);
-}
-
-static const char *
-replaced_nonce_text(const transaction *txn)
-{
-    return txn->nonce_seen_is_next ? "cause.auth.stale.nextnonce" : "cause.auth.stale.replaced";
+    if (txn->rechallenge != SIPKB_RECHALLENGE_STALE || !txn->credentials_nonce ||
+        (stale && g_ascii_strcasecmp(stale, "true") == 0) ||
+        reason_speaks_of_nonce(d->msg->reason_phrase))
+        return NULL;
+    if (txn->nonce_seen_before && strcmp(txn->credentials_nonce, txn->nonce_seen_before))
+        return txn->nonce_seen_is_next ? "cause.auth.stale.nextnonce" : "cause.auth.stale.replaced";
+    return txn->nonce_accepted_in ? "cause.auth.stale.reused" : NULL;
 }
 
 /* A re-challenge: its verdict as a flag, and the evidence as the first cause. */
@@ -415,16 +440,18 @@ decide_rechallenge(decision *d, const challenge *c)
     if (delay >= 0)
         decide_nanoseconds(d, SIPKB_F_AUTH_RETRY_DELAY, delay);
     decide_flag(d, flags[c->rechallenge], 0);
-    char request[16], challenge_frame[16], latest[16];
+    char request[16], challenge_frame[16], latest[16], accepted[16];
     g_snprintf(request, sizeof(request), "%u", txn->first_frame);
     g_snprintf(challenge_frame, sizeof(challenge_frame), "%u",
                txn->answered ? txn->answered->challenge_frame : 0);
     char *seconds = sipkb_text_seconds(MAX(delay, 0));
     g_snprintf(latest, sizeof(latest), "%u", txn->nonce_seen_in);
-    const char *names[] = {"request", "challenge", "delay", "latest"};
-    const char *values[] = {request, challenge_frame, seconds, latest};
-    decide_cause(d, replaced_nonce(d) ? replaced_nonce_text(txn) : cause_texts[c->rechallenge],
-                 names, values, G_N_ELEMENTS(names));
+    g_snprintf(accepted, sizeof(accepted), "%u", txn->nonce_accepted_in);
+    const char *names[] = {"request", "challenge", "delay", "latest", "accepted"};
+    const char *values[] = {request, challenge_frame, seconds, latest, accepted};
+    const char *evidence = stale_evidence_text(d);
+    decide_cause(d, evidence ? evidence : cause_texts[c->rechallenge], names, values,
+                 G_N_ELEMENTS(names));
     g_free(seconds);
 }
 
@@ -448,6 +475,24 @@ static char *
 pair_key(const transaction *txn)
 {
     return g_strconcat(txn->from_user, "\n", txn->digest_username, NULL);
+}
+
+/* A 2xx to credentials: their nonce was good for that username and realm (the first such 2xx is
+ * kept). */
+static void
+note_accepted_nonce(decision *d)
+{
+    const transaction *txn = d->txn;
+    if (!txn->credentials_nonce || !*txn->credentials_nonce)
+        return;
+    if (!d->analyzer->accepted_nonces)
+        d->analyzer->accepted_nonces =
+            g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    char *key = nonce_key(txn);
+    if (g_hash_table_contains(d->analyzer->accepted_nonces, key))
+        g_free(key);
+    else
+        g_hash_table_insert(d->analyzer->accepted_nonces, key, GUINT_TO_POINTER(d->msg->frame));
 }
 
 guint32
@@ -486,6 +531,7 @@ decide_accepted(decision *d)
 {
     const transaction *txn = d->txn;
     note_next_nonce(d);
+    note_accepted_nonce(d);
     if (txn->answered) {
         gboolean after_rechallenge = txn->answered->rechallenge == SIPKB_RECHALLENGE_STALE ||
                                      txn->answered->rechallenge == SIPKB_RECHALLENGE_UNSURE;

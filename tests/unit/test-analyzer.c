@@ -1730,6 +1730,47 @@ test_auth_rejected(void)
     sipkb_analyzer_free(a);
 }
 
+/* A server with one-time nonces and no nextnonce (RFC 2617 section 3.2.3): a refresh that
+ * reuses the nonce a 200 accepted the same username on is challenged again without stale. The
+ * password was right on that very nonce: stale, whatever the delay; the cause names the 200.
+ * Another username on that nonce proves nothing of its password: rejected. */
+static void
+test_auth_reused_nonce_is_stale(void)
+{
+    static const char *const usernames[] = {"alice", "bob"};
+    for (gsize i = 0; i < G_N_ELEMENTS(usernames); i++) {
+        sipkb_analyzer *a = analyzer_new();
+        add(a, msg_request(1, "REGISTER", "reg-1", 1, "z9hG4bK1"));
+        test_msg *challenge = msg_response(2, 401, "REGISTER", "reg-1", 1, "z9hG4bK1");
+        msg_challenge(challenge, SIPKB_AUTH_WWW_AUTHENTICATE, REALM, "nonce-1", NULL);
+        add(a, challenge);
+        test_msg *retry = msg_request(3, "REGISTER", "reg-1", 2, "z9hG4bK3");
+        msg_credentials(retry, SIPKB_AUTH_AUTHORIZATION, "alice", REALM, "nonce-1");
+        add(a, retry);
+        add(a, msg_response(4, 200, "REGISTER", "reg-1", 2, "z9hG4bK3"));
+        test_msg *refresh = msg_request(5, "REGISTER", "reg-1", 3, "z9hG4bK5");
+        msg_at(refresh, 1.0);
+        msg_credentials(refresh, SIPKB_AUTH_AUTHORIZATION, usernames[i], REALM, "nonce-1");
+        add(a, refresh);
+        test_msg *again = msg_response(6, 401, "REGISTER", "reg-1", 3, "z9hG4bK5");
+        msg_at(again, 1.01);
+        msg_challenge(again, SIPKB_AUTH_WWW_AUTHENTICATE, REALM, "nonce-2", NULL);
+        const sipkb_result *r = add(a, again);
+        const char *cause = sipkb_result_find(r, SIPKB_F_CAUSE)->value.text;
+        if (i == 0) {
+            g_assert_nonnull(sipkb_result_find(r, SIPKB_F_AUTH_STALE));
+            g_assert_null(sipkb_result_find(r, SIPKB_F_AUTH_REJECTED));
+            g_assert_nonnull(strstr(cause, "reused a nonce on which the 2xx in frame 4 had "
+                                           "accepted the same username"));
+            g_assert_cmpuint(r->severity, ==, SIPKB_SEVERITY_NOTE);
+        } else {
+            g_assert_nonnull(sipkb_result_find(r, SIPKB_F_AUTH_REJECTED));
+            g_assert_nonnull(strstr(cause, "Credentials rejected"));
+        }
+        sipkb_analyzer_free(a);
+    }
+}
+
 /* RFC 2617 section 3.2.1 leaves a nonce's lifetime to the server (about 30 s in common
  * servers): credentials on the current nonce, sent long after the challenge and challenged
  * again without stale, are either; the retry on the new nonce decides. */
@@ -4771,6 +4812,7 @@ main(int argc, char **argv)
     g_test_add_func("/analyzer/auth/stale-or-rejected-after-nonce-lifetime",
                     test_auth_stale_or_rejected_after_nonce_lifetime);
     g_test_add_func("/analyzer/auth/old-nonce-is-stale", test_auth_old_nonce_is_stale);
+    g_test_add_func("/analyzer/auth/reused-nonce-is-stale", test_auth_reused_nonce_is_stale);
     g_test_add_func("/analyzer/auth/older-challenge-nonce-is-stale",
                     test_auth_older_challenge_nonce_is_stale);
     g_test_add_func("/analyzer/auth/nextnonce-ignored-is-stale",

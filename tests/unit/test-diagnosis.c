@@ -55,12 +55,24 @@ test_callerid(void)
 }
 
 static sipkb_rechallenge
+rechallenge_after(gboolean had_credentials, const char *stale, const char *reason,
+                  const char *used, const char *latest, double seconds, gboolean accepted_before)
+{
+    sipkb_rechallenge_evidence e = {had_credentials,
+                                    stale,
+                                    reason,
+                                    used,
+                                    latest,
+                                    seconds < 0 ? -1 : (gint64)(seconds * 1e9),
+                                    accepted_before};
+    return sipkb_classify_rechallenge(&e);
+}
+
+static sipkb_rechallenge
 rechallenge(gboolean had_credentials, const char *stale, const char *reason, const char *used,
             const char *latest, double seconds)
 {
-    sipkb_rechallenge_evidence e = {
-        had_credentials, stale, reason, used, latest, seconds < 0 ? -1 : (gint64)(seconds * 1e9)};
-    return sipkb_classify_rechallenge(&e);
+    return rechallenge_after(had_credentials, stale, reason, used, latest, seconds, FALSE);
 }
 
 /* RFC 3261 section 22 with RFC 2617 section 3.2.1. */
@@ -88,6 +100,15 @@ test_rechallenge(void)
     /* the client answered an older nonce, or one from before the capture */
     g_assert_cmpint(rechallenge(TRUE, NULL, NULL, "n0", "n1", 1), ==, SIPKB_RECHALLENGE_STALE);
     g_assert_cmpint(rechallenge(TRUE, NULL, NULL, "n0", NULL, -1), ==, SIPKB_RECHALLENGE_STALE);
+    /* the latest nonce, on which a 2xx accepted these credentials before (a server with
+     * one-time nonces, RFC 2617 section 3.2.3): the nonce, not the password, soon or late */
+    g_assert_cmpint(rechallenge_after(TRUE, NULL, "Unauthorized", "n1", "n1", 1.0, TRUE), ==,
+                    SIPKB_RECHALLENGE_STALE);
+    g_assert_cmpint(rechallenge_after(TRUE, NULL, NULL, "n1", "n1", 95, TRUE), ==,
+                    SIPKB_RECHALLENGE_STALE);
+    /* a first challenge stays one */
+    g_assert_cmpint(rechallenge_after(FALSE, NULL, NULL, NULL, "n1", 1, TRUE), ==,
+                    SIPKB_RECHALLENGE_NONE);
 }
 
 static void
