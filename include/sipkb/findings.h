@@ -50,9 +50,14 @@ G_BEGIN_DECLS
     X(TRANSACTION_CAPTURE_ENDED, "transaction.capture_ended")                                      \
     X(TRANSACTION_FINAL_MISSING, "transaction.final_missing")                                      \
     X(TRANSACTION_PROOF_FRAME, "transaction.proof_frame")                                          \
+    X(TRANSACTION_RESPONSE_MISSING, "transaction.response_missing")                                \
+    X(TRANSACTION_RESPONSE_MISSING_FRAME, "transaction.response_missing.frame")                    \
+    X(TRANSACTION_RESPONSE_MISSING_TO_TAG, "transaction.response_missing.to_tag")                  \
     X(TRANSACTION_FINAL_UNACKED, "transaction.final_unacked")                                      \
     X(TRANSACTION_UNACKED_NEXT, "transaction.unacked_next")                                        \
     X(TRANSACTION_UNACKED_FOR, "transaction.unacked_for")                                          \
+    X(TRANSACTION_NO_ACK_SEEN, "transaction.no_ack_seen")                                          \
+    X(TRANSACTION_NO_ACK_SEEN_FOR, "transaction.no_ack_seen.for")                                  \
     X(AUTH, "auth")                                                                                \
     X(AUTH_CHALLENGER, "auth.challenger")                                                          \
     X(AUTH_REALM, "auth.realm")                                                                    \

@@ -56,9 +56,16 @@ typedef struct transaction {
     struct transaction *same_branch; /* the next transaction of its group and request key (another
                                         hop), or NULL */
     struct transaction *next_in_group;
+    /* The transaction first sent on its hop before it. */
+    struct transaction *earlier_on_hop;
     guint32 ack_frame;          /* INVITE: an ACK of its CSeq on the same hop */
+    guint8 ack_kind;            /* INVITE: what that first ACK's branch shows (ack_kind) */
     guint32 matching_ack_frame; /* INVITE: such an ACK with its branch too, the ACK of a
                                    non-2xx final response (RFC 3261 section 17.1.1.3) */
+    gint64 last_copy_time_ns;   /* its latest copy on this hop (the first or a retransmission) */
+    guint32 tagged_frame;       /* INVITE without a To tag: the client's first later request of
+                                   the call on the same hop with a To tag (not ACK), 0 if none */
+    const char *tagged_to_tag;  /* that request's To tag, interned */
     guint32 next_request_frame; /* INVITE: the client's first new request of the call on the
                                    same hop after the final response, 0 if none */
     struct transaction *next_invite_of_call;
@@ -74,6 +81,14 @@ typedef struct transaction {
                                       it had no Event header */
     sipkb_rechallenge rechallenge; /* of the challenge this request received, if one */
 } transaction;
+
+/* What an INVITE's first ACK on its hop shows (RFC 3261 sections 13.2.2.4 and 17.1.1.3). */
+typedef enum {
+    ACK_KIND_NONE,
+    ACK_KIND_SAME_BRANCH, /* the INVITE's branch: the ACK of a 300-699 final response */
+    ACK_KIND_NEW_BRANCH,  /* another branch: the ACK of a 2xx, a transaction of its own */
+    ACK_KIND_NO_COOKIE,   /* no z9hG4bK branch (RFC 2543): the ACK of some final response */
+} ack_kind;
 
 /* A request across every hop it travels (same Call-ID, CSeq number and method). */
 typedef struct request_group {
@@ -134,6 +149,8 @@ struct sipkb_analyzer {
     GHashTable *accepted_nonces;    /* "realm\nusername\nnonce" -> frame of the first 2xx to
                                        credentials on that nonce (auth.c) */
     GHashTable *calls;              /* Call-ID -> what its INVITEs ended with (transactions.c) */
+    GHashTable *hops;               /* "source:port>destination:port" -> the latest transaction
+                                       first sent on it (transactions.c) */
     GHashTable *registrations;      /* "user@host" address-of-record -> its bindings
                                        (registrations.c) */
     GHashTable *relayable;          /* (Call-ID, CSeq, status code) -> the responses with two Vias

@@ -60,6 +60,7 @@ sipkb_analyzer_free(sipkb_analyzer *analyzer)
         return;
     g_hash_table_destroy(analyzer->groups);
     g_hash_table_destroy(analyzer->transactions);
+    g_hash_table_destroy(analyzer->hops);
     GHashTable *optional[] = {
         analyzer->challenges,     analyzer->nat_peers, analyzer->branchless_senders,
         analyzer->accepted_pairs, analyzer->calls,     analyzer->registrations,

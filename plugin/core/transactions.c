@@ -52,6 +52,7 @@ transactions_init(sipkb_analyzer *analyzer)
 {
     analyzer->groups = g_hash_table_new(group_hash, group_equal);
     analyzer->transactions = g_hash_table_new(transaction_hash, transaction_equal);
+    analyzer->hops = g_hash_table_new(g_direct_hash, g_direct_equal);
 }
 
 /* The group of (Call-ID, CSeq number, method); added when `add`. */
@@ -186,6 +187,7 @@ add_transaction(decision *d, request_group *group, const char *request_key, cons
     transaction *txn = analyzer_alloc(analyzer, sizeof(transaction));
     txn->first_frame = d->msg->frame;
     txn->first_time_ns = d->msg->time_ns;
+    txn->last_copy_time_ns = d->msg->time_ns;
     txn->first_result = d->result;
     txn->method = group->method;
     txn->group = group;
@@ -197,6 +199,8 @@ add_transaction(decision *d, request_group *group, const char *request_key, cons
     txn->same_branch = branch_transactions(analyzer, group, request_key);
     txn->next_in_group = group->transactions;
     group->transactions = txn;
+    txn->earlier_on_hop = g_hash_table_lookup(analyzer->hops, hop);
+    g_hash_table_insert(analyzer->hops, (gpointer)hop, txn);
     transaction_key *key = analyzer_alloc(analyzer, sizeof(transaction_key));
     key->group = group;
     key->key = request_key;
@@ -224,10 +228,11 @@ link_cancel(decision *d, const char *key, const char *hop)
 }
 
 /* An ACK of an INVITE's CSeq on the INVITE's hop shows a final response reached that hop's
- * client (RFC 3261 sections 17.1.1.3 and 13.2.2.4), whether or not the capture holds it. The
- * ACK of a non-2xx final response also carries the INVITE's branch (section 17.1.1.3): on a
- * proxied call each leg's ACK matches its own leg only, as the proxy ACKs the downstream
- * failure itself (section 16.7 step 5). */
+ * client (RFC 3261 sections 17.1.1.3 and 13.2.2.4), whether or not the capture holds it, and
+ * its branch shows which class: the ACK of a non-2xx final response carries the INVITE's branch
+ * (section 17.1.1.3), the ACK of a 2xx is a transaction of its own with a new one (section
+ * 13.2.2.4). On a proxied call each leg's non-2xx ACK matches its own leg only, as the proxy
+ * ACKs the downstream failure itself (section 16.7 step 5). */
 static void
 link_ack(decision *d, const char *key, const char *hop)
 {
@@ -238,8 +243,12 @@ link_ack(decision *d, const char *key, const char *hop)
          invite = invite->next_in_group) {
         if (invite->hop != hop)
             continue;
-        if (!invite->ack_frame)
+        if (!invite->ack_frame) {
             invite->ack_frame = msg->frame;
+            invite->ack_kind = !cookie_branch(msg)     ? ACK_KIND_NO_COOKIE
+                               : invite->branch == key ? ACK_KIND_SAME_BRANCH
+                                                       : ACK_KIND_NEW_BRANCH;
+        }
         /* Without the magic cookie (RFC 2543) the ACK's key holds the response's To tag, which
          * the INVITE lacked: any ACK on the hop counts (section 17.2.3 matches it by the rest). */
         if ((invite->branch == key || !cookie_branch(msg)) && !invite->matching_ack_frame)
@@ -249,13 +258,18 @@ link_ack(decision *d, const char *key, const char *hop)
 
 /* ---- dialogs ---------------------------------------------------------------------------- */
 
+/* A To tag that a response to an INVITE without a To tag carried. */
+typedef struct response_tag {
+    const char *tag; /* interned */
+    struct response_tag *next;
+} response_tag;
+
 /* What the INVITEs of a call ended with. */
 typedef struct {
-    gboolean established;   /* a 2xx to an INVITE: a dialog exists (RFC 3261 section 12.1) */
-    guint32 failure_frame;  /* the latest final response >= 300 to an INVITE */
-    guint32 dialog_shown;   /* a request within the dialog (To tag) that succeeded, 0 if none */
-    const char *dialog_hop; /* the hop it was sent on */
-    transaction *invites;   /* its INVITE transactions, latest first (next_invite_of_call) */
+    gboolean established;  /* a 2xx to an INVITE: a dialog exists (RFC 3261 section 12.1) */
+    guint32 failure_frame; /* the latest final response >= 300 to an INVITE */
+    transaction *invites;  /* its INVITE transactions, latest first (next_invite_of_call) */
+    response_tag *tags;    /* the To tags its responses to INVITEs without a To tag gave */
 } call_state;
 
 static call_state *
@@ -272,21 +286,30 @@ call_of(sipkb_analyzer *analyzer, const char *call_id, gboolean add)
     return call;
 }
 
+/* The To tag a response to an INVITE without one sets (RFC 3261 sections 8.2.6.2 and 12.1): a
+ * request of the client that carries it again was built from a response the capture holds. */
+static void
+note_response_tag(decision *d, const transaction *txn)
+{
+    if (!d->msg->to_tag || txn->in_dialog || strcmp(txn->method, "INVITE") != 0)
+        return;
+    call_state *call = call_of(d->analyzer, d->msg->call_id, TRUE);
+    const char *tag = analyzer_keep(d->analyzer, d->msg->to_tag);
+    for (const response_tag *known = call->tags; known; known = known->next) {
+        if (known->tag == tag)
+            return;
+    }
+    response_tag *added = analyzer_alloc(d->analyzer, sizeof(response_tag));
+    added->tag = tag;
+    added->next = call->tags;
+    call->tags = added;
+}
+
 static void
 note_invite_final(decision *d, const transaction *txn)
 {
-    if (strcmp(txn->method, "INVITE") != 0) {
-        /* A request within the dialog that succeeded shows the dialog was set up, so a 2xx to
-         * its INVITE was sent (RFC 3261 sections 12.2.2 and 15). */
-        if (txn->in_dialog && d->msg->status_code < 300) {
-            call_state *call = call_of(d->analyzer, d->msg->call_id, TRUE);
-            if (!call->dialog_shown) {
-                call->dialog_shown = txn->first_frame;
-                call->dialog_hop = txn->hop;
-            }
-        }
+    if (strcmp(txn->method, "INVITE") != 0)
         return;
-    }
     call_state *call = call_of(d->analyzer, d->msg->call_id, TRUE);
     if (d->msg->status_code < 300)
         call->established = TRUE;
@@ -310,9 +333,11 @@ decide_outside_dialog(decision *d)
     decide_frame(d, SIPKB_F_DIALOG_ENDED_BY, call->failure_frame);
 }
 
-/* A new request of the call from an INVITE's client, on the INVITE's hop, after the INVITE's
+/* A new request of the call from an INVITE's client, on the INVITE's hop. After the INVITE's
  * final response: the client went on with the call, so it had that response (whether it ACKed
- * it is decided once the whole capture is read). Not an ACK or CANCEL, which belong to the
+ * it is decided once the whole capture is read). With a To tag, after an INVITE without one:
+ * the client had a response to it that carried the tag (RFC 3261 sections 12.1 and 12.2.1.1),
+ * which the whole capture may or may not hold. Not an ACK or CANCEL, which belong to the
  * INVITE's own CSeq. */
 static void
 note_next_request(decision *d)
@@ -320,8 +345,14 @@ note_next_request(decision *d)
     const call_state *call = call_of(d->analyzer, d->msg->call_id, FALSE);
     for (transaction *invite = call ? call->invites : NULL; invite;
          invite = invite->next_invite_of_call) {
-        if (invite->hop == d->txn->hop && invite->final_frame && !invite->next_request_frame)
+        if (invite->hop != d->txn->hop)
+            continue;
+        if (invite->final_frame && !invite->next_request_frame)
             invite->next_request_frame = d->msg->frame;
+        if (d->msg->to_tag && !invite->in_dialog && !invite->tagged_frame) {
+            invite->tagged_frame = d->msg->frame;
+            invite->tagged_to_tag = analyzer_keep(d->analyzer, d->msg->to_tag);
+        }
     }
 }
 
@@ -338,6 +369,7 @@ transactions_request(decision *d)
         /* The same request again on the same hop: a retransmission (RFC 3261 section 17.1).
          * A copy on another hop is another transaction. */
         txn->retransmissions++;
+        txn->last_copy_time_ns = msg->time_ns;
         group->retransmissions++;
         d->txn = txn;
         d->retransmission = TRUE;
@@ -419,6 +451,7 @@ transactions_response(decision *d)
     if (msg->status_code > 699)
         return;
     d->result->facts |= msg->status_code >= 200 ? SIPKB_FACT_FINAL : 0;
+    note_response_tag(d, txn);
     if (msg->status_code < 200) {
         if (!txn->provisional_frame)
             txn->provisional_frame = msg->frame;
@@ -495,18 +528,17 @@ timeout_of(const transaction *txn)
  * 0.5 s, RFC 3261 sections 17.1.1.2 and 17.1.2.2). */
 #define UNHEARD_RETRANSMISSIONS 4
 
-/* An INVITE's final response the capture lacks, shown by a later success in its dialog. */
-static guint32
-dialog_shown_after(sipkb_analyzer *analyzer, const transaction *txn)
+/* Whether a response to one of the call's INVITEs without a To tag, in the capture, carried
+ * `tag`. */
+static gboolean
+call_response_had_tag(sipkb_analyzer *analyzer, const char *call_id, const char *tag)
 {
-    if (strcmp(txn->method, "INVITE") != 0 || !analyzer->calls)
-        return 0;
-    const call_state *call =
-        g_hash_table_lookup(analyzer->calls, analyzer_keep(analyzer, txn->group->call_id));
-    /* On the INVITE's own hop: another branch of a fork may have made the dialog. */
-    return call && call->dialog_shown > txn->first_frame && call->dialog_hop == txn->hop
-               ? call->dialog_shown
-               : 0;
+    const call_state *call = analyzer->calls ? g_hash_table_lookup(analyzer->calls, call_id) : NULL;
+    for (const response_tag *known = call ? call->tags : NULL; known; known = known->next) {
+        if (known->tag == tag)
+            return TRUE;
+    }
+    return FALSE;
 }
 
 static void
@@ -519,40 +551,178 @@ add_late(sipkb_analyzer *analyzer, GArray *late, sipkb_result *result, const sip
 }
 
 /* Variants of transaction.final_unacked's text in the findings table: the client went on with
- * the call, or ACKed with another branch. */
-enum { UNACKED_TEXT_NEXT_REQUEST = 1, UNACKED_TEXT_OTHER_BRANCH = 2 };
+ * the call, ACKed with another branch, or kept sending other requests on the hop. */
+enum {
+    UNACKED_TEXT_NEXT_REQUEST = 1,
+    UNACKED_TEXT_OTHER_BRANCH = 2,
+    UNACKED_TEXT_KEPT_SENDING = 3
+};
 
-/* A 300-699 final response to an INVITE that no ACK with the INVITE's branch followed on its
- * hop: the client transaction MUST send one (RFC 3261 section 17.1.1.3), and the server
- * retransmits the response until it comes or Timer H (64*T1, on every transport) gives up
- * (section 17.2.1). Said when the capture shows it: the client ACKed with another branch, which
- * the server transaction cannot match (section 17.2.3); or it went on with the call (a BYE, a
- * new INVITE); or the capture goes on past Timer H. Otherwise, and for a response an ICMP error
- * shows undelivered, nothing. */
+/* Variants of transaction.no_ack_seen's text: a 2xx, whose ACK may take another route. */
+enum { NO_ACK_TEXT_2XX = 1 };
+
+/* How long after a final response the client's ACK is surely due on the hop: 4*T1 = 2 s
+ * (RFC 3261 section 17.1.1.1). The client sends it on receipt (section 17.1.1.3), one round
+ * trip after the response passed the capture, and T1 is the estimate of that round trip; by
+ * 4*T1 a server on UDP has also resent the response twice (Timer G at T1 and 3*T1, section
+ * 17.2.1), each copy calling for the ACK again. */
+#define ACK_DUE_WITHIN (G_GINT64_CONSTANT(2) * 1000000000)
+
+/* The client's latest request on the INVITE's hop, of another transaction than the INVITE's
+ * own (its copies, ACK, CANCEL), first sent ACK_DUE_WITHIN or more after the final response;
+ * NULL if none. A client that retransmitted the INVITE or CANCELled it after the response had
+ * not received the response then: NULL. The ACK of a 300-699 goes where the INVITE went
+ * (RFC 3261 section 17.1.1.3), so a capture that holds the client's later requests on that
+ * hop would hold the ACK. */
+static const transaction *
+client_kept_sending(sipkb_analyzer *analyzer, const transaction *txn)
+{
+    if (txn->last_copy_time_ns > txn->final_time_ns || txn->cancel_frame > txn->final_frame)
+        return NULL;
+    for (const transaction *later = g_hash_table_lookup(analyzer->hops, txn->hop); later;
+         later = later->earlier_on_hop) {
+        if (later->first_time_ns < txn->final_time_ns + ACK_DUE_WITHIN)
+            return NULL;
+        if (later->group->call_id != txn->group->call_id || later->group->cseq != txn->group->cseq)
+            return later;
+    }
+    return NULL;
+}
+
+/* An ACK of the INVITE's Call-ID and CSeq on any hop after its 2xx. The UAC core ACKs a 2xx
+ * end to end along the dialog's route (RFC 3261 sections 13.2.2.4 and 12.2.1.1), which may
+ * leave the INVITE's hop: a proxy that does not record-route is bypassed, one that does
+ * forwards it (section 16.7). */
+static gboolean
+acked_after_2xx(sipkb_analyzer *analyzer, const transaction *txn)
+{
+    request_group *acks = find_group(analyzer, txn->group->call_id, txn->group->cseq, "ACK", FALSE);
+    for (const transaction *ack = acks ? acks->transactions : NULL; ack; ack = ack->next_in_group) {
+        if (ack->first_frame > txn->final_frame)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+static void
+add_no_ack_seen(sipkb_analyzer *analyzer, GArray *late, const transaction *txn, guint8 variant)
+{
+    sipkb_item items[] = {
+        {.finding = SIPKB_F_TRANSACTION_NO_ACK_SEEN, .variant = variant, .value.number = 1},
+        {.finding = SIPKB_F_TRANSACTION_NO_ACK_SEEN_FOR,
+         .value.nanoseconds = analyzer->last_time_ns - txn->final_time_ns},
+    };
+    add_late(analyzer, late, txn->final_result, items, G_N_ELEMENTS(items));
+}
+
+/* transaction.final_unacked with the client's next message on the hop, when one shows it
+ * (next_frame), and how long the capture goes on after the response, when that is evidence. */
+static void
+add_final_unacked(sipkb_analyzer *analyzer, GArray *late, const transaction *txn, guint8 variant,
+                  guint32 next_frame)
+{
+    sipkb_item items[3] = {
+        {.finding = SIPKB_F_TRANSACTION_FINAL_UNACKED, .variant = variant, .value.number = 1},
+    };
+    guint n = 1;
+    if (next_frame)
+        items[n++] =
+            (sipkb_item){.finding = SIPKB_F_TRANSACTION_UNACKED_NEXT, .value.number = next_frame};
+    if (!next_frame || variant == UNACKED_TEXT_KEPT_SENDING)
+        items[n++] = (sipkb_item){.finding = SIPKB_F_TRANSACTION_UNACKED_FOR,
+                                  .value.nanoseconds = analyzer->last_time_ns - txn->final_time_ns};
+    add_late(analyzer, late, txn->final_result, items, n);
+}
+
+/* A final response to an INVITE that no ACK followed. A 300-699 is ACKed by the client
+ * transaction on receipt, with the INVITE's branch and to the INVITE's address (RFC 3261
+ * section 17.1.1.3); the server retransmits it until the ACK comes or Timer H (64*T1, on
+ * every transport) gives up (section 17.2.1). Not ACKed (a Warning) when the capture shows it:
+ * the client ACKed with another branch, which the server transaction cannot match (section
+ * 17.2.3); it went on with the call (a BYE, a new INVITE); the capture goes on past Timer H;
+ * or the client kept sending other requests on the hop ACK_DUE_WITHIN after the response.
+ * Otherwise the capture ends too soon for a verdict, and says only what it measured (a Note).
+ * A 2xx is ACKed by the UAC core along the dialog's route (section 13.2.2.4), which may pass
+ * outside the capture: a Note when no ACK of its CSeq is anywhere after it. Nothing for a
+ * response an ICMP error shows undelivered: its client has nothing to ACK. */
 static void
 decide_final_unacked(sipkb_analyzer *analyzer, GArray *late, const transaction *txn)
 {
-    if (!txn->final_result || txn->final_code < 300 || txn->final_code > 699 ||
-        txn->matching_ack_frame || txn->final_undelivered || strcmp(txn->method, "INVITE") != 0)
+    if (!txn->final_result || txn->final_code > 699 || txn->final_undelivered ||
+        strcmp(txn->method, "INVITE") != 0)
         return;
-    gint64 unacked_for = analyzer->last_time_ns - txn->final_time_ns;
-    gboolean other_branch = txn->ack_frame > txn->final_frame;
-    if (other_branch || txn->next_request_frame) {
-        sipkb_item items[] = {
-            {.finding = SIPKB_F_TRANSACTION_FINAL_UNACKED,
-             .variant = other_branch ? UNACKED_TEXT_OTHER_BRANCH : UNACKED_TEXT_NEXT_REQUEST,
-             .value.number = 1},
-            {.finding = SIPKB_F_TRANSACTION_UNACKED_NEXT,
-             .value.number = other_branch ? txn->ack_frame : txn->next_request_frame},
-        };
-        add_late(analyzer, late, txn->final_result, items, G_N_ELEMENTS(items));
-    } else if (unacked_for >= TIMEOUT_64_T1) {
-        sipkb_item items[] = {
-            {.finding = SIPKB_F_TRANSACTION_FINAL_UNACKED, .value.number = 1},
-            {.finding = SIPKB_F_TRANSACTION_UNACKED_FOR, .value.nanoseconds = unacked_for},
-        };
-        add_late(analyzer, late, txn->final_result, items, G_N_ELEMENTS(items));
+    if (txn->final_code < 300) {
+        if (!acked_after_2xx(analyzer, txn))
+            add_no_ack_seen(analyzer, late, txn, NO_ACK_TEXT_2XX);
+        return;
     }
+    if (txn->matching_ack_frame)
+        return;
+    if (txn->ack_frame > txn->final_frame) {
+        add_final_unacked(analyzer, late, txn, UNACKED_TEXT_OTHER_BRANCH, txn->ack_frame);
+        return;
+    }
+    if (txn->next_request_frame) {
+        add_final_unacked(analyzer, late, txn, UNACKED_TEXT_NEXT_REQUEST, txn->next_request_frame);
+        return;
+    }
+    if (analyzer->last_time_ns - txn->final_time_ns >= TIMEOUT_64_T1) {
+        add_final_unacked(analyzer, late, txn, 0, 0);
+        return;
+    }
+    const transaction *kept_sending = client_kept_sending(analyzer, txn);
+    if (kept_sending)
+        add_final_unacked(analyzer, late, txn, UNACKED_TEXT_KEPT_SENDING,
+                          kept_sending->first_frame);
+    else
+        add_no_ack_seen(analyzer, late, txn, 0);
+}
+
+/* Variants of transaction.final_missing's text: what the ACK that shows the final response
+ * tells of its class. */
+static guint8
+final_missing_variant(const transaction *txn)
+{
+    switch (txn->ack_kind) {
+    case ACK_KIND_SAME_BRANCH:
+        return 1;
+    case ACK_KIND_NO_COOKIE:
+        return 2;
+    default:
+        return 0;
+    }
+}
+
+/* A request without a final response in the capture: what a later message shows of one. An
+ * ACK of its CSeq on its hop shows a final response came (RFC 3261 sections 13.2.2.4 and
+ * 17.1.1.3; its branch tells the class). A later request of the client with a To tag that no
+ * captured response carried shows only a response the capture lacks, provisional or final
+ * (section 12.1: a 1xx with a To tag makes an early dialog, which the caller may end with a
+ * BYE, section 15); a To tag of a captured 1xx shows nothing more than that 1xx. Returns TRUE
+ * when it added such a finding. */
+static gboolean
+decide_response_shown(sipkb_analyzer *analyzer, GArray *late, const transaction *txn)
+{
+    if (txn->ack_frame) {
+        sipkb_item items[] = {
+            {.finding = SIPKB_F_TRANSACTION_FINAL_MISSING,
+             .variant = final_missing_variant(txn),
+             .value.number = 1},
+            {.finding = SIPKB_F_TRANSACTION_PROOF_FRAME, .value.number = txn->ack_frame},
+        };
+        add_late(analyzer, late, txn->first_result, items, G_N_ELEMENTS(items));
+        return TRUE;
+    }
+    if (!txn->tagged_frame ||
+        call_response_had_tag(analyzer, txn->group->call_id, txn->tagged_to_tag))
+        return FALSE;
+    sipkb_item items[] = {
+        {.finding = SIPKB_F_TRANSACTION_RESPONSE_MISSING, .value.number = 1},
+        {.finding = SIPKB_F_TRANSACTION_RESPONSE_MISSING_FRAME, .value.number = txn->tagged_frame},
+        {.finding = SIPKB_F_TRANSACTION_RESPONSE_MISSING_TO_TAG, .value.text = txn->tagged_to_tag},
+    };
+    add_late(analyzer, late, txn->first_result, items, G_N_ELEMENTS(items));
+    return TRUE;
 }
 
 void
@@ -563,20 +733,15 @@ transactions_finish(sipkb_analyzer *analyzer, GArray *late)
         decide_final_unacked(analyzer, late, txn);
         if (!txn->expects_response || txn->final_frame || txn->transport_error_frame)
             continue;
-        guint32 proof = txn->ack_frame ? txn->ack_frame : dialog_shown_after(analyzer, txn);
+        if (decide_response_shown(analyzer, late, txn))
+            continue;
         gint64 observed = analyzer->last_time_ns - txn->first_time_ns;
         /* Another leg of the same request was answered: the proxy gave up on this one. Or
          * the client sent it again and again without hearing anything back. */
         gboolean other_leg_ended = txn->group->final_frame > txn->first_frame;
         gboolean unheard =
             txn->retransmissions >= UNHEARD_RETRANSMISSIONS && !txn->provisional_frame;
-        if (proof) {
-            sipkb_item items[] = {
-                {.finding = SIPKB_F_TRANSACTION_FINAL_MISSING, .value.number = 1},
-                {.finding = SIPKB_F_TRANSACTION_PROOF_FRAME, .value.number = proof},
-            };
-            add_late(analyzer, late, txn->first_result, items, G_N_ELEMENTS(items));
-        } else if (!other_leg_ended && !unheard && observed < timeout_of(txn)) {
+        if (!other_leg_ended && !unheard && observed < timeout_of(txn)) {
             sipkb_item items[] = {
                 {.finding = SIPKB_F_TRANSACTION_CAPTURE_ENDED, .value.number = 1},
                 {.finding = SIPKB_F_TRANSACTION_WAITED, .value.nanoseconds = observed},

@@ -31,11 +31,12 @@ capture_dir=${2:?usage: check-field.sh EXPECTED_DIR CAPTURE_DIR}
 findings_kb=${SIPKB_FINDINGS_KB:-$here/../../plugin/kb/findings.kb}
 
 LINK_FIELDS="transaction.retransmission_of transaction.final_first auth.answered_in response.relayed_from
-transport.quoted_frame transaction.proof_frame transaction.unacked_next
-via.no_branch.first_frame dns.failure_frame"
+transport.quoted_frame transaction.proof_frame transaction.response_missing.frame
+transaction.unacked_next via.no_branch.first_frame dns.failure_frame"
 WHOLE_CAPTURE="auth.answered_in auth.unanswered transaction.no_final_response
 transaction.capture_ended transaction.final_missing transaction.proof_frame
-transaction.final_unacked transaction.unacked_next"
+transaction.response_missing transaction.response_missing.frame transaction.final_unacked
+transaction.unacked_next transaction.no_ack_seen"
 
 if [[ ! -d $capture_dir ]]; then
     echo "skipped: no field captures in $capture_dir"

@@ -436,6 +436,14 @@ add(sipkb_analyzer *analyzer, test_msg *m)
     return result;
 }
 
+/* add() at `seconds` after T0. */
+static const sipkb_result *
+add_at(sipkb_analyzer *analyzer, test_msg *m, double seconds)
+{
+    msg_at(m, seconds);
+    return add(analyzer, m);
+}
+
 /* The one result of a frame. */
 static const sipkb_result *
 result_of(const sipkb_analyzer *analyzer, guint32 frame)
@@ -457,6 +465,25 @@ capture_goes_on(sipkb_analyzer *a, guint32 frame, double seconds)
     msg_at(ping, seconds);
     add(a, ping);
     test_msg *pong = msg_response(frame + 1, 200, "OPTIONS", call_id, 1, "z9hG4bKka");
+    msg_at(pong, seconds + 0.05);
+    add(a, pong);
+}
+
+/* The capture goes on until `seconds` with traffic of another peer than the phone (a callee
+ * pinging the proxy), so that nothing of it is the phone's. */
+static void
+other_peer_goes_on(sipkb_analyzer *a, guint32 frame, double seconds)
+{
+    char call_id[32];
+    g_snprintf(call_id, sizeof(call_id), "callee-keepalive-%u", frame);
+    test_msg *ping = msg_request(frame, "OPTIONS", call_id, 1, "z9hG4bKcka");
+    msg_path(ping, "UDP", CALLEE, PROXY);
+    msg_via(ping, "UDP", CALLEE);
+    msg_at(ping, seconds);
+    add(a, ping);
+    test_msg *pong = msg_response(frame + 1, 200, "OPTIONS", call_id, 1, "z9hG4bKcka");
+    msg_path(pong, "UDP", PROXY, CALLEE);
+    msg_via(pong, "UDP", CALLEE);
     msg_at(pong, seconds + 0.05);
     add(a, pong);
 }
@@ -1117,8 +1144,10 @@ test_transactions_capture_ended_first(void)
     sipkb_analyzer_free(a);
 }
 
-/* RFC 3261 sections 17.1.1.3 and 13.2.2.4: an ACK is sent only for a final response; an ACK
- * of the INVITE's CSeq shows one was sent, though the capture lacks it. */
+/* RFC 3261 sections 13.2.2.4 and 17.1.1.3: an ACK is sent only for a final response, and its
+ * branch tells the class: a 2xx's ACK is a new transaction with a new branch, a 300-699's ACK
+ * repeats the INVITE's branch. An ACK of the INVITE's CSeq on its hop shows a final response
+ * of that class, though the capture lacks it. */
 static void
 test_transactions_final_missing_shown_by_ack(void)
 {
@@ -1127,15 +1156,143 @@ test_transactions_final_missing_shown_by_ack(void)
     test_msg *ack = msg_request(2, "ACK", "call-1", 1, "z9hG4bK2");
     msg_to_tag(ack, "a6c85cf");
     add(a, ack);
-    capture_goes_on(a, 3, 40.0);
+    /* A failure ACKed with the INVITE's branch, its response lost too. */
+    const sipkb_result *refused = add(a, msg_request(3, "INVITE", "call-2", 1, "z9hG4bK3"));
+    test_msg *refused_ack = msg_request(4, "ACK", "call-2", 1, "z9hG4bK3");
+    msg_to_tag(refused_ack, "a6c85cf");
+    add(a, refused_ack);
+    /* An RFC 2543 client: no branch, the ACK tells no class. */
+    const sipkb_result *old = add(a, msg_request(5, "INVITE", "call-3", 1, NULL));
+    test_msg *old_ack = msg_request(6, "ACK", "call-3", 1, NULL);
+    msg_to_tag(old_ack, "a6c85cf");
+    add(a, old_ack);
+    capture_goes_on(a, 7, 40.0);
     sipkb_analyzer_finish(a);
     assert_late(invite, "transaction.final_missing", "transaction.proof_frame=#2");
     g_assert_cmpuint(invite->severity, ==, SIPKB_SEVERITY_NOTE);
     char *text = expert_text(invite, SIPKB_F_TRANSACTION_FINAL_MISSING);
     g_assert_cmpstr(text, ==,
-                    "INVITE answered outside the capture: frame 2 acknowledges or continues the "
-                    "dialog that its final response made");
+                    "INVITE answered outside the capture: frame 2 ACKs it with a new branch, as "
+                    "the caller ACKs a 2xx (RFC 3261 sections 13.2.2.4, 17.1.1.3): a 2xx the "
+                    "capture lacks");
     g_free(text);
+    assert_late(refused, "transaction.final_missing/1", "transaction.proof_frame=#4");
+    text = expert_text(refused, SIPKB_F_TRANSACTION_FINAL_MISSING);
+    g_assert_cmpstr(text, ==,
+                    "INVITE answered outside the capture: frame 4 ACKs it with the INVITE's own "
+                    "branch, as a client ACKs only a 300-699 final response (RFC 3261 section "
+                    "17.1.1.3): a failure the capture lacks");
+    g_free(text);
+    assert_late(old, "transaction.final_missing/2", "transaction.proof_frame=#6");
+    sipkb_analyzer_free(a);
+
+    /* The same ACKs with their final responses in the capture: nothing is missing, and the
+     * responses were ACKed. */
+    a = analyzer_new();
+    invite = add(a, msg_request(1, "INVITE", "call-1", 1, "z9hG4bK1"));
+    const sipkb_result *ok = add(a, msg_response(2, 200, "INVITE", "call-1", 1, "z9hG4bK1"));
+    ack = msg_request(3, "ACK", "call-1", 1, "z9hG4bK3");
+    msg_to_tag(ack, "a6c85cf");
+    add(a, ack);
+    refused = add(a, msg_request(4, "INVITE", "call-2", 1, "z9hG4bK4"));
+    const sipkb_result *busy = add(a, msg_response(5, 486, "INVITE", "call-2", 1, "z9hG4bK4"));
+    refused_ack = msg_request(6, "ACK", "call-2", 1, "z9hG4bK4");
+    msg_to_tag(refused_ack, "a6c85cf");
+    add(a, refused_ack);
+    capture_goes_on(a, 7, 40.0);
+    sipkb_analyzer_finish(a);
+    assert_no_late(invite);
+    assert_no_late(ok);
+    assert_no_late(refused);
+    assert_no_late(busy);
+    sipkb_analyzer_free(a);
+}
+
+/* RFC 3261 sections 12.1 and 15: a request of the caller with a To tag shows that a response
+ * carrying the tag reached it. A 1xx with a To tag makes an early dialog, which the caller may
+ * end with a BYE, so a tag the capture holds in a 1xx shows no final response; a tag that no
+ * captured response carries shows a response the capture lacks, provisional or final, and
+ * never which. The 200 to that BYE repeats the BYE's tag and shows nothing either: a UAS may
+ * answer a BYE outside any dialog with 200 (section 15.1.2 asks 481). */
+static void
+test_transactions_response_missing_shown_by_tag(void)
+{
+    sipkb_analyzer *a = analyzer_new();
+    /* The tag of the captured 180: an early dialog, no final response shown. */
+    const sipkb_result *early = add_at(a, msg_request(1, "INVITE", "call-1", 1, "z9hG4bK1"), 0.0);
+    add_at(a, msg_response(2, 180, "INVITE", "call-1", 1, "z9hG4bK1"), 0.01);
+    test_msg *early_bye = msg_request(3, "BYE", "call-1", 2, "z9hG4bK3");
+    msg_at(early_bye, 5.0);
+    msg_to_tag(early_bye, "a6c85cf");
+    add(a, early_bye);
+    add_at(a, msg_response(4, 200, "BYE", "call-1", 2, "z9hG4bK3"), 5.01);
+    /* A tag that no captured response carries: the 180 and the final response are both lost. */
+    const sipkb_result *lost = add_at(a, msg_request(5, "INVITE", "call-2", 1, "z9hG4bK5"), 6.0);
+    test_msg *lost_bye = msg_request(6, "BYE", "call-2", 2, "z9hG4bK6");
+    msg_at(lost_bye, 6.001);
+    msg_to_tag(lost_bye, "4384SIPpTag08b852");
+    add(a, lost_bye);
+    test_msg *lost_bye_ok = msg_response(7, 200, "BYE", "call-2", 2, "z9hG4bK6");
+    msg_at(lost_bye_ok, 6.002);
+    msg_to_tag(lost_bye_ok, "4384SIPpTag08b852");
+    add(a, lost_bye_ok);
+    /* A captured 180 with one tag, the BYE with another (a fork's branch the capture lacks). */
+    const sipkb_result *forked = add_at(a, msg_request(8, "INVITE", "call-3", 1, "z9hG4bK8"), 7.0);
+    add_at(a, msg_response(9, 180, "INVITE", "call-3", 1, "z9hG4bK8"), 7.01);
+    test_msg *forked_bye = msg_request(10, "BYE", "call-3", 2, "z9hG4bK10");
+    msg_at(forked_bye, 8.0);
+    msg_to_tag(forked_bye, "other-fork");
+    add(a, forked_bye);
+    /* A BYE of the callee (its To tag is the caller's From tag) is not the caller's request. */
+    const sipkb_result *callee =
+        add_at(a, msg_request(11, "INVITE", "call-4", 1, "z9hG4bK11"), 9.0);
+    test_msg *callee_bye = msg_request(12, "BYE", "call-4", 1, "z9hG4bK12");
+    msg_path(callee_bye, "UDP", PROXY, UAC);
+    msg_via(callee_bye, "UDP", PROXY);
+    msg_at(callee_bye, 9.5);
+    msg_to_tag(callee_bye, "1928301774");
+    add(a, callee_bye);
+    test_msg *end = msg_request(13, "OPTIONS", "ping-1", 1, "z9hG4bK13");
+    msg_path(end, "UDP", CALLEE, PROXY);
+    msg_at(end, 20.0);
+    add(a, end);
+    sipkb_analyzer_finish(a);
+    assert_late(early, "transaction.capture_ended", "transaction.waited=20.000s");
+    assert_late(lost, "transaction.response_missing", "transaction.response_missing.frame=#6",
+                "transaction.response_missing.to_tag='4384SIPpTag08b852'");
+    g_assert_cmpuint(lost->severity, ==, SIPKB_SEVERITY_NOTE);
+    char *text = expert_text(lost, SIPKB_F_TRANSACTION_RESPONSE_MISSING);
+    g_assert_cmpstr(text, ==,
+                    "INVITE: frame 6 carries To tag 4384SIPpTag08b852, which no response in the "
+                    "capture carries: a response the capture lacks gave it, provisional or final "
+                    "(RFC 3261 sections 12.1, 15: a 1xx with a To tag makes an early dialog, "
+                    "which the caller may end with a BYE); no verdict on the final response");
+    g_free(text);
+    assert_late(forked, "transaction.response_missing", "transaction.response_missing.frame=#10",
+                "transaction.response_missing.to_tag='other-fork'");
+    assert_late(callee, "transaction.capture_ended", "transaction.waited=11.000s");
+    /* Past 3 minutes the INVITE that only rang is decided: no final response. */
+    capture_goes_on(a, 14, 200.0);
+    sipkb_analyzer_finish(a);
+    assert_late(early, "transaction.no_final_response", "transaction.retransmissions=0");
+    sipkb_analyzer_free(a);
+
+    /* With the final response in the capture nothing is missing, whatever tag the BYE has. */
+    a = analyzer_new();
+    const sipkb_result *refused = add(a, msg_request(1, "INVITE", "call-1", 1, "z9hG4bK1"));
+    add(a, msg_response(2, 180, "INVITE", "call-1", 1, "z9hG4bK1"));
+    add(a, msg_response(3, 403, "INVITE", "call-1", 1, "z9hG4bK1"));
+    test_msg *bye = msg_request(4, "BYE", "call-1", 2, "z9hG4bK4");
+    msg_to_tag(bye, "a6c85cf");
+    add(a, bye);
+    const sipkb_result *other = add(a, msg_request(5, "INVITE", "call-2", 1, "z9hG4bK5"));
+    add(a, msg_response(6, 403, "INVITE", "call-2", 1, "z9hG4bK5"));
+    test_msg *other_bye = msg_request(7, "BYE", "call-2", 2, "z9hG4bK7");
+    msg_to_tag(other_bye, "unknown");
+    add(a, other_bye);
+    sipkb_analyzer_finish(a);
+    assert_no_late(refused);
+    assert_no_late(other);
     sipkb_analyzer_free(a);
 }
 
@@ -1184,10 +1341,21 @@ test_transactions_final_unacked_timer_h(void)
     /* The first pass cannot know: the ACK may still come. */
     assert_items(busy, "code=486", "response.failure", "call.outcome='callee busy: 486 Busy Here'",
                  "transaction.request=#1", "via");
-    /* Before Timer H after the response: no verdict, whatever the capture shows. */
-    capture_goes_on(a, 3, 10.0);
+    /* Before Timer H after the response, with nothing more of the client: no verdict, only
+     * what was measured. */
+    other_peer_goes_on(a, 3, 10.0);
     sipkb_analyzer_finish(a);
-    assert_no_late(busy);
+    assert_late(busy, "transaction.no_ack_seen", "transaction.no_ack_seen.for=9.800s");
+    g_assert_cmpuint(busy->severity, ==, SIPKB_SEVERITY_WARN); /* the 486's own failure */
+    char *note = expert_text(busy, SIPKB_F_TRANSACTION_NO_ACK_SEEN);
+    g_assert_cmpstr(
+        note, ==,
+        "486: no ACK with the INVITE's branch on this hop in the 9.8 s the capture goes "
+        "on after it; the client MUST ACK a 300-699 final response on receipt (RFC "
+        "3261 section 17.1.1.3), but the capture ends before Timer H (64*T1 = 32 s) "
+        "and does not show that the client had it and went on (a later request of the "
+        "call, or other requests on this hop from 4*T1 = 2 s after it): no verdict");
+    g_free(note);
     capture_goes_on(a, 5, 40.0);
     sipkb_analyzer_finish(a);
     assert_late(busy, "transaction.final_unacked", "transaction.unacked_for=39.800s");
@@ -1219,17 +1387,21 @@ test_transactions_final_unacked_timer_h(void)
     msg_via(decline_msg, "TCP", UAC);
     msg_at(decline_msg, 0.25);
     const sipkb_result *decline = add(a, decline_msg);
-    /* A 2xx is not this rule's: its ACK is a new transaction (section 13.2.2.4). A 487 after
-     * CANCEL is a final response like any other: ACKed here, with the INVITE's branch. */
+    /* A 2xx's ACK is a new transaction with a new branch (section 13.2.2.4), which is no
+     * wrong branch here. A 487 after CANCEL is a final response like any other: ACKed here,
+     * with the INVITE's branch. */
     add(a, msg_request(3, "INVITE", "call-3", 1, "z9hG4bK3"));
     const sipkb_result *ok = add(a, msg_response(4, 200, "INVITE", "call-3", 1, "z9hG4bK3"));
-    add(a, msg_request(5, "INVITE", "call-4", 1, "z9hG4bK5"));
-    add(a, msg_request(6, "CANCEL", "call-4", 1, "z9hG4bK5"));
-    add(a, msg_response(7, 200, "CANCEL", "call-4", 1, "z9hG4bK5"));
+    test_msg *ok_ack = msg_request(5, "ACK", "call-3", 1, "z9hG4bK5");
+    msg_to_tag(ok_ack, "a6c85cf");
+    add(a, ok_ack);
+    add(a, msg_request(6, "INVITE", "call-4", 1, "z9hG4bK6"));
+    add(a, msg_request(7, "CANCEL", "call-4", 1, "z9hG4bK6"));
+    add(a, msg_response(8, 200, "CANCEL", "call-4", 1, "z9hG4bK6"));
     const sipkb_result *terminated =
-        add(a, msg_response(8, 487, "INVITE", "call-4", 1, "z9hG4bK5"));
-    add(a, msg_request(9, "ACK", "call-4", 1, "z9hG4bK5"));
-    capture_goes_on(a, 10, 40.0);
+        add(a, msg_response(9, 487, "INVITE", "call-4", 1, "z9hG4bK6"));
+    add(a, msg_request(10, "ACK", "call-4", 1, "z9hG4bK6"));
+    capture_goes_on(a, 11, 40.0);
     sipkb_analyzer_finish(a);
     assert_late(decline, "transaction.final_unacked", "transaction.unacked_for=39.800s");
     assert_no_late(ok);
@@ -1271,7 +1443,8 @@ test_transactions_final_unacked_client_went_on(void)
     sipkb_analyzer_free(a);
 
     /* A CANCEL racing the final response, and a request of the call from the other side (a
-     * BYE from the callee): neither is the client going on. */
+     * BYE from the callee): neither is the client going on, and the capture ends 0.2 s after
+     * the 486: only what was measured. */
     a = analyzer_new();
     add(a, msg_request(1, "INVITE", "call-2", 1, "z9hG4bK1"));
     const sipkb_result *busy = add(a, msg_response(2, 486, "INVITE", "call-2", 1, "z9hG4bK1"));
@@ -1282,7 +1455,7 @@ test_transactions_final_unacked_client_went_on(void)
     msg_to_tag(callee_bye, "1928301774");
     add(a, callee_bye);
     sipkb_analyzer_finish(a);
-    assert_no_late(busy);
+    assert_late(busy, "transaction.no_ack_seen", "transaction.no_ack_seen.for=0.200s");
     sipkb_analyzer_free(a);
 }
 
@@ -1331,21 +1504,21 @@ test_transactions_final_unacked_in_dialog(void)
     sipkb_analyzer_free(a);
 }
 
-/* The caller's INVITE (frame 1) through the proxy to the callee (2), who answers 486 (3); returns
- * the 486's result. */
+/* The caller's INVITE (frame 1) through the proxy to the callee (2), who answers `code` (3);
+ * returns the callee's response's result. */
 static const sipkb_result *
-add_proxied_invite_refused(sipkb_analyzer *a)
+add_proxied_invite_answered(sipkb_analyzer *a, guint32 code)
 {
     add(a, msg_request(1, "INVITE", "call-1", 1, "z9hG4bK1"));
     test_msg *forwarded = msg_request(2, "INVITE", "call-1", 1, "z9hG4bK1");
     msg_path(forwarded, "UDP", PROXY, CALLEE);
     msg_push_via(forwarded, PROXY, "z9hG4bKp1");
     add(a, forwarded);
-    test_msg *callee_busy = msg_response(3, 486, "INVITE", "call-1", 1, "z9hG4bKp1");
-    msg_path(callee_busy, "UDP", CALLEE, PROXY);
-    msg_push_via(callee_busy, PROXY, "z9hG4bKp1");
-    callee_busy->vias[1].branch = "z9hG4bK1";
-    return add(a, callee_busy);
+    test_msg *answer = msg_response(3, code, "INVITE", "call-1", 1, "z9hG4bKp1");
+    msg_path(answer, "UDP", CALLEE, PROXY);
+    msg_push_via(answer, PROXY, "z9hG4bKp1");
+    answer->vias[1].branch = "z9hG4bK1";
+    return add(a, answer);
 }
 
 /* RFC 3261 sections 16.7 step 5 and 17.1.1.3: an ACK of a non-2xx response is hop by hop. A
@@ -1355,7 +1528,7 @@ static void
 test_transactions_final_unacked_per_hop(void)
 {
     sipkb_analyzer *a = analyzer_new();
-    const sipkb_result *downstream = add_proxied_invite_refused(a);
+    const sipkb_result *downstream = add_proxied_invite_answered(a, 486);
     test_msg *proxy_ack = msg_request(4, "ACK", "call-1", 1, "z9hG4bKp1");
     msg_path(proxy_ack, "UDP", PROXY, CALLEE);
     msg_via(proxy_ack, "UDP", PROXY);
@@ -1372,7 +1545,7 @@ test_transactions_final_unacked_per_hop(void)
 
     /* The other way: the caller ACKs the proxy's copy, the proxy never ACKs the callee's. */
     a = analyzer_new();
-    downstream = add_proxied_invite_refused(a);
+    downstream = add_proxied_invite_answered(a, 486);
     upstream = add(a, msg_response(4, 486, "INVITE", "call-1", 1, "z9hG4bK1"));
     add(a, msg_request(5, "ACK", "call-1", 1, "z9hG4bK1"));
     capture_goes_on(a, 6, 40.0);
@@ -1415,6 +1588,155 @@ test_transactions_final_unacked_other_branch(void)
     capture_goes_on(a, 4, 40.0);
     sipkb_analyzer_finish(a);
     assert_no_late(busy);
+    sipkb_analyzer_free(a);
+}
+
+/* The phone's INVITE of call-1 (frame 1, at T0) and its final response `code` (frame 2,
+ * 0.25 s later); returns the response's result. */
+static const sipkb_result *
+add_invite_answered(sipkb_analyzer *a, guint32 code)
+{
+    add_at(a, msg_request(1, "INVITE", "call-1", 1, "z9hG4bK1"), 0.0);
+    return add_at(a, msg_response(2, code, "INVITE", "call-1", 1, "z9hG4bK1"), 0.25);
+}
+
+/* RFC 3261 sections 17.1.1.1, 17.1.1.3 and 17.2.1: the client ACKs a 300-699 on receipt, to
+ * where the INVITE went; T1 estimates the round trip, and a server on UDP resends the response
+ * at T1 and 3*T1 (Timer G). A client that keeps sending other requests on the INVITE's hop
+ * 4*T1 = 2 s and more after the response, with no ACK in between, has not ACKed it: decided
+ * before Timer H. Sooner, or when the client showed it lacked the response (it sent the
+ * INVITE again or CANCELled it after the response), only the measurement. */
+static void
+test_transactions_final_unacked_client_kept_sending(void)
+{
+    sipkb_analyzer *a = analyzer_new();
+    const sipkb_result *refused = add_invite_answered(a, 403);
+    /* The client's next call, 0.75 s later: too soon to tell. */
+    add_at(a, msg_request(3, "INVITE", "call-2", 1, "z9hG4bK3"), 1.0);
+    sipkb_analyzer_finish(a);
+    assert_late(refused, "transaction.no_ack_seen", "transaction.no_ack_seen.for=0.750s");
+    /* And a REGISTER 2.75 s after the 403, still without its ACK. */
+    add_at(a, msg_request(4, "REGISTER", "reg-1", 1, "z9hG4bK4"), 3.0);
+    add_at(a, msg_response(5, 200, "REGISTER", "reg-1", 1, "z9hG4bK4"), 3.01);
+    sipkb_analyzer_finish(a);
+    assert_late(refused, "transaction.final_unacked/3", "transaction.unacked_next=#4",
+                "transaction.unacked_for=2.760s");
+    g_assert_cmpuint(refused->severity, ==, SIPKB_SEVERITY_WARN);
+    char *text = expert_text(refused, SIPKB_F_TRANSACTION_FINAL_UNACKED);
+    g_assert_cmpstr(text, ==,
+                    "403 not ACKed: no ACK with the INVITE's branch came on this hop in the 2.8 s "
+                    "the capture goes on after it, while the client kept sending other requests "
+                    "on this hop 4*T1 = 2 s and more after it (the latest in frame 4); the client "
+                    "MUST ACK a 300-699 final response on receipt, where the INVITE went (RFC "
+                    "3261 section 17.1.1.3), and a server on UDP resends it from T1 until then "
+                    "(Timer G, section 17.2.1)");
+    g_free(text);
+    /* Its ACK at last: nothing. */
+    add_at(a, msg_request(6, "ACK", "call-1", 1, "z9hG4bK1"), 3.5);
+    sipkb_analyzer_finish(a);
+    assert_no_late(refused);
+    sipkb_analyzer_free(a);
+
+    /* The client sends the INVITE again after the 486 (it has not received it), or CANCELs it:
+     * its later requests show nothing about an ACK. */
+    a = analyzer_new();
+    const sipkb_result *busy = add_invite_answered(a, 486);
+    add_at(a, msg_request(3, "INVITE", "call-1", 1, "z9hG4bK1"), 0.5);
+    add_at(a, msg_request(4, "INVITE", "call-2", 1, "z9hG4bK4"), 1.0);
+    const sipkb_result *declined =
+        add_at(a, msg_response(5, 603, "INVITE", "call-2", 1, "z9hG4bK4"), 1.25);
+    add_at(a, msg_request(6, "CANCEL", "call-2", 1, "z9hG4bK4"), 1.3);
+    capture_goes_on(a, 7, 10.0);
+    sipkb_analyzer_finish(a);
+    assert_late(busy, "transaction.no_ack_seen", "transaction.no_ack_seen.for=9.800s");
+    assert_late(declined, "transaction.no_ack_seen", "transaction.no_ack_seen.for=8.800s");
+    sipkb_analyzer_free(a);
+
+    /* A response resent by the server (Timer G): the first copy carries the finding, the ACK
+     * that the repeat brought ends it. */
+    a = analyzer_new();
+    busy = add_invite_answered(a, 486);
+    const sipkb_result *repeat =
+        add_at(a, msg_response(3, 486, "INVITE", "call-1", 1, "z9hG4bK1"), 0.75);
+    other_peer_goes_on(a, 4, 10.0);
+    sipkb_analyzer_finish(a);
+    assert_late(busy, "transaction.no_ack_seen", "transaction.no_ack_seen.for=9.800s");
+    assert_no_late(repeat);
+    capture_goes_on(a, 6, 20.0);
+    sipkb_analyzer_finish(a);
+    assert_late(busy, "transaction.final_unacked/3", "transaction.unacked_next=#6",
+                "transaction.unacked_for=19.800s");
+    add_at(a, msg_request(8, "ACK", "call-1", 1, "z9hG4bK1"), 20.1);
+    sipkb_analyzer_finish(a);
+    assert_no_late(busy);
+    assert_no_late(repeat);
+    sipkb_analyzer_free(a);
+}
+
+/* RFC 3261 sections 13.2.2.4, 13.3.1.4 and 16.7: the UAC core ACKs every 2xx, end to end along
+ * the dialog's route, which may leave the INVITE's hop (a proxy that does not record-route is
+ * bypassed): an ACK of the INVITE's CSeq anywhere after the 2xx counts, and none is only a
+ * measurement, before or after 64*T1. A final response to any other method is never ACKed
+ * (section 17.1.2); a response seen only inside an ICMP error never reached its client. */
+static void
+test_transactions_2xx_unacked(void)
+{
+    sipkb_analyzer *a = analyzer_new();
+    const sipkb_result *ok = add_invite_answered(a, 200);
+    add_at(a, msg_request(3, "OPTIONS", "ping-1", 1, "z9hG4bK3"), 1.0);
+    const sipkb_result *options_ok =
+        add_at(a, msg_response(4, 200, "OPTIONS", "ping-1", 1, "z9hG4bK3"), 1.05);
+    capture_goes_on(a, 5, 10.0);
+    sipkb_analyzer_finish(a);
+    assert_late(ok, "transaction.no_ack_seen/1", "transaction.no_ack_seen.for=9.800s");
+    g_assert_cmpuint(ok->severity, ==, SIPKB_SEVERITY_NOTE);
+    assert_no_late(options_ok);
+    capture_goes_on(a, 7, 40.0);
+    sipkb_analyzer_finish(a);
+    assert_late(ok, "transaction.no_ack_seen/1", "transaction.no_ack_seen.for=39.800s");
+    char *text = expert_text(ok, SIPKB_F_TRANSACTION_NO_ACK_SEEN);
+    g_assert_cmpstr(text, ==,
+                    "200: no ACK of its CSeq anywhere in the 39.8 s the capture goes on after it; "
+                    "the caller MUST ACK every 2xx (RFC 3261 section 13.2.2.4), but along the "
+                    "dialog's route, which may pass outside this capture: no verdict");
+    g_free(text);
+    assert_no_late(options_ok);
+    /* The ACK straight to the callee's Contact, past the proxy: ACKed. */
+    test_msg *ack = msg_request(9, "ACK", "call-1", 1, "z9hG4bK9");
+    msg_path(ack, "UDP", UAC, CALLEE);
+    msg_to_tag(ack, "a6c85cf");
+    msg_at(ack, 40.2);
+    add(a, ack);
+    sipkb_analyzer_finish(a);
+    assert_no_late(ok);
+    sipkb_analyzer_free(a);
+
+    /* A 2xx relayed by the proxy: both copies are ACKed by the caller's one ACK, which the
+     * proxy does not see (no Record-Route). */
+    a = analyzer_new();
+    const sipkb_result *downstream = add_proxied_invite_answered(a, 200);
+    const sipkb_result *upstream = add(a, msg_response(4, 200, "INVITE", "call-1", 1, "z9hG4bK1"));
+    g_assert_true(upstream->facts & SIPKB_FACT_RELAYED);
+    ack = msg_request(5, "ACK", "call-1", 1, "z9hG4bK5");
+    msg_path(ack, "UDP", UAC, CALLEE);
+    msg_to_tag(ack, "a6c85cf");
+    add(a, ack);
+    capture_goes_on(a, 6, 40.0);
+    sipkb_analyzer_finish(a);
+    assert_no_late(downstream);
+    assert_no_late(upstream);
+    sipkb_analyzer_free(a);
+
+    /* A 486 seen only inside an ICMP error: no live final response, nothing to ACK. */
+    a = analyzer_new();
+    add(a, msg_request(1, "INVITE", "call-1", 1, "z9hG4bK1"));
+    test_msg *quoted = msg_response(2, 486, "INVITE", "call-1", 1, "z9hG4bK1");
+    quoted->msg.in_icmp = TRUE;
+    quoted->msg.icmp_source = keep(quoted, UAC);
+    const sipkb_result *quoted_busy = add(a, quoted);
+    capture_goes_on(a, 3, 10.0);
+    sipkb_analyzer_finish(a);
+    assert_no_late(quoted_busy);
     sipkb_analyzer_free(a);
 }
 
@@ -4785,6 +5107,8 @@ main(int argc, char **argv)
                     test_transactions_capture_ended_first);
     g_test_add_func("/analyzer/transactions/final-missing-shown-by-ack",
                     test_transactions_final_missing_shown_by_ack);
+    g_test_add_func("/analyzer/transactions/response-missing-shown-by-tag",
+                    test_transactions_response_missing_shown_by_tag);
     g_test_add_func("/analyzer/transactions/final-repeated", test_transactions_final_repeated);
     g_test_add_func("/analyzer/transactions/final-unacked-timer-h",
                     test_transactions_final_unacked_timer_h);
@@ -4796,6 +5120,9 @@ main(int argc, char **argv)
                     test_transactions_final_unacked_per_hop);
     g_test_add_func("/analyzer/transactions/final-unacked-other-branch",
                     test_transactions_final_unacked_other_branch);
+    g_test_add_func("/analyzer/transactions/final-unacked-client-kept-sending",
+                    test_transactions_final_unacked_client_kept_sending);
+    g_test_add_func("/analyzer/transactions/2xx-unacked", test_transactions_2xx_unacked);
     g_test_add_func("/analyzer/transactions/ack-never-lacks-response",
                     test_transactions_ack_never_lacks_response);
     g_test_add_func("/analyzer/transactions/final-response-clears",
