@@ -1624,7 +1624,7 @@ test_transactions_final_unacked_client_kept_sending(void)
     g_assert_cmpuint(refused->severity, ==, SIPKB_SEVERITY_WARN);
     char *text = expert_text(refused, SIPKB_F_TRANSACTION_FINAL_UNACKED);
     g_assert_cmpstr(text, ==,
-                    "403 not ACKed: no ACK with the INVITE's branch came on this hop in the 2.8 s "
+                    "403 not ACKed: no ACK with the INVITE's branch came on this hop in the 2.76 s "
                     "the capture goes on after it, while the client kept sending other requests "
                     "on this hop 4*T1 = 2 s and more after it (the latest in frame 4); the client "
                     "MUST ACK a 300-699 final response on receipt, where the INVITE went (RFC "
