@@ -19,7 +19,7 @@
 # failure).  All traffic stays on 127.0.0.1:
 #   5070  Kamailio (UDP and TCP)
 #   5061  SIPp UAC (the caller / registering phone)
-#   5090  SIPp UAS (the callee phone)
+#   5090  SIPp UAS (the callee phone), or baresip (start_baresip)
 #   5062  nothing: a Via port whose responses are refused (options-icmp-response)
 #     53  dnsmasq, the DNS server of the captures with DNS (DNS_CAPTURES):
 #         Kamailio runs in a mount namespace of its own whose /etc/resolv.conf
@@ -85,6 +85,7 @@ ALL_CAPTURES=(
 	options-icmp-response
 	options-challenged-by-callee
 	invite-dns-failure
+	indialog-cseq-out-of-order
 )
 
 # Captures that also record ICMP errors (on 127.0.0.1), beside the SIP ports.
@@ -107,7 +108,7 @@ usage() {
 check_tools() {
 	install_packages "${sipkb_capture_packages[@]}"
 	local missing=() t
-	for t in kamailio sipp tshark ss dnsmasq unshare mount; do
+	for t in kamailio sipp baresip tshark ss dnsmasq unshare mount; do
 		command -v "$t" >/dev/null 2>&1 || missing+=("$t")
 	done
 	if ((${#missing[@]})); then
@@ -154,6 +155,7 @@ KAM_PID=""
 TSHARK_PID=""
 UAS_PID=""
 DNS_PID=""
+BARESIP_PID=""
 FAILED=1
 
 cleanup() {
@@ -165,6 +167,7 @@ cleanup() {
 	if [[ -n $TSHARK_PID ]] && kill -0 "$TSHARK_PID" 2>/dev/null; then
 		kill -INT "$TSHARK_PID" 2>/dev/null; wait "$TSHARK_PID" 2>/dev/null
 	fi
+	stop_baresip
 	stop_kamailio
 	stop_dnsmasq
 	if [[ -n $WORK && -d $WORK ]]; then
@@ -266,6 +269,55 @@ stop_dnsmasq() {
 	kill -TERM "$DNS_PID" 2>/dev/null || true
 	wait "$DNS_PID" 2>/dev/null || true
 	DNS_PID=""
+}
+
+# baresip as the called phone on $IP:$UAS_PORT, instead of a SIPp UAS: a real
+# user agent whose dialog layer (libre's sipsess) checks the CSeq of in-dialog
+# requests.  Its configuration lives in the work directory: no registration
+# (Kamailio relays callee-* to this port statically), automatic answer, PCMU
+# only, a sine tone as its audio source and no audio device.  Its RTP goes to
+# the SIPp caller's SDP port, where nothing listens, and is not captured.
+start_baresip() {
+	local dir="$WORK/$CUR_NAME-baresip"
+	mkdir -p "$dir"
+	cat >"$dir/config" <<-EOF
+		sip_listen		$IP:$UAS_PORT
+		module_path		/usr/lib/baresip/modules
+		module_app		account.so
+		module			g711.so
+		module			ausine.so
+		audio_source		ausine,440
+		ausrc_srate		48000
+		ausrc_channels		2
+		rtp_ports		10000-10099
+		net_interface		$IP
+	EOF
+	printf '<sip:callee-baresip@%s:%s>;regint=0;answermode=auto\n' "$IP" "$UAS_PORT" \
+		>"$dir/accounts"
+	: >"$dir/contacts"
+	baresip -f "$dir" -s </dev/null >"$WORK/$CUR_NAME-baresip.log" 2>&1 &
+	BARESIP_PID=$!
+	local i
+	for i in $(seq 50); do
+		kill -0 "$BARESIP_PID" 2>/dev/null ||
+			{ tail -n 20 "$WORK/$CUR_NAME-baresip.log" >&2; BARESIP_PID=""; die "baresip exited at startup"; }
+		port_busy udp $UAS_PORT && { sleep 0.2; return 0; }
+		sleep 0.1
+	done
+	die "baresip did not start listening on $IP:$UAS_PORT"
+}
+
+stop_baresip() {
+	[[ -n $BARESIP_PID ]] || return 0
+	kill -TERM "$BARESIP_PID" 2>/dev/null || true
+	local i
+	for i in $(seq 50); do
+		kill -0 "$BARESIP_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -0 "$BARESIP_PID" 2>/dev/null && kill -KILL "$BARESIP_PID" 2>/dev/null
+	wait "$BARESIP_PID" 2>/dev/null || true
+	BARESIP_PID=""
 }
 
 # The capture is written to the work directory first and only moved to
@@ -720,6 +772,17 @@ check_dns_lookups() {
 		_sip._udp.pbx.nowhere.invalid 33 3 0 pbx.nowhere.invalid 1 3 0)
 	[[ $answers == "$want" ]] ||
 		die "capture $CUR_NAME: unexpected DNS answers:"$'\n'"$answers"
+}
+
+# --- added later: an in-dialog request whose CSeq is lower than the dialog's last ---
+
+cap_indialog-cseq-out-of-order() {
+	# baresip answers; the caller sends DTMF by INFO with CSeq 4, then one with
+	# CSeq 3, which baresip refuses with 500 (RFC 3261 section 12.2.2)
+	start_baresip
+	uac indialog-cseq-out-of-order.xml 1 -key callee callee-baresip -auth_uri callee-baresip@sipkb.test
+	stop_baresip
+	EXPECT=("$INV_AUTH P>A:100 P>B:INVITE B>P:180 P>A:180 B>P:200 P>A:200 A>P:ACK P>B:ACK A>P:INFO P>B:INFO B>P:200 P>A:200 A>P:INFO P>B:INFO B>P:500 P>A:500 A>P:BYE P>B:BYE B>P:200 P>A:200")
 }
 
 run_capture() { # name
