@@ -7,7 +7,8 @@
 # Without NAME every capture is regenerated.  For each capture the script
 #   1. starts tshark on the loopback interface (capture filter on the SIP
 #      ports used below, and ICMP errors for the captures in ICMP_CAPTURES),
-#   2. starts a SIPp UAS playing the callee (if the scenario needs one),
+#   2. starts a SIPp UAS (or baresip) playing the callee (if the scenario
+#      needs one),
 #   3. runs the SIPp UAC scenario against Kamailio,
 #   4. stops tshark with SIGINT, checks with tshark that the capture holds
 #      exactly the intended SIP flow (and nothing else) and only then writes
@@ -274,9 +275,10 @@ stop_dnsmasq() {
 # baresip as the called phone on $IP:$UAS_PORT, instead of a SIPp UAS: a real
 # user agent whose dialog layer (libre's sipsess) checks the CSeq of in-dialog
 # requests.  Its configuration lives in the work directory: no registration
-# (Kamailio relays callee-* to this port statically), automatic answer, PCMU
-# only, a sine tone as its audio source and no audio device.  Its RTP goes to
-# the SIPp caller's SDP port, where nothing listens, and is not captured.
+# (Kamailio relays callee-* to this port statically), automatic answer, G.711
+# only, a sine tone as its audio source (ausine makes 48 kHz stereo only,
+# which baresip resamples) and no audio device.  Its RTP goes to the SIPp
+# caller's SDP port, where nothing listens, and is not captured.
 start_baresip() {
 	local dir="$WORK/$CUR_NAME-baresip"
 	mkdir -p "$dir"
