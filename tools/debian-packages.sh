@@ -6,8 +6,9 @@
 sipkb_build_packages=(cmake gcc make pkg-config libglib2.0-dev wireshark-dev libwireshark-dev
     tshark unzip)
 
-# What captures/generate/make-captures.sh runs: Kamailio, SIPp, tshark, ss, and dnsmasq for
-# the captures with DNS lookups (unshare and mount come with every Debian system).
+# What captures/generate/make-captures.sh runs: Kamailio, SIPp, tshark, ss, dnsmasq for
+# the captures with DNS lookups, and baresip as a called phone (unshare and mount come with
+# every Debian system).
 sipkb_capture_packages=(kamailio sip-tester tshark iproute2 dnsmasq-base baresip-core)
 
 # Runs a command as root: directly, or with sudo for a normal user.

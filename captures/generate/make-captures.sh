@@ -94,6 +94,7 @@ ALL_CAPTURES=(
 	refer-accepted
 	invite-hold-inactive
 	invite-hold-baresip
+	indialog-cseq-out-of-order
 )
 
 # The kamailio.cfg defines (-A) of the captures that need a variant of it.
@@ -956,6 +957,16 @@ check_baresip_hold() {
 	check_callee_leg_sdp sip.Method sip.Status-Code -- \
 		"INVITE - sendrecv" "- 200 sendrecv" "INVITE - sendonly" "- 200 recvonly" \
 		"INVITE - sendrecv" "- 200 sendrecv"
+}
+
+# --- added later: an in-dialog request whose CSeq is lower than the dialog's last ---
+
+cap_indialog-cseq-out-of-order() {
+	# baresip answers; the caller sends DTMF by INFO with CSeq 4, then one with
+	# CSeq 3, which baresip refuses with 500 (RFC 3261 section 12.2.2)
+	baresip_callee callee-baresip
+	uac indialog-cseq-out-of-order.xml 1 -key callee callee-baresip -auth_uri callee-baresip@sipkb.test
+	EXPECT=("$INV_AUTH P>A:100 P>B:INVITE B>P:180 P>A:180 B>P:200 P>A:200 A>P:ACK P>B:ACK A>P:INFO P>B:INFO B>P:200 P>A:200 A>P:INFO P>B:INFO B>P:500 P>A:500 A>P:BYE P>B:BYE B>P:200 P>A:200")
 }
 
 run_capture() { # name

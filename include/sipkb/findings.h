@@ -88,6 +88,9 @@ G_BEGIN_DECLS
     X(DIALOG_ENDED_BY, "dialog.ended_by")                                                          \
     X(DIALOG_OUTSIDE_ACCEPTED, "dialog.outside_accepted")                                          \
     X(DIALOG_OUTSIDE_ACCEPTED_ENDED_BY, "dialog.outside_accepted.ended_by")                        \
+    X(DIALOG_CSEQ_LOWER, "dialog.cseq_lower")                                                      \
+    X(DIALOG_CSEQ_LOWER_LAST, "dialog.cseq_lower.last")                                            \
+    X(DIALOG_CSEQ_LOWER_FRAME, "dialog.cseq_lower.frame")                                          \
     X(NOT_FOUND_REGISTERED, "not_found.registered")                                                \
     X(NOT_FOUND_AOR, "not_found.aor")                                                              \
     X(NOT_FOUND_REGISTERED_IN, "not_found.registered_in")                                          \

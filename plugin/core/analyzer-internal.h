@@ -77,6 +77,10 @@ typedef struct transaction {
     const char *request_uri;    /* of its first copy, interned */
     const char *request_uri_user;
     const char *request_uri_host;
+    guint32 cseq_last;             /* dialog.cseq_lower: its sender's higher CSeq in the dialog
+                                      before it (dialog-cseq.c), 0 if it was in order */
+    guint32 cseq_last_frame;       /* the request that carried that number */
+    const char *cseq_last_method;  /* interned */
     const char *event;             /* its event type (sipkb_kb_event_type()), interned; "" when
                                       it had no Event header */
     sipkb_rechallenge rechallenge; /* of the challenge this request received, if one */
@@ -155,6 +159,8 @@ struct sipkb_analyzer {
                                        (registrations.c) */
     GHashTable *relayable;          /* (Call-ID, CSeq, status code) -> the responses with two Vias
                                        or more, which a proxy may relay (relays.c) */
+    GHashTable *cseq_marks;         /* (Call-ID, From tag, To tag, sender) -> the highest CSeq
+                                       number sent in it (dialog-cseq.c) */
     GHashTable *dns_lookups;        /* "name\ttype" -> dns_lookup (dns.c) */
     GHashTable *dns_hosts;          /* host -> the lookups of its names (dns.c) */
     GArray *dns_failures;           /* every failed answer, in capture order (dns.c) */
@@ -230,6 +236,11 @@ void transactions_request(decision *d);
 void transactions_quoted(decision *d, gboolean trackable);
 void transactions_response(decision *d);
 void transactions_finish(sipkb_analyzer *analyzer, GArray *late_scratch);
+
+/* dialog-cseq.c: an in-dialog request whose CSeq is lower than its sender's last in the dialog
+ * (RFC 3261 section 12.2.2): decided on its first copy, after transactions_request() matched it
+ * to a new transaction. */
+void dialog_cseq_request(decision *d);
 
 /* auth.c: challenges, the retries that answer them, stale or rejected credentials, Caller-ID
  * vs digest username; whole-capture: answered in, unanswered. */

@@ -64,7 +64,7 @@ sipkb_analyzer_free(sipkb_analyzer *analyzer)
     GHashTable *optional[] = {
         analyzer->challenges,     analyzer->nat_peers, analyzer->branchless_senders,
         analyzer->accepted_pairs, analyzer->calls,     analyzer->registrations,
-        analyzer->relayable,      analyzer->accepted_nonces};
+        analyzer->relayable,      analyzer->accepted_nonces, analyzer->cseq_marks};
     for (gsize i = 0; i < G_N_ELEMENTS(optional); i++) {
         if (optional[i])
             g_hash_table_destroy(optional[i]);

@@ -332,27 +332,63 @@ decide_dns_failure(decision *d, const dns_evidence *evidence)
     decide_frame(d, SIPKB_F_DNS_FAILURE_FRAME, evidence->lookup->frame);
 }
 
+/* ---- a request out of order ------------------------------------------------------------ */
+
+/* A 500 to an in-dialog request numbered below its sender's last (dialog-cseq.c) is the answer
+ * RFC 3261 section 12.2.2 prescribes, whatever its reason phrase says; so is any failure whose
+ * phrase says "out of order". Returns whether the CSeq evidence was decided as a cause. */
+static gboolean
+decide_out_of_order_cause(decision *d, const char *telling_text, words *w)
+{
+    const transaction *txn = d->txn;
+    if (!txn || !txn->cseq_last_frame)
+        return FALSE;
+    if (d->msg->status_code != 500 && g_strcmp0(telling_text, "cause.reason.out_of_order") != 0)
+        return FALSE;
+    word_number(w, "cseq", d->msg->cseq_number);
+    word_number(w, "last_cseq", txn->cseq_last);
+    word(w, "last_method", txn->cseq_last_method);
+    word_number(w, "last_frame", txn->cseq_last_frame);
+    decide_worded(d, SIPKB_F_CAUSE, "cause.dialog.cseq_lower", w);
+    return TRUE;
+}
+
+/* The text of a telling phrase (telling_phrases) the response's reason phrase holds, or NULL. */
+static const char *
+telling_phrase_text(const char *phrase)
+{
+    if (!phrase)
+        return NULL;
+    char *lower = g_ascii_strdown(phrase, -1);
+    const char *text = NULL;
+    for (gsize i = 0; i < G_N_ELEMENTS(telling_phrases); i++) {
+        if (strstr(lower, telling_phrases[i].words))
+            text = telling_phrases[i].text;
+    }
+    g_free(lower);
+    return text;
+}
+
 /* ---- the server's own words ------------------------------------------------------------- */
 
 /* The server's own words first: a reason phrase other than the registered one, and a Warning
  * header (RFC 3261 sections 7.2 and 20.43) are its account of this failure. `phrase_ranked`:
- * the 403 evidence already cites the phrase. Words that say a DNS lookup failed (the phrase's,
- * else the Warning's) are checked against the capture's DNS answers (RFC 3263 section 4):
- * `evidence` says what they show, and its lookup is NULL when the words say nothing of DNS. */
+ * the 403 evidence already cites the phrase; `order_shown`: the CSeq evidence already says the
+ * request was out of order (decide_out_of_order_cause()), as a phrase saying so would. Words that
+ * say a DNS lookup failed (the phrase's, else the Warning's) are checked against the capture's DNS
+ * answers (RFC 3263 section 4): `evidence` says what they show, and its lookup is NULL when the
+ * words say nothing of DNS. */
 static void
 decide_server_words(decision *d, const sipkb_response_entry *entry, words *w,
-                    gboolean phrase_ranked, dns_evidence *evidence)
+                    gboolean phrase_ranked, gboolean order_shown, dns_evidence *evidence)
 {
     const char *phrase = d->msg->reason_phrase;
     gboolean dns_said = FALSE;
     if (phrase && phrase_says_more(phrase, entry ? entry->reason : NULL)) {
-        char *lower = g_ascii_strdown(phrase, -1);
-        const char *text = phrase_ranked ? NULL : "cause.reason";
-        for (gsize i = 0; i < G_N_ELEMENTS(telling_phrases); i++) {
-            if (strstr(lower, telling_phrases[i].words))
-                text = telling_phrases[i].text;
-        }
-        g_free(lower);
+        const char *telling = telling_phrase_text(phrase);
+        const char *text = telling ? telling : phrase_ranked ? NULL : "cause.reason";
+        if (order_shown && g_strcmp0(text, "cause.reason.out_of_order") == 0)
+            text = NULL;
         char *dns_text = NULL;
         dns_said = sipkb_dns_words_say_failure(phrase);
         if (dns_said) {
@@ -632,8 +668,10 @@ responses_decide(decision *d)
         gboolean phrase_ranked = code == 403 && decide_forbidden_causes(d, &w);
         if (code == 404)
             decide_not_found_causes(d, &w, registered, seen);
+        gboolean order_shown =
+            decide_out_of_order_cause(d, telling_phrase_text(msg->reason_phrase), &w);
         guint n_evidence = d->items->len - first_cause;
-        decide_server_words(d, class_fallback ? NULL : entry, &w, phrase_ranked, &dns);
+        decide_server_words(d, class_fallback ? NULL : entry, &w, phrase_ranked, order_shown, &dns);
         move_to_front(d, first_cause, n_evidence);
         /* A 408 after the caller's CANCEL: the CANCEL, not a timer, ended the call. */
         if (code == 408 && cancel_known)

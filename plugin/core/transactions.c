@@ -406,6 +406,7 @@ transactions_request(decision *d)
     }
     if (msg->to_tag)
         decide_outside_dialog(d);
+    dialog_cseq_request(d);
 }
 
 /* The same final response to an INVITE again: its ACK did not come (RFC 3261 section 17.2.1,

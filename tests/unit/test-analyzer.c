@@ -1056,6 +1056,200 @@ test_transactions_accepted_outside_dialog(void)
     sipkb_analyzer_free(a);
 }
 
+/* ==== dialog-cseq.c =========================================================================== */
+
+/* An in-dialog request of the phone (To tag a6c85cf, as msg_response gives). */
+static test_msg *
+msg_in_dialog(guint32 frame, const char *method, const char *call_id, guint32 cseq,
+              const char *branch)
+{
+    test_msg *m = msg_request(frame, method, call_id, cseq, branch);
+    msg_to_tag(m, "a6c85cf");
+    return m;
+}
+
+/* An in-dialog request of the callee's side, which the proxy sends to the phone: From the
+ * callee's tag (a6c85cf), To the phone's (RFC 3261 section 12.2.1.1). */
+static test_msg *
+msg_from_callee(guint32 frame, const char *method, const char *call_id, guint32 cseq,
+                const char *branch)
+{
+    test_msg *m = msg_request(frame, method, call_id, cseq, branch);
+    msg_path(m, "UDP", PROXY, UAC);
+    msg_via(m, "UDP", PROXY);
+    m->msg.from_tag = keep(m, "a6c85cf");
+    msg_to_tag(m, "1928301774");
+    return m;
+}
+
+/* A call set up with INVITE `cseq` (frames 1-3: INVITE, 200, ACK). */
+static void
+dialog_set_up(sipkb_analyzer *a, const char *call_id, guint32 cseq)
+{
+    add(a, msg_request(1, "INVITE", call_id, cseq, "z9hG4bK1"));
+    add(a, msg_response(2, 200, "INVITE", call_id, cseq, "z9hG4bK1"));
+    add(a, msg_in_dialog(3, "ACK", call_id, cseq, "z9hG4bK3"));
+}
+
+/* RFC 3261 section 12.2.2: a request within a dialog whose CSeq is lower than the remote CSeq
+ * the UAS keeps (the highest it got from that side, the dialog-making INVITE's at first) is out
+ * of order, and the UAS MUST refuse it with 500. The request is flagged, linked to the request
+ * with the higher number; the 500's first cause, and its one line, say so from that evidence,
+ * whatever the reason phrase (libre's UAS says "Server Internal Error"). */
+static void
+test_dialog_cseq_lower(void)
+{
+    sipkb_analyzer *a = analyzer_new();
+    dialog_set_up(a, "call-1", 2);
+    add(a, msg_in_dialog(4, "INFO", "call-1", 4, "z9hG4bK4"));
+    add(a, msg_response(5, 200, "INFO", "call-1", 4, "z9hG4bK4"));
+    const sipkb_result *info = add(a, msg_in_dialog(6, "INFO", "call-1", 3, "z9hG4bK6"));
+    assert_items(info, "dialog.cseq_lower", "dialog.cseq_lower.last=4",
+                 "dialog.cseq_lower.frame=#4", "via");
+    g_assert_cmpuint(info->severity, ==, SIPKB_SEVERITY_WARN);
+    char *text = expert_text(info, SIPKB_F_DIALOG_CSEQ_LOWER);
+    g_assert_cmpstr(text, ==,
+                    "INFO out of order: its CSeq is lower than 4, sent by the same side of this "
+                    "dialog in frame 4; the UAS must refuse it with 500 (RFC 3261 section 12.2.2)");
+    g_free(text);
+    assert_title(info, "INFO out of order (CSeq lower than the dialog's last)");
+    test_msg *refused = msg_response(7, 500, "INFO", "call-1", 3, "z9hG4bK6");
+    msg_reason(refused, "Server Internal Error");
+    const sipkb_result *r = add(a, refused);
+    char *causes = causes_of(r);
+    g_assert_cmpstr(causes, ==,
+                    "This INFO's CSeq 3 is lower than 4, sent earlier by the same side of the "
+                    "dialog (INFO, frame 4): a request out of order, which the UAS must refuse "
+                    "with 500 (RFC 3261 section 12.2.2); each side numbers the new requests of a "
+                    "dialog upwards (section 12.2.1.1)");
+    g_free(causes);
+    g_assert_cmpstr(r->summary, ==,
+                    "Request out of order: its CSeq is lower than the dialog's last (RFC 3261 "
+                    "section 12.2.2)");
+    /* Lower than the INVITE that made the dialog: the UAS's first remote CSeq (section
+     * 12.1.1). */
+    const sipkb_result *bye = add(a, msg_in_dialog(8, "BYE", "call-1", 1, "z9hG4bK8"));
+    assert_items(bye, "dialog.cseq_lower", "dialog.cseq_lower.last=4", "dialog.cseq_lower.frame=#4",
+                 "via");
+    sipkb_analyzer_free(a);
+
+    a = analyzer_new();
+    dialog_set_up(a, "call-2", 5);
+    assert_items(add(a, msg_in_dialog(4, "BYE", "call-2", 3, "z9hG4bK4")), "dialog.cseq_lower",
+                 "dialog.cseq_lower.last=5", "dialog.cseq_lower.frame=#1", "via");
+    /* The phrase that says it too: the evidence's cause, not the phrase's as well. */
+    test_msg *worded = msg_response(5, 500, "BYE", "call-2", 3, "z9hG4bK4");
+    msg_reason(worded, "Request out of order");
+    char *worded_causes = causes_of(add(a, worded));
+    g_assert_cmpstr(worded_causes, ==,
+                    "This BYE's CSeq 3 is lower than 5, sent earlier by the same side of the "
+                    "dialog (INVITE, frame 1): a request out of order, which the UAS must refuse "
+                    "with 500 (RFC 3261 section 12.2.2); each side numbers the new requests of a "
+                    "dialog upwards (section 12.2.1.1)");
+    g_free(worded_causes);
+    sipkb_analyzer_free(a);
+
+    /* A 500 with words of its own: the server's own words first (its account of the failure),
+     * then the evidence. */
+    a = analyzer_new();
+    dialog_set_up(a, "call-3", 2);
+    add(a, msg_in_dialog(4, "INFO", "call-3", 1, "z9hG4bK4"));
+    test_msg *other = msg_response(5, 500, "INFO", "call-3", 1, "z9hG4bK4");
+    msg_reason(other, "Database down");
+    char *other_causes = causes_of(add(a, other));
+    g_assert_cmpstr(other_causes, ==,
+                    "The server's own reason phrase: \"Database down\"\n"
+                    "This INFO's CSeq 1 is lower than 2, sent earlier by the same side of the "
+                    "dialog (INVITE, frame 1): a request out of order, which the UAS must refuse "
+                    "with 500 (RFC 3261 section 12.2.2); each side numbers the new requests of a "
+                    "dialog upwards (section 12.2.1.1)");
+    g_free(other_causes);
+    sipkb_analyzer_free(a);
+}
+
+/* RFC 3261 section 12.2.2: only a lower number is out of order. An equal or higher one is not
+ * (a gap is allowed: the UAS must not assume the number grows by one), nor is a request outside
+ * any dialog (no To tag: an OPTIONS or a new INVITE of the same Call-ID), and a 500 to a
+ * request in order keeps the KB's causes. */
+static void
+test_dialog_cseq_in_order(void)
+{
+    sipkb_analyzer *a = analyzer_new();
+    dialog_set_up(a, "call-1", 2);
+    assert_items(add(a, msg_in_dialog(4, "INFO", "call-1", 2, "z9hG4bK4")), "via");
+    assert_items(add(a, msg_in_dialog(5, "INFO", "call-1", 7, "z9hG4bK5")), "via");
+    assert_items(add(a, msg_in_dialog(6, "INFO", "call-1", 7, "z9hG4bK6")), "via");
+    const sipkb_result *r = add(a, msg_response(7, 500, "INFO", "call-1", 7, "z9hG4bK6"));
+    g_assert_null(r->summary);
+    char *causes = causes_of(r);
+    g_assert_null(strstr(causes, "out of order"));
+    g_free(causes);
+    assert_items(add(a, msg_request(8, "OPTIONS", "call-1", 1, "z9hG4bK8")), "via");
+    assert_items(add(a, msg_request(9, "INVITE", "call-1", 1, "z9hG4bK9")), "via");
+    sipkb_analyzer_free(a);
+}
+
+/* RFC 3261 section 12.2.1.1: each side numbers its own requests, so the caller's and the
+ * callee's CSeq spaces are apart, even where both come from one address (the proxy forwards
+ * the caller's INVITE and relays the callee's requests): the callee's UPDATE numbered below the
+ * caller's INVITE and INFO is in order, its BYE below its own UPDATE is not. */
+static void
+test_dialog_cseq_per_direction(void)
+{
+    sipkb_analyzer *a = analyzer_new();
+    add(a, msg_request(1, "INVITE", "call-1", 20, "z9hG4bK1"));
+    test_msg *forwarded = msg_request(2, "INVITE", "call-1", 20, "z9hG4bK1");
+    msg_path(forwarded, "UDP", PROXY, CALLEE);
+    msg_push_via(forwarded, PROXY, "z9hG4bKp2");
+    add(a, forwarded);
+    add(a, msg_response(3, 200, "INVITE", "call-1", 20, "z9hG4bK1"));
+    add(a, msg_in_dialog(4, "INFO", "call-1", 21, "z9hG4bK4"));
+    assert_items(add(a, msg_from_callee(5, "UPDATE", "call-1", 8, "z9hG4bK5")), "via");
+    assert_items(add(a, msg_from_callee(6, "BYE", "call-1", 7, "z9hG4bK6")), "dialog.cseq_lower",
+                 "dialog.cseq_lower.last=8", "dialog.cseq_lower.frame=#5", "via");
+    /* The caller's side keeps its own count. */
+    assert_items(add(a, msg_in_dialog(7, "BYE", "call-1", 22, "z9hG4bK7")), "via");
+    sipkb_analyzer_free(a);
+}
+
+/* A B2BUA is a UA on each of its legs (RFC 3261 section 6), with CSeq numbers of its own: one
+ * that keeps the Call-ID and tags but numbers the callee's leg ahead (it sent a session refresh
+ * there itself) does not put the caller's next request out of order; the numbers each sender
+ * used are compared. */
+static void
+test_dialog_cseq_per_sender(void)
+{
+    sipkb_analyzer *a = analyzer_new();
+    dialog_set_up(a, "call-1", 2);
+    test_msg *refresh = msg_in_dialog(4, "UPDATE", "call-1", 3, "z9hG4bKb4");
+    msg_path(refresh, "UDP", PROXY, CALLEE);
+    msg_via(refresh, "UDP", PROXY);
+    add(a, refresh);
+    test_msg *relayed = msg_in_dialog(5, "INFO", "call-1", 4, "z9hG4bKb5");
+    msg_path(relayed, "UDP", PROXY, CALLEE);
+    msg_via(relayed, "UDP", PROXY);
+    add(a, relayed);
+    assert_items(add(a, msg_in_dialog(6, "INFO", "call-1", 3, "z9hG4bK6")), "via");
+    sipkb_analyzer_free(a);
+}
+
+/* RFC 3261 section 12.2.1.1: ACK and CANCEL carry the number of the request they acknowledge
+ * or cancel, lower than a request sent meanwhile: neither is out of order, and neither counts
+ * as the dialog's last. */
+static void
+test_dialog_cseq_ack_cancel(void)
+{
+    sipkb_analyzer *a = analyzer_new();
+    dialog_set_up(a, "call-1", 2);
+    add(a, msg_in_dialog(4, "INVITE", "call-1", 3, "z9hG4bK4"));
+    add(a, msg_in_dialog(5, "INFO", "call-1", 4, "z9hG4bK5"));
+    assert_items(add(a, msg_in_dialog(6, "CANCEL", "call-1", 3, "z9hG4bK4")), "via");
+    add(a, msg_response(7, 200, "INVITE", "call-1", 3, "z9hG4bK4"));
+    assert_items(add(a, msg_in_dialog(8, "ACK", "call-1", 3, "z9hG4bK8")), "via");
+    assert_items(add(a, msg_in_dialog(9, "BYE", "call-1", 5, "z9hG4bK9")), "via");
+    sipkb_analyzer_free(a);
+}
+
 /* RFC 3261 section 9.2: a 487 without a CANCEL in the capture. */
 static void
 test_transactions_cancel_missing(void)
@@ -5100,6 +5294,11 @@ main(int argc, char **argv)
                     test_transactions_request_outside_dialog);
     g_test_add_func("/analyzer/transactions/accepted-outside-dialog",
                     test_transactions_accepted_outside_dialog);
+    g_test_add_func("/analyzer/dialog-cseq/lower", test_dialog_cseq_lower);
+    g_test_add_func("/analyzer/dialog-cseq/in-order", test_dialog_cseq_in_order);
+    g_test_add_func("/analyzer/dialog-cseq/per-direction", test_dialog_cseq_per_direction);
+    g_test_add_func("/analyzer/dialog-cseq/per-sender", test_dialog_cseq_per_sender);
+    g_test_add_func("/analyzer/dialog-cseq/ack-cancel", test_dialog_cseq_ack_cancel);
     g_test_add_func("/analyzer/transactions/cancel-missing", test_transactions_cancel_missing);
     g_test_add_func("/analyzer/transactions/no-final-response-after-finish",
                     test_transactions_no_final_response_after_finish);
