@@ -245,18 +245,23 @@ start_kamailio() { # log name
 	die "Kamailio did not start listening on $IP:$PROXY_PORT"
 }
 
-stop_kamailio() {
-	[[ -n $KAM_PID ]] || return 0
-	if kill -0 "$KAM_PID" 2>/dev/null; then
-		kill -TERM "$KAM_PID" 2>/dev/null || true
+# terminate <pid>: SIGTERM, up to 5 s to exit, then SIGKILL; reaped either way.
+terminate() {
+	if kill -0 "$1" 2>/dev/null; then
+		kill -TERM "$1" 2>/dev/null || true
 		local i
 		for i in $(seq 50); do
-			kill -0 "$KAM_PID" 2>/dev/null || break
+			kill -0 "$1" 2>/dev/null || break
 			sleep 0.1
 		done
-		kill -0 "$KAM_PID" 2>/dev/null && kill -KILL "$KAM_PID" 2>/dev/null
+		kill -0 "$1" 2>/dev/null && kill -KILL "$1" 2>/dev/null
 	fi
-	wait "$KAM_PID" 2>/dev/null || true
+	wait "$1" 2>/dev/null || true
+}
+
+stop_kamailio() {
+	[[ -n $KAM_PID ]] || return 0
+	terminate "$KAM_PID"
 	KAM_PID=""
 	# wait until the ports are released
 	local j
@@ -420,14 +425,7 @@ baresip_callee() {
 
 stop_baresip() {
 	[[ -n $BARESIP_PID ]] || return 0
-	kill -TERM "$BARESIP_PID" 2>/dev/null || true
-	local i
-	for i in $(seq 50); do
-		kill -0 "$BARESIP_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -0 "$BARESIP_PID" 2>/dev/null && kill -KILL "$BARESIP_PID" 2>/dev/null
-	wait "$BARESIP_PID" 2>/dev/null || true
+	terminate "$BARESIP_PID"
 	BARESIP_PID=""
 }
 
