@@ -504,46 +504,53 @@ verify() {
 # Optional extra checks a cap_<name> function can ask for (in POST_CHECK),
 # run on the finished capture after verify().
 
+# no challenge in the capture is marked stale=true
+check_none_stale() {
+	local stale
+	stale=$(tshark -r "$CUR_PCAP" -Y 'sip.auth.stale' 2>/dev/null | wc -l)
+	((stale == 0)) || die "capture $CUR_NAME: unexpected stale=true challenge"
+}
+
+# read_nonces <count>: the nonces of the messages that carry one (challenges
+# and credentials), in capture order, into NONCES; there must be <count>
+read_nonces() {
+	mapfile -t NONCES < <(tshark -r "$CUR_PCAP" -Y 'sip.auth.nonce' -T fields \
+		-e sip.auth.nonce 2>/dev/null)
+	((${#NONCES[@]} == $1)) || die "capture $CUR_NAME: ${#NONCES[@]} messages with a nonce, not $1"
+}
+
 # every 401/407 challenge in the capture carries a different nonce and none
 # is marked stale=true
 check_fresh_nonces() {
-	local n uniq stale
+	local n uniq
 	n=$(tshark -r "$CUR_PCAP" -Y 'sip.Status-Code == 401 or sip.Status-Code == 407' \
 		-T fields -e sip.auth.nonce 2>/dev/null | grep -c . || true)
 	uniq=$(tshark -r "$CUR_PCAP" -Y 'sip.Status-Code == 401 or sip.Status-Code == 407' \
 		-T fields -e sip.auth.nonce 2>/dev/null | grep . | sort -u | wc -l)
-	stale=$(tshark -r "$CUR_PCAP" -Y 'sip.auth.stale' 2>/dev/null | wc -l)
 	((n > 1 && uniq == n)) ||
 		die "capture $CUR_NAME: the $n challenge(s) do not all carry a fresh nonce ($uniq distinct)"
-	((stale == 0)) || die "capture $CUR_NAME: unexpected stale=true challenge"
+	check_none_stale
 }
 
 # no challenge is marked stale=true, and the refresh (the third REGISTER)
 # answers the nonce of the first 401 while the second 401 brings another
 check_no_stale() {
-	local stale nonces
-	stale=$(tshark -r "$CUR_PCAP" -Y 'sip.auth.stale' 2>/dev/null | wc -l)
-	((stale == 0)) || die "capture $CUR_NAME: unexpected stale=true challenge"
-	mapfile -t nonces < <(tshark -r "$CUR_PCAP" -Y 'sip.auth.nonce' -T fields \
-		-e sip.auth.nonce 2>/dev/null)
-	((${#nonces[@]} == 5)) || die "capture $CUR_NAME: ${#nonces[@]} messages with a nonce, not 5"
-	[[ ${nonces[2]} == "${nonces[0]}" && ${nonces[3]} != "${nonces[0]}" &&
-		${nonces[4]} == "${nonces[3]}" ]] ||
-		die "capture $CUR_NAME: the refresh does not re-use the first nonce: ${nonces[*]}"
+	check_none_stale
+	read_nonces 5
+	[[ ${NONCES[2]} == "${NONCES[0]}" && ${NONCES[3]} != "${NONCES[0]}" &&
+		${NONCES[4]} == "${NONCES[3]}" ]] ||
+		die "capture $CUR_NAME: the refresh does not re-use the first nonce: ${NONCES[*]}"
 }
 
 # no stale=true; the late credentials answer the first 401's nonce, more than
 # 30 s after it, and the retry the second's
 check_slow_retry() {
-	local stale nonces times
-	stale=$(tshark -r "$CUR_PCAP" -Y 'sip.auth.stale' 2>/dev/null | wc -l)
-	((stale == 0)) || die "capture $CUR_NAME: unexpected stale=true challenge"
-	mapfile -t nonces < <(tshark -r "$CUR_PCAP" -Y 'sip.auth.nonce' -T fields \
-		-e sip.auth.nonce 2>/dev/null)
-	((${#nonces[@]} == 4)) || die "capture $CUR_NAME: ${#nonces[@]} messages with a nonce, not 4"
-	[[ ${nonces[1]} == "${nonces[0]}" && ${nonces[2]} != "${nonces[0]}" &&
-		${nonces[3]} == "${nonces[2]}" ]] ||
-		die "capture $CUR_NAME: the credentials do not answer the challenges: ${nonces[*]}"
+	local times
+	check_none_stale
+	read_nonces 4
+	[[ ${NONCES[1]} == "${NONCES[0]}" && ${NONCES[2]} != "${NONCES[0]}" &&
+		${NONCES[3]} == "${NONCES[2]}" ]] ||
+		die "capture $CUR_NAME: the credentials do not answer the challenges: ${NONCES[*]}"
 	mapfile -t times < <(tshark -r "$CUR_PCAP" -Y 'frame.number in {2, 3}' -T fields \
 		-e frame.time_relative 2>/dev/null)
 	awk -v a="${times[0]}" -v b="${times[1]}" 'BEGIN { exit !(b - a > 30) }' ||
